@@ -1,0 +1,41 @@
+package com.uirig.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Where each part of a host's desired state was written, so checks after reading can point at it. */
+final class Origins {
+    private final Map<String, YamlValue> byKey = new HashMap<>();
+    private YamlValue fallback;
+
+    void put(String key, YamlValue value) {
+        if (value != null) {
+            byKey.put(key, value);
+            if (fallback == null) {
+                fallback = value;
+            }
+        }
+    }
+
+    /** Records a problem at the named part (or at the nearest known place). */
+    void error(String key, String message) {
+        YamlValue v = byKey.get(key);
+        if (v == null) {
+            v = fallback;
+        }
+        if (v != null) {
+            v.error(message);
+        }
+    }
+
+    /** Records a problem at a place outside the YAML (such as a line of a template). */
+    void errorAt(Location location, String message) {
+        if (fallback != null) {
+            fallback.sink().add(location, "", message);
+        }
+    }
+
+    boolean has(String key) {
+        return byKey.containsKey(key);
+    }
+}

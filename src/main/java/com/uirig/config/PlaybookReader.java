@@ -1,0 +1,633 @@
+package com.uirig.config;
+
+import com.uirig.model.Cidr;
+import com.uirig.model.DesiredHost;
+import com.uirig.model.DesiredHost.Bridge;
+import com.uirig.model.DesiredHost.CronJob;
+import com.uirig.model.DesiredHost.Epair;
+import com.uirig.model.DesiredHost.FileSpec;
+import com.uirig.model.DesiredHost.Jail;
+import com.uirig.model.DesiredHost.Nic;
+import com.uirig.model.DesiredHost.PfTable;
+import com.uirig.model.DesiredHost.PipeMode;
+import com.uirig.model.DesiredHost.RootSource;
+import com.uirig.model.DesiredHost.Side;
+import com.uirig.model.DesiredHost.SpipedKey;
+import com.uirig.model.DesiredHost.SpipedPipe;
+import com.uirig.model.Endpoint;
+import com.uirig.model.IfName;
+import com.uirig.model.Ipv4;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the playbook sections for one host into a {@link DesiredHost}. Every value is resolved
+ * in the host's scope and typed here; where a value came from is kept in {@link Origins} so later
+ * checks can point at it.
+ */
+final class PlaybookReader {
+    static final List<String> SECTIONS = List.of("nics", "defaultrouter", "epairs", "bridges", "rc_conf", "sysctl",
+            "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern RC_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern PACKAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+@/-]*");
+    private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
+    private static final Pattern OWNER = Pattern.compile("[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*");
+    private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*@[A-Za-z0-9_.:-]+");
+    private static final Pattern SYSCTL = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_%]+)+");
+
+    /** A section as it appears in one playbook file. */
+    record Section(YamlValue value, Path playbookDir) {}
+
+    private final Map<String, Section> sections;
+    private final Origins origins = new Origins();
+
+    PlaybookReader(Map<String, Section> sections) {
+        this.sections = sections;
+    }
+
+    Origins origins() {
+        return origins;
+    }
+
+    /** Reads every section with values resolved in {@code scope}. */
+    DesiredHost read(String host, DesiredHost.SshTarget ssh, Optional<String> peer) {
+        List<Nic> nics = new ArrayList<>();
+        for (var e : section("nics").entries().entrySet()) {
+            Nic nic = nic(e.getKey(), e.getValue());
+            if (nic != null) {
+                nics.add(nic);
+            }
+        }
+        Optional<Ipv4> router = Optional.empty();
+        if (sections.containsKey("defaultrouter")) {
+            YamlValue v = section("defaultrouter");
+            router = Optional.ofNullable(v.as(Ipv4::parse));
+            origins.put("defaultrouter", v);
+        }
+        List<Epair> epairs = new ArrayList<>();
+        for (var e : section("epairs").entries().entrySet()) {
+            Epair ep = epair(e.getKey(), e.getValue());
+            if (ep != null) {
+                epairs.add(ep);
+            }
+        }
+        List<Bridge> bridges = new ArrayList<>();
+        for (var e : section("bridges").entries().entrySet()) {
+            Bridge b = bridge(e.getKey(), e.getValue());
+            if (b != null) {
+                bridges.add(b);
+            }
+        }
+        Map<String, String> rcConf = new LinkedHashMap<>();
+        for (var e : section("rc_conf").entries().entrySet()) {
+            if (!RC_KEY.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid rc.conf variable name '" + e.getKey() + "'");
+                continue;
+            }
+            String value = rcValue(e.getValue());
+            if (value != null) {
+                rcConf.put(e.getKey(), value);
+                origins.put("rc_conf." + e.getKey(), e.getValue());
+            }
+        }
+        Map<String, String> sysctl = new LinkedHashMap<>();
+        for (var e : section("sysctl").entries().entrySet()) {
+            if (!SYSCTL.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid sysctl name '" + e.getKey() + "'");
+                continue;
+            }
+            String value = e.getValue().text();
+            if (value != null) {
+                sysctl.put(e.getKey(), value.strip());
+            }
+        }
+        Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));
+        List<Jail> jails = new ArrayList<>();
+        for (var e : section("jails").entries().entrySet()) {
+            Jail j = jail(e.getKey(), e.getValue(), jailDefaults);
+            if (j != null) {
+                jails.add(j);
+            }
+        }
+        List<SpipedKey> keys = new ArrayList<>();
+        for (var e : section("spiped_keys").entries().entrySet()) {
+            var f = e.getValue().fields(List.of("path"), List.of("path"));
+            String path = f.has("path") ? absolutePath(f.get("path")) : null;
+            if (path != null && NAME.matcher(e.getKey()).matches()) {
+                keys.add(new SpipedKey(e.getKey(), path));
+                origins.put("spiped_key." + e.getKey(), e.getValue());
+            } else if (!NAME.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid key name '" + e.getKey() + "'");
+            }
+        }
+        Optional<DesiredHost.Pf> pf = sections.containsKey("pf") ? Optional.ofNullable(pf(sections.get("pf"))) : Optional.empty();
+        List<CronJob> cron = new ArrayList<>();
+        for (var e : section("cron").entries().entrySet()) {
+            CronJob job = cronJob(e.getKey(), e.getValue());
+            if (job != null) {
+                cron.add(job);
+            }
+        }
+        List<FileSpec> files = files(section("files"), sectionDir("files"), "");
+        List<String> packages = packages(section("packages"));
+        return new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
+                keys, pf, cron, files, packages);
+    }
+
+    private YamlValue section(String name) {
+        Section s = sections.get(name);
+        return s == null ? null : s.value();
+    }
+
+    private Path sectionDir(String name) {
+        Section s = sections.get(name);
+        return s == null ? Path.of(".") : s.playbookDir();
+    }
+
+    private static <T> T parse(YamlValue v, Function<String, T> parser) {
+        return v == null ? null : v.as(parser);
+    }
+
+    private Nic nic(String name, YamlValue v) {
+        var f = v.fields(List.of("device", "inet", "options"), List.of("device", "inet"));
+        IfName ifName = nameOf(name, v);
+        IfName device = parse(f.get("device"), IfName::parse);
+        Cidr inet = parse(f.get("inet"), Cidr::parseInterface);
+        List<String> options = f.has("options") ? f.get("options").texts() : List.of();
+        if (ifName == null || device == null || inet == null) {
+            return null;
+        }
+        origins.put("nic." + name, v);
+        origins.put("nic." + name + ".inet", f.get("inet"));
+        for (String o : options) {
+            try {
+                DesiredHost.rcValue(o);
+            } catch (IllegalArgumentException e) {
+                f.get("options").error(e.getMessage());
+                return null;
+            }
+        }
+        return new Nic(device, ifName, inet, options);
+    }
+
+    private IfName nameOf(String name, YamlValue v) {
+        try {
+            return IfName.parse(name);
+        } catch (IllegalArgumentException e) {
+            v.error(e.getMessage());
+            return null;
+        }
+    }
+
+    private static Integer unit(YamlValue v, String kind) {
+        if (v == null) {
+            return null;
+        }
+        return v.as(text -> {
+            if (!text.matches(kind + "(0|[1-9][0-9]{0,3})")) {
+                throw new IllegalArgumentException("expected a device like " + kind + "0, found '" + text + "'");
+            }
+            return Integer.parseInt(text.substring(kind.length()));
+        });
+    }
+
+    private Epair epair(String label, YamlValue v) {
+        var f = v.fields(List.of("device", "a", "b", "up"), List.of("device", "a", "b"));
+        Integer unit = unit(f.get("device"), "epair");
+        IfName a = parse(f.get("a"), IfName::parse);
+        IfName b = parse(f.get("b"), IfName::parse);
+        List<Side> up = List.of();
+        if (f.has("up")) {
+            up = f.get("up").as(text -> switch (text) {
+                case "a" -> List.of(Side.A);
+                case "b" -> List.of(Side.B);
+                case "both" -> List.of(Side.A, Side.B);
+                case "none" -> List.<Side>of();
+                default -> throw new IllegalArgumentException("expected a, b, both or none, found '" + text + "'");
+            });
+        }
+        if (!NAME.matcher(label).matches()) {
+            v.error("invalid epair label '" + label + "'");
+            return null;
+        }
+        if (unit == null || a == null || b == null || up == null) {
+            return null;
+        }
+        origins.put("epair." + label, v);
+        origins.put("epair." + label + ".a", f.get("a"));
+        origins.put("epair." + label + ".b", f.get("b"));
+        origins.put("epair." + label + ".device", f.get("device"));
+        return new Epair(label, unit, a, b, up);
+    }
+
+    private Bridge bridge(String name, YamlValue v) {
+        var f = v.fields(List.of("device", "inet", "members"), List.of("device"));
+        IfName ifName = nameOf(name, v);
+        Integer unit = unit(f.get("device"), "bridge");
+        Optional<Cidr> inet = Optional.empty();
+        if (f.has("inet")) {
+            Cidr c = parse(f.get("inet"), Cidr::parseInterface);
+            if (c == null) {
+                return null;
+            }
+            inet = Optional.of(c);
+            origins.put("bridge." + name + ".inet", f.get("inet"));
+        }
+        List<IfName> members = new ArrayList<>();
+        if (f.has("members")) {
+            List<YamlValue> items = f.get("members").flatSequence();
+            for (int i = 0; i < items.size(); i++) {
+                IfName m = items.get(i).as(IfName::parse);
+                if (m == null) {
+                    continue;
+                }
+                if (members.contains(m)) {
+                    items.get(i).error("member '" + m + "' is listed twice");
+                    continue;
+                }
+                members.add(m);
+                origins.put("bridge." + name + ".member." + m, items.get(i));
+            }
+        }
+        if (ifName == null || unit == null) {
+            return null;
+        }
+        origins.put("bridge." + name, v);
+        origins.put("bridge." + name + ".device", f.get("device"));
+        return new Bridge(unit, ifName, inet, members);
+    }
+
+    /** rc.conf values: YAML booleans become YES/NO as rc.conf spells them. */
+    private static String rcValue(YamlValue v) {
+        if (v.isBoolean()) {
+            Boolean b = v.bool();
+            return b == null ? null : (b ? "YES" : "NO");
+        }
+        return v.as(DesiredHost::rcValue);
+    }
+
+    private Map<String, Object> jailParameters(YamlValue section) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (section == null) {
+            return out;
+        }
+        for (var e : section.entries().entrySet()) {
+            if (!e.getKey().matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
+                e.getValue().error("invalid jail parameter name '" + e.getKey() + "'");
+                continue;
+            }
+            if (e.getKey().equals("vnet.interface") || e.getKey().equals("name")) {
+                e.getValue().error("'" + e.getKey() + "' is set by uirig from the jail's definition");
+                continue;
+            }
+            YamlValue v = e.getValue();
+            Object value;
+            if (v.isBoolean()) {
+                value = v.bool();
+            } else if (v.isInteger()) {
+                value = v.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            } else {
+                value = v.as(text -> {
+                    if (text.contains("\"") || text.contains("\n")) {
+                        throw new IllegalArgumentException("a jail parameter cannot contain a double quote or a line break");
+                    }
+                    return text;
+                });
+            }
+            if (value != null) {
+                out.put(e.getKey(), value);
+            }
+        }
+        return out;
+    }
+
+    private Jail jail(String name, YamlValue v, Map<String, Object> defaults) {
+        var f = v.fields(List.of("root", "parameters", "vnet_interfaces", "hostname", "inet", "defaultrouter",
+                "packages", "services", "files", "spiped_pipes"), List.of("root", "hostname"));
+        if (!NAME.matcher(name).matches()) {
+            v.error("invalid jail name '" + name + "' (letters, digits and '_')");
+            return null;
+        }
+        origins.put("jail." + name, v);
+        Map<String, Object> params = f.has("parameters") ? jailParameters(f.get("parameters")) : new LinkedHashMap<>();
+        Object pathParam = params.getOrDefault("path", defaults.get("path"));
+        String path = null;
+        if (!(pathParam instanceof String p)) {
+            v.error("the jail has no path: set 'path' in jail_defaults or in its parameters");
+        } else {
+            path = p.replace("${name}", name).replace("$name", name);
+            if (!path.startsWith("/") || path.contains("$")) {
+                v.error("the jail's path '" + path + "' must be absolute and use no variable but $name");
+                path = null;
+            } else if (path.endsWith("/") && path.length() > 1) {
+                path = path.substring(0, path.length() - 1);
+            }
+        }
+        RootSource root = f.has("root") ? root(name, f.get("root")) : null;
+        List<IfName> vnet = new ArrayList<>();
+        if (f.has("vnet_interfaces")) {
+            for (YamlValue item : f.get("vnet_interfaces").flatSequence()) {
+                IfName n = item.as(IfName::parse);
+                if (n == null) {
+                    continue;
+                }
+                if (vnet.contains(n)) {
+                    item.error("interface '" + n + "' is listed twice");
+                    continue;
+                }
+                vnet.add(n);
+                origins.put("jail." + name + ".vnet." + n, item);
+            }
+        }
+        String hostname = f.has("hostname") ? f.get("hostname").as(text -> {
+            if (!text.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                throw new IllegalArgumentException("invalid hostname '" + text + "'");
+            }
+            return text;
+        }) : null;
+        Map<IfName, Cidr> inet = new LinkedHashMap<>();
+        if (f.has("inet")) {
+            for (var e : f.get("inet").entries().entrySet()) {
+                IfName n = nameOf(e.getKey(), e.getValue());
+                Cidr c = e.getValue().as(Cidr::parseInterface);
+                if (n != null && c != null) {
+                    inet.put(n, c);
+                    origins.put("jail." + name + ".inet." + n, e.getValue());
+                }
+            }
+        }
+        Optional<Ipv4> router = Optional.empty();
+        if (f.has("defaultrouter")) {
+            router = Optional.ofNullable(f.get("defaultrouter").as(Ipv4::parse));
+            origins.put("jail." + name + ".defaultrouter", f.get("defaultrouter"));
+        }
+        List<String> packages = f.has("packages") ? packages(f.get("packages")) : List.of();
+        List<String> services = new ArrayList<>();
+        if (f.has("services")) {
+            for (YamlValue item : f.get("services").flatSequence()) {
+                String s = item.as(text -> {
+                    if (!SERVICE.matcher(text).matches()) {
+                        throw new IllegalArgumentException("invalid service name '" + text + "'");
+                    }
+                    return text;
+                });
+                if (s != null && !services.contains(s)) {
+                    services.add(s);
+                    origins.put("jail." + name + ".service." + s, item);
+                }
+            }
+        }
+        List<FileSpec> files = f.has("files") ? files(f.get("files"), sectionDir("jails"), name) : List.of();
+        List<SpipedPipe> pipes = new ArrayList<>();
+        if (f.has("spiped_pipes")) {
+            for (var e : f.get("spiped_pipes").entries().entrySet()) {
+                SpipedPipe p = pipe(name, e.getKey(), e.getValue());
+                if (p != null) {
+                    pipes.add(p);
+                }
+            }
+        }
+        if (path == null || root == null || hostname == null) {
+            return null;
+        }
+        return new Jail(name, path, root, params, vnet, hostname, inet, router, packages, services, files, pipes);
+    }
+
+    private RootSource root(String jail, YamlValue v) {
+        var f = v.fields(List.of("zfs_clone", "dataset", "base_archive"), List.of());
+        if (!f.valid()) {
+            return null;
+        }
+        if (f.has("zfs_clone") == f.has("base_archive")) {
+            v.error("give exactly one of zfs_clone (a snapshot) or base_archive (a base.txz on the orchestrator)");
+            return null;
+        }
+        if (f.has("base_archive")) {
+            if (f.has("dataset")) {
+                f.get("dataset").error("'dataset' only goes with zfs_clone");
+                return null;
+            }
+            String p = f.get("base_archive").text();
+            return p == null ? null : new DesiredHost.BaseArchive(p);
+        }
+        String snapshot = f.get("zfs_clone").as(text -> {
+            if (!SNAPSHOT.matcher(text).matches()) {
+                throw new IllegalArgumentException("expected a ZFS snapshot like zroot/jails/template@14.1, found '" + text + "'");
+            }
+            return text;
+        });
+        if (snapshot == null) {
+            return null;
+        }
+        String dataset;
+        if (f.has("dataset")) {
+            dataset = f.get("dataset").text();
+        } else {
+            String source = snapshot.substring(0, snapshot.indexOf('@'));
+            int slash = source.lastIndexOf('/');
+            dataset = (slash < 0 ? source : source.substring(0, slash)) + "/" + jail;
+        }
+        return dataset == null ? null : new DesiredHost.ZfsClone(snapshot, dataset);
+    }
+
+    private SpipedPipe pipe(String jail, String name, YamlValue v) {
+        var f = v.fields(List.of("mode", "source", "target", "key"), List.of("mode", "source", "target", "key"));
+        if (!NAME.matcher(name).matches()) {
+            v.error("invalid pipe name '" + name + "' (letters, digits and '_')");
+            return null;
+        }
+        PipeMode mode = parse(f.get("mode"), text -> switch (text) {
+            case "encrypt", "client" -> PipeMode.ENCRYPT;
+            case "decrypt", "server" -> PipeMode.DECRYPT;
+            default -> throw new IllegalArgumentException("expected encrypt or decrypt, found '" + text + "'");
+        });
+        Endpoint source = parse(f.get("source"), Endpoint::parse);
+        Endpoint target = parse(f.get("target"), Endpoint::parse);
+        String key = f.has("key") ? f.get("key").text() : null;
+        if (mode == null || source == null || target == null || key == null) {
+            return null;
+        }
+        String at = "pipe." + jail + "." + name;
+        origins.put(at, v);
+        origins.put(at + ".source", f.get("source"));
+        origins.put(at + ".target", f.get("target"));
+        origins.put(at + ".key", f.get("key"));
+        return new SpipedPipe(jail, name, mode, source, target, key);
+    }
+
+    private DesiredHost.Pf pf(Section s) {
+        var f = s.value().fields(List.of("conf", "tables"), List.of("conf"));
+        List<PfTable> tables = new ArrayList<>();
+        if (f.has("tables")) {
+            for (var e : f.get("tables").entries().entrySet()) {
+                PfTable t = pfTable(e.getKey(), e.getValue());
+                if (t != null) {
+                    tables.add(t);
+                }
+            }
+        }
+        if (!f.has("conf")) {
+            return null;
+        }
+        YamlValue confValue = f.get("conf");
+        String templatePath = confValue.text();
+        if (templatePath == null) {
+            return null;
+        }
+        Path template = s.playbookDir().resolve(templatePath).normalize();
+        String text;
+        try {
+            text = Files.readString(template, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            confValue.error("cannot read pf.conf template " + YamlFile.displayName(template) + ": " + e.getMessage());
+            return null;
+        }
+        String file = YamlFile.displayName(template);
+        String conf = YamlValue.expandFile(text, file, confValue.scope(), confValue.sink());
+        origins.put("pf", s.value());
+        origins.put("pf.conf", confValue);
+        return conf == null ? null : new DesiredHost.Pf(file, conf, tables);
+    }
+
+    private PfTable pfTable(String name, YamlValue v) {
+        var f = v.fields(List.of("runtime", "file", "addresses"), List.of());
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            v.error("invalid pf table name '" + name + "'");
+            return null;
+        }
+        origins.put("table." + name, v);
+        boolean runtime = f.has("runtime") && Boolean.TRUE.equals(f.get("runtime").bool());
+        if (runtime) {
+            if (f.has("file") || f.has("addresses")) {
+                v.error("a runtime table is filled by pf itself: it takes no file or addresses");
+                return null;
+            }
+            return new PfTable(name, true, Optional.empty(), List.of());
+        }
+        if (!f.has("file") || !f.has("addresses")) {
+            v.error("a table needs 'file' and 'addresses' (or 'runtime: true' when pf fills it)");
+            return null;
+        }
+        String file = absolutePath(f.get("file"));
+        List<Cidr> addresses = f.get("addresses").listOf(Cidr::parseEntry);
+        origins.put("table." + name + ".addresses", f.get("addresses"));
+        return file == null ? null : new PfTable(name, false, Optional.of(file), addresses);
+    }
+
+    private static String absolutePath(YamlValue v) {
+        return v.as(text -> {
+            if (!text.startsWith("/") || text.contains("/../") || text.endsWith("/") || text.contains("//")) {
+                throw new IllegalArgumentException("expected an absolute file path, found '" + text + "'");
+            }
+            return text;
+        });
+    }
+
+    private CronJob cronJob(String name, YamlValue v) {
+        var f = v.fields(List.of("schedule", "user", "command"), List.of("schedule", "command"));
+        String schedule = parse(f.get("schedule"), text -> {
+            if (!text.matches("@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly|every_minute|every_second)")
+                    && text.trim().split("\\s+").length != 5) {
+                throw new IllegalArgumentException("expected five cron fields like '*/5 * * * *', found '" + text + "'");
+            }
+            return text.trim().replaceAll("\\s+", " ");
+        });
+        String user = f.has("user") ? f.get("user").text() : "root";
+        String command = parse(f.get("command"), text -> {
+            if (text.contains("\n") || text.contains("%")) {
+                throw new IllegalArgumentException("a cron command must be one line without '%'");
+            }
+            return text;
+        });
+        if (!NAME.matcher(name).matches()) {
+            v.error("invalid cron job name '" + name + "'");
+            return null;
+        }
+        return schedule == null || user == null || command == null ? null : new CronJob(name, schedule, user, command);
+    }
+
+    private List<FileSpec> files(YamlValue section, Path dir, String jail) {
+        List<FileSpec> out = new ArrayList<>();
+        if (section == null) {
+            return out;
+        }
+        for (var e : section.entries().entrySet()) {
+            YamlValue v = e.getValue();
+            String path = e.getKey();
+            if (!path.startsWith("/") || path.endsWith("/") || path.contains("/../") || path.contains("//")) {
+                v.error("'" + path + "' is not an absolute file path");
+                continue;
+            }
+            var f = v.fields(List.of("content", "template", "mode", "owner"), List.of());
+            if (f.has("content") == f.has("template")) {
+                v.error("give exactly one of 'content' or 'template'");
+                continue;
+            }
+            String content;
+            if (f.has("content")) {
+                content = f.get("content").text();
+            } else {
+                String t = f.get("template").text();
+                content = t == null ? null : readTemplate(f.get("template"), dir.resolve(t).normalize());
+            }
+            String mode = f.has("mode") ? f.get("mode").as(text -> {
+                if (!MODE.matcher(text).matches()) {
+                    throw new IllegalArgumentException("expected an octal mode like 0644, found '" + text + "'");
+                }
+                return text.length() == 3 ? "0" + text : text;
+            }) : "0644";
+            String owner = f.has("owner") ? f.get("owner").as(text -> {
+                if (!OWNER.matcher(text).matches()) {
+                    throw new IllegalArgumentException("expected USER:GROUP like root:wheel, found '" + text + "'");
+                }
+                return text;
+            }) : "root:wheel";
+            if (content != null && mode != null && owner != null) {
+                out.add(new FileSpec(path, content, mode, owner));
+                origins.put("file." + jail + ":" + path, v);
+            }
+        }
+        return out;
+    }
+
+    private static String readTemplate(YamlValue at, Path template) {
+        try {
+            String text = Files.readString(template, StandardCharsets.UTF_8);
+            return YamlValue.expandFile(text, YamlFile.displayName(template), at.scope(), at.sink());
+        } catch (IOException e) {
+            at.error("cannot read template " + YamlFile.displayName(template) + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<String> packages(YamlValue v) {
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        for (YamlValue item : v.flatSequence()) {
+            String p = item.as(text -> {
+                if (!PACKAGE.matcher(text).matches()) {
+                    throw new IllegalArgumentException("invalid package name '" + text + "'");
+                }
+                return text;
+            });
+            if (p != null && !out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

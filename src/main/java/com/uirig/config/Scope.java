@@ -1,0 +1,62 @@
+package com.uirig.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The variables one host's playbooks see: the host's own, then the inventory's shared ones,
+ * {@code peer.NAME} for the peer host's values and {@code host.name} for the host's name.
+ */
+public final class Scope {
+    private final String host;
+    private final Map<String, Var> hostVars;
+    private final Map<String, Var> sharedVars;
+    private Scope peer;
+
+    /** A variable as written in the inventory; its templates resolve in {@code scope}. */
+    public record Var(String name, YamlNodeRef ref) {}
+
+    /** Where a variable's value node is: file and document path. */
+    public record YamlNodeRef(org.yaml.snakeyaml.nodes.Node node, String file, String path) {}
+
+    public Scope(String host, Map<String, Var> hostVars, Map<String, Var> sharedVars) {
+        this.host = host;
+        this.hostVars = hostVars;
+        this.sharedVars = sharedVars;
+    }
+
+    public void setPeer(Scope peer) {
+        this.peer = peer;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** A found variable and the scope its own templates resolve in. */
+    public record Found(YamlNodeRef ref, Scope scope, String builtin) {}
+
+    /** Looks a dotted name up; empty when it is not defined. */
+    public Optional<Found> lookup(String name) {
+        if (name.startsWith("peer.")) {
+            return peer == null ? Optional.empty() : peer.lookup(name.substring("peer.".length()));
+        }
+        if (name.equals("host.name")) {
+            return Optional.of(new Found(null, this, host));
+        }
+        Var v = hostVars.get(name);
+        if (v == null) {
+            v = sharedVars.get(name);
+        }
+        return v == null ? Optional.empty() : Optional.of(new Found(v.ref(), this, null));
+    }
+
+    /** Why a name is undefined, for the error message. */
+    public String whyUndefined(String name) {
+        if (name.startsWith("peer.") && peer == null) {
+            return "host " + host + " has no peer (set hosts." + host + ".peer in the inventory)";
+        }
+        return "it is not defined for host " + (name.startsWith("peer.") ? peer.host : host)
+                + " nor in the inventory's vars";
+    }
+}

@@ -1,0 +1,382 @@
+package com.uirig.config;
+
+import com.uirig.config.InventoryLoader.LoadedHost;
+import com.uirig.model.Cidr;
+import com.uirig.model.DesiredHost;
+import com.uirig.model.DesiredHost.Bridge;
+import com.uirig.model.DesiredHost.Epair;
+import com.uirig.model.DesiredHost.Jail;
+import com.uirig.model.DesiredHost.Nic;
+import com.uirig.model.DesiredHost.PfTable;
+import com.uirig.model.DesiredHost.PipeMode;
+import com.uirig.model.DesiredHost.SpipedPipe;
+import com.uirig.model.IfName;
+import com.uirig.model.Ipv4;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that the parts of each host's desired state fit together (names defined once,
+ * references resolved, addresses consistent, pf.conf and tables agree, tunnels meet a peer) and
+ * that no setting would cut the host off. Problems are recorded where the value was written.
+ */
+final class Validator {
+    private final List<LoadedHost> hosts;
+
+    Validator(List<LoadedHost> hosts) {
+        this.hosts = hosts;
+    }
+
+    void check() {
+        for (LoadedHost h : hosts) {
+            checkHost(h.desired(), h.origins());
+        }
+        checkTunnels();
+    }
+
+    /** Who owns an interface name: a NIC, an epair (end) or a bridge. */
+    private record Owner(String kind, String key) {}
+
+    private void checkHost(DesiredHost d, Origins o) {
+        Map<IfName, Owner> defined = new LinkedHashMap<>();
+        Map<String, String> devices = new HashMap<>();
+        for (Nic n : d.nics()) {
+            define(defined, n.name(), new Owner("NIC", "nic." + n.name()), o);
+            device(devices, n.device().value(), "nic." + n.name(), o);
+        }
+        for (Epair e : d.epairs()) {
+            define(defined, e.a(), new Owner("epair " + e.label(), "epair." + e.label() + ".a"), o);
+            define(defined, e.b(), new Owner("epair " + e.label(), "epair." + e.label() + ".b"), o);
+            device(devices, e.device(), "epair." + e.label() + ".device", o);
+        }
+        for (Bridge b : d.bridges()) {
+            define(defined, b.name(), new Owner("bridge", "bridge." + b.name()), o);
+            device(devices, b.device(), "bridge." + b.name() + ".device", o);
+        }
+
+        // Each interface goes to one place: a bridge or a jail.
+        Map<IfName, String> usedBy = new HashMap<>();
+        for (Bridge b : d.bridges()) {
+            for (IfName m : b.members()) {
+                String at = "bridge." + b.name() + ".member." + m;
+                Owner owner = defined.get(m);
+                if (owner == null) {
+                    o.error(at, "bridge member '" + m + "' is not defined (define it under nics or epairs)");
+                } else if (owner.kind().equals("bridge")) {
+                    o.error(at, "'" + m + "' is a bridge: a bridge cannot be a member of another bridge here");
+                } else {
+                    use(usedBy, m, "bridge " + b.name(), at, o);
+                }
+            }
+        }
+        for (Jail j : d.jails()) {
+            for (IfName i : j.vnetInterfaces()) {
+                String at = "jail." + j.name() + ".vnet." + i;
+                Owner owner = defined.get(i);
+                if (owner == null) {
+                    o.error(at, "VNET interface '" + i + "' of jail " + j.name() + " is not defined (define it under epairs or nics)");
+                } else if (owner.kind().equals("bridge")) {
+                    o.error(at, "'" + i + "' is a bridge: give the jail an epair end instead");
+                } else {
+                    use(usedBy, i, "jail " + j.name(), at, o);
+                }
+            }
+            for (IfName i : j.inet().keySet()) {
+                if (!j.vnetInterfaces().contains(i)) {
+                    o.error("jail." + j.name() + ".inet." + i, "'" + i + "' is not one of jail " + j.name()
+                            + "'s vnet_interfaces (" + join(j.vnetInterfaces()) + ")");
+                }
+            }
+            j.defaultRouter().ifPresent(r -> {
+                if (j.inet().values().stream().noneMatch(c -> c.contains(r))) {
+                    o.error("jail." + j.name() + ".defaultrouter", "default router " + r
+                            + " is on none of jail " + j.name() + "'s subnets");
+                }
+            });
+        }
+
+        checkAddresses(d, o);
+        checkJails(d, o);
+        checkSpiped(d, o);
+        checkPf(d, o);
+        checkFiles(d, o);
+    }
+
+    private static void define(Map<IfName, Owner> defined, IfName name, Owner owner, Origins o) {
+        Owner before = defined.putIfAbsent(name, owner);
+        if (before != null) {
+            o.error(owner.key(), "interface name '" + name + "' is defined twice (also by " + before.kind() + ")");
+        }
+    }
+
+    private static void device(Map<String, String> devices, String device, String key, Origins o) {
+        String before = devices.putIfAbsent(device, key);
+        if (before != null) {
+            o.error(key, "device '" + device + "' is used twice");
+        }
+    }
+
+    private static void use(Map<IfName, String> usedBy, IfName name, String user, String at, Origins o) {
+        String before = usedBy.putIfAbsent(name, user);
+        if (before != null && !before.equals(user)) {
+            o.error(at, "'" + name + "' is given to both " + before + " and " + user
+                    + ": an interface can be in one bridge or one jail only");
+        }
+    }
+
+    /** Subnets must not overlap within one network stack; no address twice on one bridge. */
+    private static void checkAddresses(DesiredHost d, Origins o) {
+        record Addr(String owner, Cidr cidr, String key) {}
+        List<Addr> host = new ArrayList<>();
+        for (Nic n : d.nics()) {
+            host.add(new Addr(n.name().value(), n.inet(), "nic." + n.name() + ".inet"));
+        }
+        for (Bridge b : d.bridges()) {
+            b.inet().ifPresent(c -> host.add(new Addr(b.name().value(), c, "bridge." + b.name() + ".inet")));
+        }
+        List<List<Addr>> stacks = new ArrayList<>();
+        stacks.add(host);
+        for (Jail j : d.jails()) {
+            List<Addr> stack = new ArrayList<>();
+            j.inet().forEach((i, c) -> stack.add(new Addr(i.value(), c, "jail." + j.name() + ".inet." + i)));
+            stacks.add(stack);
+        }
+        for (List<Addr> stack : stacks) {
+            for (int i = 0; i < stack.size(); i++) {
+                for (int k = 0; k < i; k++) {
+                    if (stack.get(i).cidr().overlaps(stack.get(k).cidr())) {
+                        o.error(stack.get(i).key(), "address " + stack.get(i).cidr() + " on " + stack.get(i).owner()
+                                + " overlaps " + stack.get(k).cidr() + " on " + stack.get(k).owner()
+                                + " in the same network stack");
+                    }
+                }
+            }
+        }
+        d.defaultRouter().ifPresent(r -> {
+            if (host.stream().noneMatch(a -> a.cidr().contains(r))) {
+                o.error("defaultrouter", "default router " + r + " is on none of the host's subnets ("
+                        + host.stream().map(a -> a.cidr().networkText()).collect(Collectors.joining(", ")) + ")");
+            }
+        });
+
+        // Addresses reachable on each bridge's segment.
+        Map<IfName, Epair> epairOfEnd = new HashMap<>();
+        d.epairs().forEach(e -> {
+            epairOfEnd.put(e.a(), e);
+            epairOfEnd.put(e.b(), e);
+        });
+        Map<IfName, Cidr> jailAddress = new HashMap<>();
+        Map<IfName, String> jailAddressKey = new HashMap<>();
+        d.jails().forEach(j -> j.inet().forEach((i, c) -> {
+            jailAddress.put(i, c);
+            jailAddressKey.put(i, "jail." + j.name() + ".inet." + i);
+        }));
+        for (Bridge b : d.bridges()) {
+            Map<Ipv4, String> seen = new LinkedHashMap<>();
+            b.inet().ifPresent(c -> seen.put(c.address(), "bridge " + b.name()));
+            for (IfName m : b.members()) {
+                Nic nic = d.nics().stream().filter(n -> n.name().equals(m)).findFirst().orElse(null);
+                Cidr c = null;
+                String key = null;
+                String owner = null;
+                if (nic != null) {
+                    c = nic.inet();
+                    key = "nic." + m + ".inet";
+                    owner = "NIC " + m;
+                } else if (epairOfEnd.containsKey(m)) {
+                    IfName far = epairOfEnd.get(m).other(m);
+                    c = jailAddress.get(far);
+                    key = jailAddressKey.get(far);
+                    owner = far.value();
+                }
+                if (c == null) {
+                    continue;
+                }
+                String before = seen.putIfAbsent(c.address(), owner);
+                if (before != null) {
+                    o.error(key, "address " + c.address() + " of " + owner + " is also used by " + before
+                            + " on bridge " + b.name());
+                }
+            }
+        }
+    }
+
+    private static void checkJails(DesiredHost d, Origins o) {
+        Map<String, String> paths = new HashMap<>();
+        for (Jail j : d.jails()) {
+            String before = paths.putIfAbsent(j.path(), j.name());
+            if (before != null) {
+                o.error("jail." + j.name(), "jail " + j.name() + " has the same path as jail " + before + ": " + j.path());
+            }
+        }
+    }
+
+    private static void checkSpiped(DesiredHost d, Origins o) {
+        List<String> keys = d.spipedKeys().stream().map(DesiredHost.SpipedKey::name).toList();
+        for (Jail j : d.jails()) {
+            for (SpipedPipe p : j.pipes()) {
+                String at = "pipe." + j.name() + "." + p.name();
+                if (!keys.contains(p.key())) {
+                    o.error(at + ".key", "spiped key '" + p.key() + "' is not defined under spiped_keys"
+                            + (keys.isEmpty() ? "" : " (defined: " + String.join(", ", keys) + ")"));
+                }
+                if (j.inet().values().stream().noneMatch(c -> c.address().equals(p.source().address()))) {
+                    o.error(at + ".source", "pipe " + p.name() + " listens on " + p.source()
+                            + " but jail " + j.name() + " has no such address (" + j.inet().values().stream()
+                            .map(c -> c.address().toString()).collect(Collectors.joining(", ")) + ")");
+                }
+            }
+            if (!j.pipes().isEmpty() && !j.services().contains("spiped")) {
+                o.error("jail." + j.name(), "jail " + j.name() + " has spiped pipes but 'spiped' is not in its services");
+            }
+        }
+    }
+
+    private static void checkPf(DesiredHost d, Origins o) {
+        if (d.pf().isEmpty()) {
+            return;
+        }
+        DesiredHost.Pf pf = d.pf().get();
+        String file = pf.confTemplate();
+        String[] lines = pf.conf().split("\n", -1);
+        PfConfText conf = PfConfText.parse(pf.conf());
+        Map<String, Integer> macros = conf.macroDefinitions();
+        for (PfConfText.Use u : conf.macroUses()) {
+            if (!macros.containsKey(u.name())) {
+                o.errorAt(at(file, lines, u.line(), "$" + u.name()), "pf macro $" + u.name() + " is used but not defined");
+            } else if (macros.get(u.name()) > u.line()) {
+                o.errorAt(at(file, lines, u.line(), "$" + u.name()), "pf macro $" + u.name()
+                        + " is used before its definition on line " + macros.get(u.name()));
+            }
+        }
+        Map<String, PfConfText.TableDef> tables = conf.tableDefinitions();
+        for (PfConfText.Use u : conf.tableUses()) {
+            if (!tables.containsKey(u.name())) {
+                o.errorAt(at(file, lines, u.line(), "<" + u.name() + ">"), "pf table <" + u.name() + "> is used but not defined");
+            }
+        }
+        Map<String, PfTable> declared = new LinkedHashMap<>();
+        pf.tables().forEach(t -> declared.put(t.name(), t));
+        for (PfConfText.TableDef t : tables.values()) {
+            PfTable p = declared.get(t.name());
+            var where = at(file, lines, t.line(), "<" + t.name() + ">");
+            if (p == null) {
+                o.errorAt(where, "pf table <" + t.name() + "> is not declared under pf.tables"
+                        + (t.file().isPresent() ? " (give its addresses for " + t.file().get() + ")" : " (add it with runtime: true)"));
+            } else if (p.runtime() && t.file().isPresent()) {
+                o.error("table." + t.name(), "table <" + t.name() + "> is loaded from " + t.file().get()
+                        + " in pf.conf but declared runtime here");
+            } else if (!p.runtime() && !t.file().equals(p.file())) {
+                o.error("table." + t.name(), "table <" + t.name() + "> is written to " + p.file().orElse("?")
+                        + " but pf.conf " + (t.file().isPresent() ? "loads it from " + t.file().get() : "does not load it from a file"));
+            }
+        }
+        for (PfTable t : pf.tables()) {
+            if (!tables.containsKey(t.name())) {
+                o.error("table." + t.name(), "table <" + t.name() + "> is not defined in " + file);
+            }
+        }
+        // A table that pf blocks on a NIC must not hold that NIC's own subnet.
+        for (PfTable t : pf.tables()) {
+            for (String iface : conf.interfacesBlocking(t.name())) {
+                for (Nic n : d.nics()) {
+                    if (!n.name().value().equals(iface)) {
+                        continue;
+                    }
+                    for (Cidr entry : t.addresses()) {
+                        if (entry.overlaps(n.inet())) {
+                            o.error("table." + t.name() + ".addresses", "table <" + t.name() + "> holds " + entry.entryText()
+                                    + ", which covers " + n.name() + "'s own subnet " + n.inet().networkText()
+                                    + "; pf.conf blocks it on " + iface + ", so all traffic to the host would be dropped");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Location at(String file, String[] lines, int line, String token) {
+        int col = line - 1 < lines.length ? lines[line - 1].indexOf(token) : -1;
+        return new Location(file, line, col < 0 ? 1 : col + 1);
+    }
+
+    /** Paths uirig writes must not be declared twice. */
+    private static void checkFiles(DesiredHost d, Origins o) {
+        Map<String, String> owned = new HashMap<>();
+        owned.put("/etc/rc.conf", "the host's rc.conf settings");
+        owned.put("/etc/jail.conf", "the jails");
+        d.pf().ifPresent(pf -> {
+            owned.put("/etc/pf.conf", "pf");
+            for (PfTable t : pf.tables()) {
+                t.file().ifPresent(f -> {
+                    String before = owned.putIfAbsent(f, "table <" + t.name() + ">");
+                    if (before != null) {
+                        o.error("table." + t.name(), "file " + f + " is already written by " + before);
+                    }
+                });
+            }
+        });
+        for (DesiredHost.FileSpec f : d.files()) {
+            String before = owned.putIfAbsent(f.path(), "files");
+            if (before != null) {
+                o.error("file.:" + f.path(), "file " + f.path() + " is already written by " + before);
+            }
+        }
+        for (Jail j : d.jails()) {
+            for (DesiredHost.FileSpec f : j.files()) {
+                if (f.path().equals("/etc/rc.conf")) {
+                    o.error("file." + j.name() + ":" + f.path(), "the jail's /etc/rc.conf is written from its settings (hostname, inet, services)");
+                }
+            }
+        }
+    }
+
+    /** Every encrypt pipe must reach a decrypt pipe on the peer, listening on its target, with the same key. */
+    private void checkTunnels() {
+        Map<String, LoadedHost> byName = new LinkedHashMap<>();
+        hosts.forEach(h -> byName.put(h.desired().name(), h));
+        for (LoadedHost h : hosts) {
+            DesiredHost d = h.desired();
+            for (Jail j : d.jails()) {
+                for (SpipedPipe p : j.pipes()) {
+                    if (p.mode() != PipeMode.ENCRYPT) {
+                        continue;
+                    }
+                    List<LoadedHost> candidates = d.peer().isPresent()
+                            ? byName.containsKey(d.peer().get()) ? List.of(byName.get(d.peer().get())) : List.of()
+                            : hosts.stream().filter(x -> x != h).toList();
+                    if (candidates.isEmpty()) {
+                        continue;
+                    }
+                    Optional<SpipedPipe> match = candidates.stream().flatMap(c -> c.desired().jails().stream())
+                            .flatMap(x -> x.pipes().stream())
+                            .filter(x -> x.mode() == PipeMode.DECRYPT && x.source().equals(p.target()))
+                            .findFirst();
+                    String at = "pipe." + j.name() + "." + p.name() + ".target";
+                    String where = d.peer().map(x -> "peer " + x).orElse("any other host");
+                    if (match.isEmpty()) {
+                        o(h).error(at, "encrypt pipe " + j.name() + "." + p.name() + " targets " + p.target()
+                                + " but no decrypt pipe on " + where + " listens there");
+                    } else if (!match.get().key().equals(p.key())) {
+                        o(h).error(at, "encrypt pipe " + j.name() + "." + p.name() + " uses key '" + p.key()
+                                + "' but the decrypt pipe " + match.get().jail() + "." + match.get().name()
+                                + " on " + where + " uses key '" + match.get().key() + "'");
+                    }
+                }
+            }
+        }
+    }
+
+    private static Origins o(LoadedHost h) {
+        return h.origins();
+    }
+
+    private static String join(List<IfName> names) {
+        return names.stream().map(IfName::value).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,39 @@
+package com.uirig.facts;
+
+import com.uirig.model.Cidr;
+import com.uirig.model.DesiredHost;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The state of a freshly installed FreeBSD host, for {@code plan --offline}: the NICs exist under
+ * their driver names, there are no cloned interfaces, jails or uirig files, pf is disabled and
+ * rc.conf is what the installer writes.
+ */
+public final class FreshHost {
+    private FreshHost() {}
+
+    public static ObservedHost of(DesiredHost desired) {
+        Map<String, ObservedHost.Iface> interfaces = new LinkedHashMap<>();
+        for (DesiredHost.Nic nic : desired.nics()) {
+            String device = nic.device().value();
+            interfaces.put(device, new ObservedHost.Iface(device, Set.of("UP", "BROADCAST", "RUNNING", "SIMPLEX", "MULTICAST"),
+                    List.of(), List.of(), Optional.empty(), List.of()));
+        }
+        interfaces.put("lo0", new ObservedHost.Iface("lo0", Set.of("UP", "LOOPBACK", "RUNNING", "MULTICAST"),
+                List.of("lo"), List.of(Cidr.parseInterface("127.0.0.1/8")), Optional.empty(), List.of()));
+        Map<String, String> rcConf = new LinkedHashMap<>();
+        rcConf.put("hostname", desired.name());
+        desired.nics().stream().findFirst().ifPresent(n -> rcConf.put("ifconfig_" + n.device().rcName(), "DHCP"));
+        rcConf.put("sshd_enable", "YES");
+        rcConf.put("moused_nondefault_enable", "NO");
+        rcConf.put("dumpdev", "AUTO");
+        rcConf.put("zfs_enable", "YES");
+        return new ObservedHost(desired.name(), interfaces, Map.of(), Map.of(), Set.of(),
+                Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, Map.of()),
+                Map.of("net.inet.ip.forwarding", "0"), Optional.empty(), Map.of(), Set.of());
+    }
+}

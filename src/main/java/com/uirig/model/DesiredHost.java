@@ -1,0 +1,131 @@
+package com.uirig.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the playbooks ask of one host, with every variable resolved and every value typed.
+ * Built by the loader; read by the validator, the resource builder and the renderer.
+ */
+public record DesiredHost(
+        String name,
+        SshTarget ssh,
+        Optional<String> peer,
+        List<Nic> nics,
+        Optional<Ipv4> defaultRouter,
+        List<Epair> epairs,
+        List<Bridge> bridges,
+        Map<String, String> rcConf,
+        Map<String, String> sysctl,
+        Map<String, Object> jailDefaults,
+        List<Jail> jails,
+        List<SpipedKey> spipedKeys,
+        Optional<Pf> pf,
+        List<CronJob> cron,
+        List<FileSpec> files,
+        List<String> packages) {
+
+    private static final Pattern RC_VALUE_FORBIDDEN = Pattern.compile("[\"\\\\\\n]");
+
+    /** Checks an rc.conf value: sysrc writes it raw between double quotes. */
+    public static String rcValue(String value) {
+        if (RC_VALUE_FORBIDDEN.matcher(value).find()) {
+            throw new IllegalArgumentException("an rc.conf value cannot contain a double quote, a backslash or a line break: "
+                    + "sysrc writes it between double quotes");
+        }
+        return value;
+    }
+
+    /** How uirig reaches the host. */
+    public record SshTarget(String address, int port, String user, String identity, String knownHosts,
+                            Optional<String> hostKey) {}
+
+    /** A physical NIC renamed from its driver name and given an address. */
+    public record Nic(IfName device, IfName name, Cidr inet, List<String> options) {
+        public Nic {
+            options = List.copyOf(options);
+        }
+    }
+
+    /** Which end of an epair. */
+    public enum Side { A, B }
+
+    /** A virtual cable: {@code epair<unit>} with both ends renamed; {@code up} lists the ends the host brings up. */
+    public record Epair(String label, int unit, IfName a, IfName b, List<Side> up) {
+        public Epair {
+            up = List.copyOf(up);
+        }
+
+        public String device() {
+            return "epair" + unit;
+        }
+
+        public IfName end(Side side) {
+            return side == Side.A ? a : b;
+        }
+
+        public IfName other(IfName end) {
+            return end.equals(a) ? b : a;
+        }
+    }
+
+    /** A virtual switch: {@code bridge<unit>} renamed, with an optional address and its members. */
+    public record Bridge(int unit, IfName name, Optional<Cidr> inet, List<IfName> members) {
+        public Bridge {
+            members = List.copyOf(members);
+        }
+
+        public String device() {
+            return "bridge" + unit;
+        }
+    }
+
+    /** Where a jail's root filesystem comes from. */
+    public sealed interface RootSource permits ZfsClone, BaseArchive {}
+
+    /** A clone of a ZFS snapshot, as {@code zfs clone -o mountpoint=PATH SNAPSHOT DATASET}. */
+    public record ZfsClone(String snapshot, String dataset) implements RootSource {}
+
+    /** A FreeBSD base archive (base.txz) on the orchestrator, streamed to the host and extracted. */
+    public record BaseArchive(String localPath) implements RootSource {}
+
+    /** A VNET jail and what runs in it. {@code parameters} are jail.conf parameters (String, Integer or Boolean). */
+    public record Jail(String name, String path, RootSource root, Map<String, Object> parameters,
+                       List<IfName> vnetInterfaces, String hostname, Map<IfName, Cidr> inet,
+                       Optional<Ipv4> defaultRouter, List<String> packages, List<String> services,
+                       List<FileSpec> files, List<SpipedPipe> pipes) {
+        /** A path inside the jail as seen from the host. */
+        public String hostPath(String inJail) {
+            return path + inJail;
+        }
+    }
+
+    /** spiped's direction: encrypt (client side) or decrypt (server side). */
+    public enum PipeMode {
+        ENCRYPT, DECRYPT;
+
+        public String rcValue() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** One spiped tunnel end, configured in its jail's rc.conf. */
+    public record SpipedPipe(String jail, String name, PipeMode mode, Endpoint source, Endpoint target, String key) {}
+
+    /** A shared spiped key: a secret generated on a host, never in the repository. */
+    public record SpipedKey(String name, String path) {}
+
+    /** pf: pf.conf's text and the tables the playbook fills. */
+    public record Pf(String confTemplate, String conf, List<PfTable> tables) {}
+
+    /** A pf table: filled at run time, or loaded from a file uirig writes. */
+    public record PfTable(String name, boolean runtime, Optional<String> file, List<Cidr> addresses) {}
+
+    /** One line of uirig's crontab file. */
+    public record CronJob(String name, String schedule, String user, String command) {}
+
+    /** A file uirig owns: its full content, mode and owner. */
+    public record FileSpec(String path, String content, String mode, String owner) {}
+}

@@ -1,0 +1,89 @@
+package com.uirig.plan;
+
+import com.uirig.facts.ObservedHost;
+import com.uirig.facts.ObservedHost.FileState;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How uirig replaces a file on a host: the new content goes to a temporary file created with
+ * its final mode and owner, is checked when the file has a checker, and is renamed into place
+ * after the previous version is kept as {@code PATH.uirig-prev}. A cut connection leaves either
+ * the old file or the new one, never half of one.
+ */
+final class FileWrite {
+    private FileWrite() {}
+
+    static String temporary(String path) {
+        return path + ".uirig-new";
+    }
+
+    static String previous(String path) {
+        return path + ".uirig-prev";
+    }
+
+    /** Creates an empty file with mode and owner set before any content is written to it. */
+    static Step createEmpty(String path, String mode, String owner) {
+        String[] ug = owner.split(":", 2);
+        return Step.run("install", "-m", mode, "-o", ug[0], "-g", ug[1], "/dev/null", path);
+    }
+
+    /** Keeps the previous version (when there is one) and renames the new file into place. */
+    static List<Step> replace(String path, boolean exists) {
+        List<Step> steps = new ArrayList<>();
+        if (exists) {
+            steps.add(Step.run("cp", "-p", path, previous(path)));
+        }
+        steps.add(Step.run("mv", temporary(path), path));
+        return steps;
+    }
+
+    /** The steps that write {@code content} at {@code path}; {@code check} runs on the temporary file. */
+    static List<Step> write(String path, String content, String mode, String owner, boolean exists, List<Step> check) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(createEmpty(temporary(path), mode, owner));
+        steps.add(Step.withContent(content, "dd", "of=" + temporary(path), "status=none"));
+        steps.addAll(check);
+        steps.addAll(replace(path, exists));
+        return steps;
+    }
+
+    /** What differs between a desired file and the host's; empty when they are the same. */
+    record Outcome(Action action, List<Step> steps, String diff, Map<String, Object> before, Map<String, Object> after) {}
+
+    static Optional<Outcome> compare(String path, String content, String mode, String owner, ObservedHost observed,
+                                     List<Step> check) {
+        FileState found = observed.files().get(path);
+        String sha = Step.sha256Hex(content.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> after = describe(sha, mode, owner);
+        if (found == null) {
+            return Optional.of(new Outcome(Action.CREATE, write(path, content, mode, owner, false, check),
+                    UnifiedDiff.of(path, null, content), Map.of(), after));
+        }
+        Map<String, Object> before = describe(found.sha256(), found.mode(), found.owner());
+        if (!found.sha256().equals(sha)) {
+            String diff = found.content().map(old -> UnifiedDiff.of(path, old, content)).orElse("");
+            return Optional.of(new Outcome(Action.UPDATE, write(path, content, mode, owner, true, check), diff, before, after));
+        }
+        List<Step> steps = new ArrayList<>();
+        if (!found.mode().equals(mode)) {
+            steps.add(Step.run("chmod", mode, path));
+        }
+        if (!found.owner().equals(owner)) {
+            steps.add(Step.run("chown", owner, path));
+        }
+        return steps.isEmpty() ? Optional.empty() : Optional.of(new Outcome(Action.UPDATE, steps, "", before, after));
+    }
+
+    static Map<String, Object> describe(String sha256, String mode, String owner) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sha256", sha256);
+        m.put("mode", mode);
+        m.put("owner", owner);
+        return m;
+    }
+}

@@ -1,0 +1,69 @@
+package com.uirig.plan;
+
+import com.uirig.facts.ObservedHost;
+import com.uirig.model.IfName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A VNET jail started from /etc/jail.conf. A running jail whose parameters differ is restarted
+ * (replace); a VNET interface left on the host is moved into it.
+ */
+public record JailResource(String name, String path, Map<String, String> parameters, List<IfName> vnetInterfaces,
+                           List<String> dependsOn) implements Resource {
+    public JailResource {
+        parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        vnetInterfaces = List.copyOf(vnetInterfaces);
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    @Override
+    public String address() {
+        return "jail[" + name + "]";
+    }
+
+    @Override
+    public Optional<Change> plan(ObservedHost observed, PlanContext context) {
+        ObservedHost.RunningJail running = observed.jails().get(name);
+        Map<String, Object> after = new LinkedHashMap<>(parameters);
+        after.put("vnet.interface", vnetInterfaces.stream().map(IfName::value).toList());
+        if (running == null) {
+            return Optional.of(new Change(address(), Action.CREATE, "jail " + name + " is not running", Map.of(), after,
+                    List.of(Step.run("jail", "-c", name)), ""));
+        }
+        Map<String, Object> before = new LinkedHashMap<>();
+        List<String> differs = new ArrayList<>();
+        parameters.forEach((k, v) -> {
+            String found = running.parameters().get(k);
+            if (found != null && !found.equals(v)) {
+                before.put(k, found);
+                differs.add(k);
+            }
+        });
+        if (!running.path().isEmpty() && !running.path().equals(path)) {
+            before.put("path", running.path());
+            differs.add("path");
+        }
+        if (!differs.isEmpty()) {
+            return Optional.of(new Change(address(), Action.REPLACE, "jail " + name + " runs with other " + String.join(", ", differs)
+                    + ": it is restarted alone", before, after, List.of(Step.run("jail", "-r", name), Step.run("jail", "-c", name)), ""));
+        }
+        List<Step> steps = new ArrayList<>();
+        for (IfName i : vnetInterfaces) {
+            var found = observed.findInterface(i.value());
+            if (found.isPresent() && !found.get().stack().equals(name)) {
+                if (!found.get().stack().equals(ObservedHost.HOST)) {
+                    steps.add(Step.run("ifconfig", i.value(), "-vnet", found.get().stack()));
+                }
+                steps.add(Step.run("ifconfig", i.value(), "vnet", name));
+            }
+        }
+        if (steps.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change(address(), Action.UPDATE, "VNET interfaces are not in jail " + name, before, after, steps, ""));
+    }
+}

@@ -1,0 +1,36 @@
+package com.uirig.plan;
+
+import com.uirig.facts.ObservedHost;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Packages installed with pkg on the host or, with {@code pkg -j}, in a running jail. */
+public record PackagesResource(String jail, List<String> packages, List<String> dependsOn) implements Resource {
+    public PackagesResource {
+        packages = List.copyOf(packages);
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    @Override
+    public String address() {
+        return "packages[" + (jail.isEmpty() ? "host" : jail) + "]";
+    }
+
+    @Override
+    public Optional<Change> plan(ObservedHost observed, PlanContext context) {
+        Set<String> installed = observed.packages().getOrDefault(jail, Set.of());
+        List<String> missing = packages.stream().filter(p -> !installed.contains(p)).toList();
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> argv = new ArrayList<>(jail.isEmpty() ? List.of("pkg", "install", "-y") : List.of("pkg", "-j", jail, "install", "-y"));
+        argv.addAll(missing);
+        Action action = packages.stream().anyMatch(installed::contains) ? Action.UPDATE : Action.CREATE;
+        return Optional.of(new Change(address(), action, "not installed: " + String.join(", ", missing),
+                Map.of("installed", packages.stream().filter(installed::contains).toList()),
+                Map.of("installed", packages), List.of(new Step(argv, new Step.NoInput())), ""));
+    }
+}

@@ -1,0 +1,70 @@
+package com.uirig.plan;
+
+import com.uirig.facts.ObservedHost;
+import com.uirig.model.DesiredHost;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Plans every host: a pure function of the desired and the observed state. No host is
+ * contacted here, so plan, apply and check share it and tests run it on fixtures.
+ */
+public final class Planner {
+    private Planner() {}
+
+    public static Plan plan(List<DesiredHost> desired, Map<String, ObservedHost> observed) {
+        List<HostPlan> hosts = new ArrayList<>();
+        for (DesiredHost d : desired) {
+            ObservedHost o = observed.get(d.name());
+            if (o == null) {
+                throw new IllegalArgumentException("no observed state for host " + d.name());
+            }
+            PlanContext context = new PlanContext(d.name(), desired, observed);
+            List<Change> changes = new ArrayList<>();
+            for (Resource r : ordered(Resources.of(d))) {
+                Optional<Change> c = r.plan(o, context);
+                c.ifPresent(changes::add);
+            }
+            hosts.add(new HostPlan(d.name(), changes));
+        }
+        return new Plan(hosts);
+    }
+
+    /**
+     * Orders resources so each comes after what it depends on; among the ready ones the
+     * earliest in the given order goes first, so the order is stable and readable.
+     */
+    public static List<Resource> ordered(List<Resource> resources) {
+        Map<String, Resource> byAddress = new HashMap<>();
+        for (Resource r : resources) {
+            if (byAddress.put(r.address(), r) != null) {
+                throw new IllegalStateException("two resources named " + r.address());
+            }
+        }
+        List<Resource> out = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        List<Resource> pending = new ArrayList<>(resources);
+        while (!pending.isEmpty()) {
+            Resource next = null;
+            for (Resource r : pending) {
+                if (r.dependsOn().stream().allMatch(dep -> done.contains(dep) || !byAddress.containsKey(dep))) {
+                    next = r;
+                    break;
+                }
+            }
+            if (next == null) {
+                throw new IllegalStateException("resources depend on each other in a cycle: "
+                        + pending.stream().map(Resource::address).toList());
+            }
+            pending.remove(next);
+            done.add(next.address());
+            out.add(next);
+        }
+        return out;
+    }
+}

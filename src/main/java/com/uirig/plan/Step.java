@@ -1,0 +1,95 @@
+package com.uirig.plan;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One command run on a host: an argument list (quoted once, when shown) and what it reads on
+ * standard input. Secret input is described, never carried: it is read from a host at apply time.
+ */
+public record Step(List<String> argv, Input input) {
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    public Step {
+        argv = List.copyOf(argv);
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("a step needs a command");
+        }
+    }
+
+    public static Step run(String... argv) {
+        return new Step(List.of(argv), new NoInput());
+    }
+
+    public static Step withContent(String content, String... argv) {
+        return new Step(List.of(argv), new Content(content));
+    }
+
+    /** What a step reads on standard input. */
+    public sealed interface Input permits NoInput, Content, SecretFrom, LocalFile {}
+
+    public record NoInput() implements Input {}
+
+    /** File content that is not secret; shown by size and hash, its text is in the change's diff. */
+    public record Content(String text) implements Input {
+        public String sha256() {
+            return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A secret read from a file on a host at apply time; always shown masked. */
+    public record SecretFrom(String host, String path) implements Input {
+        @Override
+        public String toString() {
+            return "SecretFrom[***]";
+        }
+    }
+
+    /** A file on the orchestrator, streamed to the command. */
+    public record LocalFile(String path) implements Input {}
+
+    /** The command as the shell line it is, with its input described after {@code <}. */
+    public String shellLine() {
+        StringBuilder line = new StringBuilder();
+        for (String a : argv) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(quote(a));
+        }
+        if (input instanceof Content c) {
+            line.append(" < [").append(c.text().getBytes(StandardCharsets.UTF_8).length)
+                    .append(" bytes sha256:").append(c.sha256(), 0, 12).append(']');
+        } else if (input instanceof SecretFrom s) {
+            line.append(" < [*** secret read from ").append(s.host()).append(':').append(s.path()).append(']');
+        } else if (input instanceof LocalFile f) {
+            line.append(" < [orchestrator:").append(f.path()).append(']');
+        }
+        return line.toString();
+    }
+
+    /** Quotes one shell word: unchanged when safe, else in single quotes. */
+    public static String quote(String word) {
+        if (!word.isEmpty() && SAFE.matcher(word).matches()) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return shellLine();
+    }
+}
