@@ -57,6 +57,10 @@ public final class InventoryLoader {
                 top.get("playbooks").error("list at least one playbook file");
             }
         }
+        if (!problems.isEmpty()) {
+            // A file that cannot be read would make every reference into it look undefined.
+            throw new InvalidInputException(problems.lines());
+        }
         checkSections(playbooks, untagged);
 
         Map<String, Scope.Var> shared = vars(top.get("vars"), "vars");

@@ -64,7 +64,7 @@ final class PlaybookReader {
     /** Reads every section with values resolved in {@code scope}. */
     DesiredHost read(String host, DesiredHost.SshTarget ssh, Optional<String> peer) {
         List<Nic> nics = new ArrayList<>();
-        for (var e : section("nics").entries().entrySet()) {
+        for (var e : entries("nics").entrySet()) {
             Nic nic = nic(e.getKey(), e.getValue());
             if (nic != null) {
                 nics.add(nic);
@@ -77,21 +77,21 @@ final class PlaybookReader {
             origins.put("defaultrouter", v);
         }
         List<Epair> epairs = new ArrayList<>();
-        for (var e : section("epairs").entries().entrySet()) {
+        for (var e : entries("epairs").entrySet()) {
             Epair ep = epair(e.getKey(), e.getValue());
             if (ep != null) {
                 epairs.add(ep);
             }
         }
         List<Bridge> bridges = new ArrayList<>();
-        for (var e : section("bridges").entries().entrySet()) {
+        for (var e : entries("bridges").entrySet()) {
             Bridge b = bridge(e.getKey(), e.getValue());
             if (b != null) {
                 bridges.add(b);
             }
         }
         Map<String, String> rcConf = new LinkedHashMap<>();
-        for (var e : section("rc_conf").entries().entrySet()) {
+        for (var e : entries("rc_conf").entrySet()) {
             if (!RC_KEY.matcher(e.getKey()).matches()) {
                 e.getValue().error("invalid rc.conf variable name '" + e.getKey() + "'");
                 continue;
@@ -103,7 +103,7 @@ final class PlaybookReader {
             }
         }
         Map<String, String> sysctl = new LinkedHashMap<>();
-        for (var e : section("sysctl").entries().entrySet()) {
+        for (var e : entries("sysctl").entrySet()) {
             if (!SYSCTL.matcher(e.getKey()).matches()) {
                 e.getValue().error("invalid sysctl name '" + e.getKey() + "'");
                 continue;
@@ -115,14 +115,14 @@ final class PlaybookReader {
         }
         Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));
         List<Jail> jails = new ArrayList<>();
-        for (var e : section("jails").entries().entrySet()) {
+        for (var e : entries("jails").entrySet()) {
             Jail j = jail(e.getKey(), e.getValue(), jailDefaults);
             if (j != null) {
                 jails.add(j);
             }
         }
         List<SpipedKey> keys = new ArrayList<>();
-        for (var e : section("spiped_keys").entries().entrySet()) {
+        for (var e : entries("spiped_keys").entrySet()) {
             var f = e.getValue().fields(List.of("path"), List.of("path"));
             String path = f.has("path") ? absolutePath(f.get("path")) : null;
             if (path != null && NAME.matcher(e.getKey()).matches()) {
@@ -134,7 +134,7 @@ final class PlaybookReader {
         }
         Optional<DesiredHost.Pf> pf = sections.containsKey("pf") ? Optional.ofNullable(pf(sections.get("pf"))) : Optional.empty();
         List<CronJob> cron = new ArrayList<>();
-        for (var e : section("cron").entries().entrySet()) {
+        for (var e : entries("cron").entrySet()) {
             CronJob job = cronJob(e.getKey(), e.getValue());
             if (job != null) {
                 cron.add(job);
@@ -144,6 +144,11 @@ final class PlaybookReader {
         List<String> packages = packages(section("packages"));
         return new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
                 keys, pf, cron, files, packages);
+    }
+
+    private Map<String, YamlValue> entries(String name) {
+        YamlValue v = section(name);
+        return v == null || v.isNull() ? Map.of() : v.entries();
     }
 
     private YamlValue section(String name) {
@@ -166,7 +171,7 @@ final class PlaybookReader {
         IfName device = parse(f.get("device"), IfName::parse);
         Cidr inet = parse(f.get("inet"), Cidr::parseInterface);
         List<String> options = f.has("options") ? f.get("options").texts() : List.of();
-        if (ifName == null || device == null || inet == null) {
+        if (ifName == null) {
             return null;
         }
         origins.put("nic." + name, v);
@@ -222,14 +227,12 @@ final class PlaybookReader {
             v.error("invalid epair label '" + label + "'");
             return null;
         }
-        if (unit == null || a == null || b == null || up == null) {
-            return null;
-        }
         origins.put("epair." + label, v);
         origins.put("epair." + label + ".a", f.get("a"));
         origins.put("epair." + label + ".b", f.get("b"));
         origins.put("epair." + label + ".device", f.get("device"));
-        return new Epair(label, unit, a, b, up);
+        // Ends with problems stay null so the valid end can still be checked; problems are recorded.
+        return new Epair(label, unit == null ? -1 : unit, a, b, up == null ? List.of() : up);
     }
 
     private Bridge bridge(String name, YamlValue v) {
@@ -239,10 +242,7 @@ final class PlaybookReader {
         Optional<Cidr> inet = Optional.empty();
         if (f.has("inet")) {
             Cidr c = parse(f.get("inet"), Cidr::parseInterface);
-            if (c == null) {
-                return null;
-            }
-            inet = Optional.of(c);
+            inet = Optional.ofNullable(c);
             origins.put("bridge." + name + ".inet", f.get("inet"));
         }
         List<IfName> members = new ArrayList<>();
@@ -261,12 +261,12 @@ final class PlaybookReader {
                 origins.put("bridge." + name + ".member." + m, items.get(i));
             }
         }
-        if (ifName == null || unit == null) {
+        if (ifName == null) {
             return null;
         }
         origins.put("bridge." + name, v);
         origins.put("bridge." + name + ".device", f.get("device"));
-        return new Bridge(unit, ifName, inet, members);
+        return new Bridge(unit == null ? -1 : unit, ifName, inet, members);
     }
 
     /** rc.conf values: YAML booleans become YES/NO as rc.conf spells them. */
@@ -399,10 +399,9 @@ final class PlaybookReader {
                 }
             }
         }
-        if (path == null || root == null || hostname == null) {
-            return null;
-        }
-        return new Jail(name, path, root, params, vnet, hostname, inet, router, packages, services, files, pipes);
+        // A jail with problems is kept (with empty parts) so its references are still checked.
+        return new Jail(name, path == null ? "" : path, root, params, vnet, hostname == null ? "" : hostname, inet,
+                router, packages, services, files, pipes);
     }
 
     private RootSource root(String jail, YamlValue v) {

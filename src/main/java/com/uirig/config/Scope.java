@@ -56,7 +56,7 @@ public final class Scope {
         if (name.startsWith("peer.") && peer == null) {
             return "host " + host + " has no peer (set hosts." + host + ".peer in the inventory)";
         }
-        return "it is not defined for host " + (name.startsWith("peer.") ? peer.host : host)
-                + " nor in the inventory's vars";
+        return "it is defined neither in the " + (name.startsWith("peer.") ? "peer's" : "host's")
+                + " vars nor in the inventory's vars";
     }
 }

@@ -47,16 +47,22 @@ final class Validator {
         Map<String, String> devices = new HashMap<>();
         for (Nic n : d.nics()) {
             define(defined, n.name(), new Owner("NIC", "nic." + n.name()), o);
-            device(devices, n.device().value(), "nic." + n.name(), o);
+            if (n.device() != null) {
+                device(devices, n.device().value(), "nic." + n.name(), o);
+            }
         }
         for (Epair e : d.epairs()) {
             define(defined, e.a(), new Owner("epair " + e.label(), "epair." + e.label() + ".a"), o);
             define(defined, e.b(), new Owner("epair " + e.label(), "epair." + e.label() + ".b"), o);
-            device(devices, e.device(), "epair." + e.label() + ".device", o);
+            if (e.unit() >= 0) {
+                device(devices, e.device(), "epair." + e.label() + ".device", o);
+            }
         }
         for (Bridge b : d.bridges()) {
             define(defined, b.name(), new Owner("bridge", "bridge." + b.name()), o);
-            device(devices, b.device(), "bridge." + b.name() + ".device", o);
+            if (b.unit() >= 0) {
+                device(devices, b.device(), "bridge." + b.name() + ".device", o);
+            }
         }
 
         // Each interface goes to one place: a bridge or a jail.
@@ -108,6 +114,9 @@ final class Validator {
     }
 
     private static void define(Map<IfName, Owner> defined, IfName name, Owner owner, Origins o) {
+        if (name == null) {
+            return;
+        }
         Owner before = defined.putIfAbsent(name, owner);
         if (before != null) {
             o.error(owner.key(), "interface name '" + name + "' is defined twice (also by " + before.kind() + ")");
@@ -134,7 +143,9 @@ final class Validator {
         record Addr(String owner, Cidr cidr, String key) {}
         List<Addr> host = new ArrayList<>();
         for (Nic n : d.nics()) {
-            host.add(new Addr(n.name().value(), n.inet(), "nic." + n.name() + ".inet"));
+            if (n.inet() != null) {
+                host.add(new Addr(n.name().value(), n.inet(), "nic." + n.name() + ".inet"));
+            }
         }
         for (Bridge b : d.bridges()) {
             b.inet().ifPresent(c -> host.add(new Addr(b.name().value(), c, "bridge." + b.name() + ".inet")));
@@ -157,7 +168,8 @@ final class Validator {
                 }
             }
         }
-        d.defaultRouter().ifPresent(r -> {
+        boolean allNicsValid = d.nics().stream().allMatch(n -> n.inet() != null);
+        d.defaultRouter().filter(r -> allNicsValid).ifPresent(r -> {
             if (host.stream().noneMatch(a -> a.cidr().contains(r))) {
                 o.error("defaultrouter", "default router " + r + " is on none of the host's subnets ("
                         + host.stream().map(a -> a.cidr().networkText()).collect(Collectors.joining(", ")) + ")");
@@ -166,7 +178,7 @@ final class Validator {
 
         // Addresses reachable on each bridge's segment.
         Map<IfName, Epair> epairOfEnd = new HashMap<>();
-        d.epairs().forEach(e -> {
+        d.epairs().stream().filter(e -> e.a() != null && e.b() != null).forEach(e -> {
             epairOfEnd.put(e.a(), e);
             epairOfEnd.put(e.b(), e);
         });
@@ -209,6 +221,9 @@ final class Validator {
     private static void checkJails(DesiredHost d, Origins o) {
         Map<String, String> paths = new HashMap<>();
         for (Jail j : d.jails()) {
+            if (j.path().isEmpty()) {
+                continue;
+            }
             String before = paths.putIfAbsent(j.path(), j.name());
             if (before != null) {
                 o.error("jail." + j.name(), "jail " + j.name() + " has the same path as jail " + before + ": " + j.path());
@@ -285,7 +300,7 @@ final class Validator {
         for (PfTable t : pf.tables()) {
             for (String iface : conf.interfacesBlocking(t.name())) {
                 for (Nic n : d.nics()) {
-                    if (!n.name().value().equals(iface)) {
+                    if (!n.name().value().equals(iface) || n.inet() == null) {
                         continue;
                     }
                     for (Cidr entry : t.addresses()) {

@@ -1,0 +1,79 @@
+package com.uirig.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.uirig.model.Cidr;
+import com.uirig.model.DesiredHost;
+import com.uirig.model.DesiredHost.PipeMode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InventoryLoaderTest {
+
+    @Test
+    void loadsTheProdInventoryWithEveryPerHostValueResolved() {
+        Inventory inv = InventoryLoader.load(Path.of("inventory/prod"));
+        assertThat(inv.hosts()).extracting(DesiredHost::name).containsExactly("server-a", "server-b");
+        DesiredHost a = inv.host("server-a").orElseThrow();
+        assertThat(a.ssh().address()).isEqualTo("192.0.2.155");
+        assertThat(a.ssh().port()).isEqualTo(22);
+        assertThat(a.ssh().user()).isEqualTo("root");
+        assertThat(a.ssh().knownHosts()).endsWith("orchestrator/known_hosts");
+        assertThat(a.nics()).extracting(n -> n.name().value() + "=" + n.device() + " " + n.inet())
+                .containsExactly("xnic=em0 192.0.2.155/24", "inic=em1 192.168.56.110/24");
+        assertThat(a.nics().get(1).options()).containsExactly("vlanhwtag 2222");
+        assertThat(a.defaultRouter()).map(Object::toString).contains("192.0.2.1");
+
+        DesiredHost b = inv.host("server-b").orElseThrow();
+        assertThat(b.nics().get(0).inet()).isEqualTo(Cidr.parseInterface("192.0.2.165/24"));
+    }
+
+    @Test
+    void aHostReadsItsPeersValues() {
+        Inventory inv = InventoryLoader.load(Path.of("inventory/prod"));
+        DesiredHost a = inv.host("server-a").orElseThrow();
+        DesiredHost b = inv.host("server-b").orElseThrow();
+        assertThat(table(a, "pgpeer")).containsExactly("192.168.56.41");
+        assertThat(table(a, "nodepeer")).containsExactly("192.168.56.31");
+        assertThat(table(b, "pgpeer")).containsExactly("192.168.56.40");
+        var n2p = a.jails().stream().filter(j -> j.name().equals("node_j")).findFirst().orElseThrow().pipes().get(0);
+        assertThat(n2p.mode()).isEqualTo(PipeMode.ENCRYPT);
+        assertThat(n2p.source()).hasToString("[192.168.56.30]:5432");
+        assertThat(n2p.target()).hasToString("[192.168.56.41]:5433");
+    }
+
+    @Test
+    void listVariablesFillTables() {
+        DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
+        assertThat(table(a, "email")).containsExactly("66.111.4.0/24");
+        assertThat(table(a, "martians")).contains("10.0.0.0/8").doesNotContain("192.0.2.0/24");
+        assertThat(a.pf().orElseThrow().tables()).filteredOn(DesiredHost.PfTable::runtime)
+                .extracting(DesiredHost.PfTable::name).containsExactly("ratelimit");
+    }
+
+    @Test
+    void jailsKeepBootOrderAndParameters() {
+        DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
+        assertThat(a.jails()).extracting(DesiredHost.Jail::name).containsExactly("pg_j", "node_j", "nginx_j");
+        DesiredHost.Jail pg = a.jails().get(0);
+        assertThat(pg.path()).isEqualTo("/jails/pg_j");
+        assertThat(pg.parameters()).containsEntry("sysvshm", "new");
+        assertThat(pg.root()).isEqualTo(new DesiredHost.ZfsClone("zroot/jails/template@14.1-RELEASE", "zroot/jails/pg_j"));
+        assertThat(a.jailDefaults()).containsEntry("devfs_ruleset", 4).containsEntry("vnet", true)
+                .containsEntry("exec.start", "/bin/sh /etc/rc");
+    }
+
+    @Test
+    void theLabInventoryIsValidAndUsesABaseArchive() {
+        Inventory lab = InventoryLoader.load(Path.of("inventory/lab"));
+        DesiredHost a = lab.host("server-a").orElseThrow();
+        assertThat(a.jails().get(0).root()).isInstanceOf(DesiredHost.BaseArchive.class);
+        assertThat(table(a, "martians")).doesNotContain("192.168.0.0/16");
+    }
+
+    private static List<String> table(DesiredHost h, String name) {
+        return h.pf().orElseThrow().tables().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow()
+                .addresses().stream().map(Cidr::entryText).toList();
+    }
+}

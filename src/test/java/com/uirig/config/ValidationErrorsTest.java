@@ -1,0 +1,228 @@
+package com.uirig.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each kind of bad input gives a clear problem at FILE:LINE:COLUMN with its document path. */
+class ValidationErrorsTest {
+    private static final String NET = "playbooks/network.yml";
+    private static final String JAILS = "playbooks/jails.yml";
+    private static final String FW = "playbooks/firewall.yml";
+    private static final String PF = "playbooks/templates/pf.conf";
+    private static final String HOSTS = "inventory/prod/hosts.yml";
+
+    @TempDir
+    Path dir;
+
+    private InventoryCopy copy() {
+        return new InventoryCopy(dir);
+    }
+
+    @Test
+    void yamlSyntaxError() {
+        InventoryCopy c = copy().edit(NET, "    members: [ngx_a, node_a, pg_a]", "    members: [ngx_a, node_a, pg_a");
+        List<String> problems = c.problems("prod");
+        assertThat(problems).hasSize(1);
+        // The unclosed list runs into the next key: the parser stops at that key's colon.
+        String colon = YamlFile.displayName(c.path(NET)) + ":" + lineOf(c.at(NET, "  ibridge:")) + ":"
+                + (colOf(c.at(NET, "  ibridge:")) + 9);
+        assertThat(problems.get(0)).isEqualTo(colon
+                + ": YAML syntax error: expected ',' or ']', but got : (while parsing a flow sequence)");
+    }
+
+    @Test
+    void unknownKey() {
+        InventoryCopy c = copy().edit(NET, "    device: bridge1\n", "    device: bridge1\n    colour: red\n");
+        assertThat(c.problems("prod")).containsExactly(c.at(NET, "colour")
+                + ": bridges.ibridge.colour: unknown key 'colour' (expected one of: device, inet, members)");
+    }
+
+    @Test
+    void unknownSection() {
+        InventoryCopy c = copy().edit(NET, "rc_conf:\n", "rc_conf_typo:\n");
+        assertThat(c.problems("prod")).first().asString().startsWith(c.at(NET, "rc_conf_typo") + ": rc_conf_typo: unknown key");
+    }
+
+    @Test
+    void wrongType() {
+        InventoryCopy c = copy().edit(NET, "members: [inic, inode_a, ipg_a]", "members: {inic: yes}");
+        assertThat(c.problems("prod")).contains(c.at(NET, "{inic: yes}")
+                + ": bridges.ibridge.members: expected a list, found a mapping");
+    }
+
+    @Test
+    void duplicateKey() {
+        InventoryCopy c = copy().edit(NET, "  pf_enable: YES\n", "  pf_enable: YES\n  jail_enable: NO\n");
+        String second = c.at(NET, "  jail_enable: NO").replaceAll(":\\d+$", ":3");
+        assertThat(c.problems("prod")).containsExactly(second
+                + ": rc_conf.jail_enable: duplicate key 'jail_enable' (first at line " + lineOf(c.at(NET, "jail_enable: YES")) + ")");
+    }
+
+    @Test
+    void invalidCidrInAHostVariableIsReportedWhereItIsWrittenAndWhereItIsUsed() {
+        InventoryCopy c = copy().edit(HOSTS, "xnic: 192.0.2.155/24", "xnic: 192.0.2.155/33");
+        assertThat(c.problems("prod")).containsExactly(c.at(HOSTS, "192.0.2.155/33")
+                + ": hosts.server-a.vars.xnic: invalid CIDR '192.0.2.155/33' (prefix length 33 is over 32) (used at "
+                + c.at(NET, "\"{{ xnic }}\"") + " nics.xnic.inet) [server-a]");
+    }
+
+    @Test
+    void invalidIpv4Address() {
+        InventoryCopy c = copy().edit(NET, "inet: 10.0.2.1/24", "inet: 10.0.2.256/24");
+        assertThat(c.problems("prod")).containsExactly(c.at(NET, "10.0.2.256/24")
+                + ": bridges.xbridge.inet: invalid CIDR '10.0.2.256/24': invalid IPv4 address '10.0.2.256' (256 is over 255)");
+    }
+
+    @Test
+    void interfaceNameLongerThanFifteenCharacters() {
+        InventoryCopy c = copy().edit(NET, "a: ngx_node_a, ", "a: ngx_node_a_longer, ");
+        assertThat(c.problems("prod")).contains(c.at(NET, "ngx_node_a_longer")
+                + ": epairs.ngx_node.a: interface name 'ngx_node_a_longer' is 17 characters long; FreeBSD allows at most 15");
+    }
+
+    @Test
+    void interfaceDefinedTwice() {
+        InventoryCopy c = copy().edit(NET, "  ipg:      {device: epair6, a: ipg_a,      b: ipg_b,      up: a}",
+                "  ipg:      {device: epair6, a: ipg_a,      b: ipg_b,      up: a}\n  extra:    {device: epair7, a: xtr_a, b: ngx_b}");
+        assertThat(c.problems("prod")).containsExactly(c.at(NET, "ngx_b}")
+                + ": epairs.extra.b: interface name 'ngx_b' is defined twice (also by epair ngx)");
+    }
+
+    @Test
+    void epairEndGivenToTwoJails() {
+        InventoryCopy c = copy().edit(JAILS, "vnet_interfaces: [ngx_b, ngx_node_a]", "vnet_interfaces: [ngx_b, ngx_node_a, pg_b]");
+        assertThat(c.problems("prod")).containsExactly(c.at(JAILS, "pg_b]").replaceAll(":\\d+:\\d+$", "") + ":"
+                + lineOf(c.at(JAILS, "ngx_node_a, pg_b]")) + ":" + (colOf(c.at(JAILS, "ngx_node_a, pg_b]")) + 12)
+                + ": jails.nginx_j.vnet_interfaces[2]: 'pg_b' is given to both jail pg_j and jail nginx_j:"
+                + " an interface can be in one bridge or one jail only");
+    }
+
+    @Test
+    void epairEndGivenToAJailAndABridge() {
+        InventoryCopy c = copy().edit(NET, "members: [ngx_a, node_a, pg_a]", "members: [ngx_a, node_a, pg_a, ngx_b]");
+        assertThat(c.problems("prod")).containsExactly(c.at(JAILS, "ngx_b, ngx_node_a]")
+                + ": jails.nginx_j.vnet_interfaces[0]: 'ngx_b' is given to both bridge xbridge and jail nginx_j:"
+                + " an interface can be in one bridge or one jail only");
+    }
+
+    @Test
+    void undefinedBridgeMemberAndJailInterface() {
+        InventoryCopy c = copy().edit(NET, "members: [ngx_a, node_a, pg_a]", "members: [ngx_a, node_a, pg_a, em9]")
+                .edit(JAILS, "vnet_interfaces: [ngx_b, ngx_node_a]", "vnet_interfaces: [ngx_b, ngx_node_a, ghost_b]");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(JAILS, "ghost_b") + ": jails.nginx_j.vnet_interfaces[2]: VNET interface 'ghost_b' of jail nginx_j"
+                        + " is not defined (define it under epairs or nics)",
+                c.at(NET, "em9") + ": bridges.xbridge.members[3]: bridge member 'em9' is not defined (define it under nics or epairs)");
+    }
+
+    @Test
+    void duplicateAddressOnOneBridge() {
+        // server-a's inode_b and ipg_b both sit behind ibridge.
+        InventoryCopy c = copy().edit(HOSTS, "ip_inode_b: 192.168.56.30", "ip_inode_b: 192.168.56.40");
+        assertThat(c.problems("prod")).contains(c.at(JAILS, "\"{{ ip_ipg_b }}/24\"")
+                + ": jails.pg_j.inet.ipg_b: address 192.168.56.40 of ipg_b is also used by inode_b on bridge ibridge [server-a]");
+    }
+
+    @Test
+    void overlappingSubnetsInOneStack() {
+        InventoryCopy c = copy().edit(JAILS, "ngx_node_a: 10.0.3.20/24", "ngx_node_a: 10.0.2.21/16");
+        assertThat(c.problems("prod")).contains(c.at(JAILS, "10.0.2.21/16")
+                + ": jails.nginx_j.inet.ngx_node_a: address 10.0.2.21/16 on ngx_node_a overlaps 10.0.2.20/24 on ngx_b"
+                + " in the same network stack");
+    }
+
+    @Test
+    void undefinedVariable() {
+        InventoryCopy c = copy().edit(JAILS, "hostname: \"{{ hostname_nginx_j }}\"", "hostname: \"{{ hostname_ngx }}\"");
+        assertThat(c.problems("prod")).containsExactly(c.at(JAILS, "{{ hostname_ngx }}")
+                + ": jails.nginx_j.hostname: undefined variable 'hostname_ngx': it is defined neither in the host's vars"
+                + " nor in the inventory's vars");
+    }
+
+    @Test
+    void undefinedPeerVariable() {
+        InventoryCopy c = copy().edit(HOSTS, "    peer: server-a\n", "");
+        assertThat(c.problems("prod")).anySatisfy(p -> assertThat(p)
+                .contains("undefined variable 'peer.ip_ipg_b': host server-b has no peer").endsWith("[server-b]"));
+    }
+
+    @Test
+    void pfMacroAndTableUsedButNotDefined() {
+        InventoryCopy c = copy().edit(PF, "pass out quick on xbridge proto tcp to $nginx_j port $port_nginx",
+                "pass out quick on xbridge proto tcp from <proxies> to $nginx port $port_nginx");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(PF, "<proxies>") + ": pf table <proxies> is used but not defined",
+                c.at(PF, "$nginx port") + ": pf macro $nginx is used but not defined");
+    }
+
+    @Test
+    void pfTableWithoutItsFileInThePlaybook() {
+        InventoryCopy c = copy().edit(FW, "    email:     {file: /etc/ips_fastmail,    addresses: \"{{ fastmail }}\"}\n", "");
+        assertThat(c.problems("prod")).containsExactly(c.at(PF, "<email>")
+                + ": pf table <email> is not declared under pf.tables (give its addresses for /etc/ips_fastmail)");
+    }
+
+    @Test
+    void encryptPipeWithoutADecryptPipeOnThePeer() {
+        InventoryCopy c = copy().edit(JAILS, "PGS: {mode: decrypt, source: \"{{ ip_ipg_b }}:5434\"",
+                "PGS: {mode: decrypt, source: \"{{ ip_ipg_b }}:5436\"");
+        List<String> problems = c.problems("prod");
+        String at = c.at(JAILS, "\"{{ peer.ip_ipg_b }}:5434\"");
+        assertThat(problems).containsExactlyInAnyOrder(
+                at + ": jails.pg_j.spiped_pipes.PGC.target: encrypt pipe pg_j.PGC targets [192.168.56.40]:5434"
+                        + " but no decrypt pipe on peer server-a listens there [server-b]",
+                at + ": jails.pg_j.spiped_pipes.PGC.target: encrypt pipe pg_j.PGC targets [192.168.56.41]:5434"
+                        + " but no decrypt pipe on peer server-b listens there [server-a]");
+    }
+
+    @Test
+    void theHostsOwnPublicSubnetInMartians() {
+        InventoryCopy c = copy().edit(HOSTS, "    - 192.168.0.0/16\n    - 198.18.0.0/15", "    - 192.168.0.0/16\n    - 192.0.2.0/24\n    - 198.18.0.0/15");
+        assertThat(c.problems("prod")).containsExactly(c.at(FW, "\"{{ martians }}\"")
+                + ": pf.tables.martians.addresses: table <martians> holds 192.0.2.0/24, which covers xnic's own subnet"
+                + " 192.0.2.0/24; pf.conf blocks it on xnic, so all traffic to the host would be dropped");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        InventoryCopy c = copy()
+                .edit(NET, "    device: bridge1\n", "    device: bridge1\n    colour: red\n")
+                .edit(HOSTS, "gateway: 192.0.2.1\n      ip_inode_b: 192.168.56.31", "gateway: 192.0.2.999\n      ip_inode_b: 192.168.56.31")
+                .edit(JAILS, "hostname: \"{{ hostname_nginx_j }}\"", "hostname: \"{{ nope }}\"")
+                .edit(PF, "block all", "block all from <nothing>");
+        List<String> problems = c.problems("prod");
+        assertThat(problems).hasSize(4);
+        assertThat(problems).anyMatch(p -> p.contains("unknown key 'colour'"))
+                .anyMatch(p -> p.contains("invalid IPv4 address '192.0.2.999'") && p.endsWith("[server-b]"))
+                .anyMatch(p -> p.contains("undefined variable 'nope'"))
+                .anyMatch(p -> p.contains("pf table <nothing> is used but not defined"));
+    }
+
+    @Test
+    void missingPlaybookFile() {
+        InventoryCopy c = copy().edit(HOSTS, "../../playbooks/jails.yml", "../../playbooks/jail.yml");
+        assertThat(c.problems("prod")).first().asString().endsWith("playbooks/jail.yml:1:1: file not found");
+    }
+
+    @Test
+    void rcConfValueWithADoubleQuote() {
+        InventoryCopy c = copy().edit(NET, "  pf_enable: YES\n", "  pf_enable: YES\n  sshd_flags: '-o \"x\"'\n");
+        assertThat(c.problems("prod")).containsExactly(c.at(NET, "'-o")
+                + ": rc_conf.sshd_flags: an rc.conf value cannot contain a double quote, a backslash or a line break:"
+                + " sysrc writes it between double quotes");
+    }
+
+    private static int colOf(String location) {
+        String[] parts = location.split(":");
+        return Integer.parseInt(parts[parts.length - 1]);
+    }
+
+    private static int lineOf(String location) {
+        String[] parts = location.split(":");
+        return Integer.parseInt(parts[parts.length - 2]);
+    }
+}
