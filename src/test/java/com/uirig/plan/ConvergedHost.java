@@ -1,0 +1,84 @@
+package com.uirig.plan;
+
+import com.uirig.facts.ObservedHost;
+import com.uirig.facts.ObservedHost.Iface;
+import com.uirig.model.Cidr;
+import com.uirig.model.DesiredHost;
+import com.uirig.model.DesiredHost.Jail;
+import com.uirig.model.IfName;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Builds what a host looks like once it matches its desired state, for planning tests. */
+final class ConvergedHost {
+    private ConvergedHost() {}
+
+    static ObservedHost of(DesiredHost d) {
+        Set<String> up = Set.of("UP", "RUNNING");
+        Map<String, Iface> host = new LinkedHashMap<>();
+        Map<String, Map<String, Iface>> inJails = new LinkedHashMap<>();
+        Set<IfName> jailed = new HashSet<>();
+        for (Jail j : d.jails()) {
+            Map<String, Iface> stack = new LinkedHashMap<>();
+            for (IfName i : j.vnetInterfaces()) {
+                Cidr c = j.inet().get(i);
+                stack.put(i.value(), new Iface(i.value(), up, List.of("epair"), c == null ? List.of() : List.of(c),
+                        Optional.empty(), List.of()));
+                jailed.add(i);
+            }
+            inJails.put(j.name(), stack);
+        }
+        d.nics().forEach(n -> host.put(n.name().value(), new Iface(n.name().value(), up, List.of(), List.of(n.inet()),
+                Optional.empty(), List.of())));
+        for (DesiredHost.Epair e : d.epairs()) {
+            for (IfName end : List.of(e.a(), e.b())) {
+                if (!jailed.contains(end)) {
+                    host.put(end.value(), new Iface(end.value(), up, List.of("epair"), List.of(), Optional.empty(), List.of()));
+                }
+            }
+        }
+        d.bridges().forEach(b -> host.put(b.name().value(), new Iface(b.name().value(), up, List.of("bridge"),
+                b.inet().map(List::of).orElse(List.of()), Optional.empty(), b.members().stream().map(IfName::value).toList())));
+
+        Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>();
+        Map<String, Map<String, String>> rc = new LinkedHashMap<>();
+        rc.put(RcConfResource.HOST_FILE, new LinkedHashMap<>(RcConfSettings.host(d)));
+        Map<String, Set<String>> packages = new LinkedHashMap<>();
+        Set<String> services = new HashSet<>();
+        Set<String> roots = new HashSet<>();
+        int jid = 1;
+        Map<String, String> keyPaths = new LinkedHashMap<>();
+        d.spipedKeys().forEach(k -> keyPaths.put(k.name(), k.path()));
+        for (Jail j : d.jails()) {
+            jails.put(j.name(), new ObservedHost.RunningJail(j.name(), jid++, j.path(), JailConf.effective(d, j)));
+            rc.put(j.hostPath("/etc/rc.conf"), new LinkedHashMap<>(RcConfSettings.jail(j, keyPaths)));
+            packages.put(j.name(), Set.copyOf(j.packages()));
+            j.services().forEach(s -> services.add(ObservedHost.serviceKey(j.name(), s)));
+            roots.add(j.path());
+        }
+        packages.put(ObservedHost.HOST, Set.copyOf(d.packages()));
+
+        Map<String, ObservedHost.FileState> files = new LinkedHashMap<>();
+        for (Resource r : Resources.of(d)) {
+            if (r instanceof RcConfResource) {
+                continue;
+            }
+            for (OwnedFile f : r.files()) {
+                files.put(f.path(), f.content()
+                        .map(c -> new ObservedHost.FileState(Step.sha256Hex(c.getBytes(StandardCharsets.UTF_8)), Optional.of(c), f.mode(), f.owner()))
+                        .orElse(new ObservedHost.FileState("same-key-everywhere", Optional.empty(), f.mode(), f.owner())));
+            }
+        }
+        Map<String, Set<String>> tables = new LinkedHashMap<>();
+        d.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
+                .forEach(t -> tables.put(t.name(), new java.util.TreeSet<>(t.addresses().stream().map(Cidr::entryText).toList()))));
+        Map<String, String> sysctl = new LinkedHashMap<>(d.sysctl());
+        return new ObservedHost(d.name(), host, inJails, jails, roots, rc, files,
+                new ObservedHost.PfState(true, true, tables), sysctl, d.defaultRouter().map(Object::toString), packages, services);
+    }
+}

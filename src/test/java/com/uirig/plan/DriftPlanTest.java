@@ -1,0 +1,218 @@
+package com.uirig.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.uirig.config.Inventory;
+import com.uirig.facts.ObservedHost;
+import com.uirig.facts.ObservedHost.Iface;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Planning compares values: a host in the desired state needs nothing; each drift gets exactly its repair. */
+class DriftPlanTest {
+    private final Inventory inv = PlanTestSupport.prod();
+
+    private Plan planWith(String host, UnaryOperator<ObservedHost> drift) {
+        Map<String, ObservedHost> observed = PlanTestSupport.converged(inv);
+        observed.put(host, drift.apply(observed.get(host)));
+        return Planner.plan(inv.hosts(), observed);
+    }
+
+    private static List<Change> changes(Plan plan, String host) {
+        return plan.hosts().stream().filter(h -> h.host().equals(host)).findFirst().orElseThrow().changes();
+    }
+
+    private static ObservedHost with(ObservedHost o, Map<String, Iface> interfaces) {
+        return new ObservedHost(o.host(), interfaces, o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+    }
+
+    @Test
+    void aHostInTheDesiredStateNeedsNothing() {
+        Plan plan = Planner.plan(inv.hosts(), PlanTestSupport.converged(inv));
+        assertThat(plan.hasChanges()).isFalse();
+        assertThat(plan.hosts()).allSatisfy(h -> assertThat(h.changes()).isEmpty());
+    }
+
+    @Test
+    void aMissingBridgeMemberIsAddedBack() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
+            Iface x = ifs.get("xbridge");
+            ifs.put("xbridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("ngx_a", "node_a")));
+            return with(o, ifs);
+        });
+        assertThat(changes(plan, "server-b")).isEmpty();
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("bridge[xbridge]");
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig xbridge addm pg_a");
+            assertThat(c.before().get("members")).isEqualTo(List.of("ngx_a", "node_a"));
+        });
+    }
+
+    @Test
+    void aForeignBridgeMemberIsRemoved() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
+            Iface x = ifs.get("ibridge");
+            ifs.put("ibridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("inic", "inode_a", "ipg_a", "tap0")));
+            return with(o, ifs);
+        });
+        assertThat(changes(plan, "server-a")).singleElement().extracting(c -> c.steps().get(0).shellLine())
+                .isEqualTo("ifconfig ibridge deletem tap0");
+    }
+
+    @Test
+    void aChangedRcConfValueIsSetBackAlone() {
+        Plan plan = planWith("server-b", o -> {
+            Map<String, Map<String, String>> rc = new LinkedHashMap<>(o.rcConf());
+            Map<String, String> host = new LinkedHashMap<>(rc.get("/etc/rc.conf"));
+            host.put("pf_enable", "NO");
+            host.put("sshd_enable", "YES");
+            rc.put("/etc/rc.conf", host);
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("rc_conf[host]");
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.before()).isEqualTo(Map.of("pf_enable", "NO"));
+            assertThat(c.after()).isEqualTo(Map.of("pf_enable", "YES"));
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("sysrc pf_enable=YES");
+        });
+    }
+
+    @Test
+    void disabledPfIsEnabledWithoutReloading() {
+        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(false, true, o.pf().tables()), o.sysctl(),
+                o.defaultRoute(), o.packages(), o.runningServices()));
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("pf[/etc/pf.conf]");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -e");
+        });
+    }
+
+    @Test
+    void anEditedTableFileIsRewrittenAndReloaded() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+            ObservedHost.FileState f = files.get("/etc/ips_xnic_peers");
+            files.put("/etc/ips_xnic_peers", new ObservedHost.FileState("0000", Optional.of("192.0.2.5\n203.0.113.99\n"), f.mode(), f.owner()));
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("pf_table[xpeers]");
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.steps()).extracting(Step::shellLine).containsSubsequence(
+                    "cp -p /etc/ips_xnic_peers /etc/ips_xnic_peers.uirig-prev",
+                    "mv /etc/ips_xnic_peers.uirig-new /etc/ips_xnic_peers",
+                    "pfctl -t xpeers -T replace -f /etc/ips_xnic_peers");
+            assertThat(c.diff()).isEqualTo("--- /etc/ips_xnic_peers\n+++ /etc/ips_xnic_peers\n@@ -1,2 +1 @@\n 192.0.2.5\n-203.0.113.99\n");
+        });
+    }
+
+    @Test
+    void aStoppedJailIsStarted() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
+            jails.remove("node_j");
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("jail[node_j]");
+            assertThat(c.action()).isEqualTo(Action.CREATE);
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("jail -c node_j");
+        });
+    }
+
+    @Test
+    void aJailRunningWithOtherParametersIsRestartedAlone() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
+            ObservedHost.RunningJail pg = jails.get("pg_j");
+            jails.put("pg_j", new ObservedHost.RunningJail("pg_j", pg.jid(), pg.path(), Map.of("sysvshm", "inherit", "devfs_ruleset", "4")));
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.REPLACE);
+            assertThat(c.reason()).contains("sysvshm").contains("restarted alone");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("jail -r pg_j", "jail -c pg_j");
+        });
+    }
+
+    @Test
+    void aKeyChangedOnOneEndIsCopiedFromAnEndThatMatches() {
+        Plan plan = planWith("server-b", o -> {
+            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+            files.put("/jails/node_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).isEmpty();
+        assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("spiped_key[db]");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly(
+                    "cp -p /jails/pg_j/etc/spiped.key /jails/node_j/etc/spiped.key.uirig-new",
+                    "cp -p /jails/node_j/etc/spiped.key /jails/node_j/etc/spiped.key.uirig-prev",
+                    "mv /jails/node_j/etc/spiped.key.uirig-new /jails/node_j/etc/spiped.key");
+            assertThat(c.before()).containsEntry("/jails/node_j/etc/spiped.key", "differs");
+        });
+    }
+
+    @Test
+    void aHostWithNoGoodKeyCopyReceivesItFromThePeerMasked() {
+        Plan plan = planWith("server-b", o -> {
+            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+            files.remove("/jails/node_j/etc/spiped.key");
+            files.put("/jails/pg_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        Change c = changes(plan, "server-b").get(0);
+        assertThat(c.steps()).extracting(Step::shellLine).contains(
+                "dd of=/jails/pg_j/etc/spiped.key.uirig-new status=none < [*** secret read from server-a:/jails/pg_j/etc/spiped.key]");
+    }
+
+    @Test
+    void aStoppedServiceAndAMissingPackageAreRepaired() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, java.util.Set<String>> packages = new LinkedHashMap<>(o.packages());
+            packages.put("nginx_j", Set.of());
+            java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
+            services.remove(ObservedHost.serviceKey("pg_j", "spiped"));
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), packages, services);
+        });
+        assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
+                .containsExactly("packages[nginx_j]: pkg -j nginx_j install -y nginx",
+                        "service[pg_j/spiped]: jexec pg_j service spiped start");
+    }
+
+    @Test
+    void aVnetInterfaceLeftOnTheHostIsMovedIntoItsJail() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, Map<String, Iface>> jails = new LinkedHashMap<>(o.jailInterfaces());
+            Map<String, Iface> nginx = new LinkedHashMap<>(jails.get("nginx_j"));
+            Iface ngxB = nginx.remove("ngx_b");
+            jails.put("nginx_j", nginx);
+            Map<String, Iface> host = new LinkedHashMap<>(o.interfaces());
+            host.put("ngx_b", ngxB);
+            return new ObservedHost(o.host(), host, jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("jail[nginx_j]");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig ngx_b vnet nginx_j");
+        });
+    }
+}
