@@ -93,12 +93,12 @@ public final class UnifiedDiff {
                 out.add(new Edit(' ', a.get(i), i, j));
                 i++;
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                out.add(new Edit('+', b.get(j), i, j));
-                j++;
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 out.add(new Edit('-', a.get(i), i, j));
                 i++;
+            } else {
+                out.add(new Edit('+', b.get(j), i, j));
+                j++;
             }
         }
         return out;

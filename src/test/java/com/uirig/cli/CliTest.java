@@ -1,0 +1,115 @@
+package com.uirig.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.uirig.config.InventoryCopy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: output, errors and exit codes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertThat(run("--version")).satisfies(r -> {
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).matches("uirig \\d+\\.\\d+\\.\\d+\\S*\\n");
+        });
+        Result help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("validate", "render", "plan", "Exit codes:");
+        Result planHelp = run("plan", "--help");
+        assertThat(planHelp.out()).contains("--offline", "--output", "--host", "INVENTORY");
+    }
+
+    @Test
+    void offlinePlanExitsTwoAndEndsWithASummaryPerHost() {
+        Result r = run("plan", "inventory/prod", "--offline");
+        assertThat(r.code()).isEqualTo(Main.CHANGES);
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("  + bridge[xbridge]: create", "      ifconfig bridge0 create")
+                .endsWith("server-a: 46 to create, 1 to change, 0 to delete\nserver-b: 46 to create, 1 to change, 0 to delete\n");
+    }
+
+    @Test
+    void offlinePlanAsJsonForOneHost() throws Exception {
+        Result r = run("plan", "inventory/prod", "--offline", "--output", "json", "--host", "server-b");
+        assertThat(r.code()).isEqualTo(Main.CHANGES);
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("hosts")).hasSize(1);
+        assertThat(root.get("hosts").get(0).get("host").asText()).isEqualTo("server-b");
+    }
+
+    @Test
+    void invalidInputIsExitOneWithLocatedProblemsAndNoStackTrace() {
+        InventoryCopy copy = new InventoryCopy(dir).edit("playbooks/network.yml", "inet: 10.0.2.1/24", "inet: 10.0.2.1");
+        Result r = run("plan", copy.path("inventory/prod").toString(), "--offline");
+        assertThat(r.code()).isEqualTo(Main.ERROR);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains(copy.at("playbooks/network.yml", "10.0.2.1") + ": bridges.xbridge.inet: invalid CIDR")
+                .contains("1 problem found; nothing was changed on any host.")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run("validate", copy.path("inventory/prod").toString()).code()).isEqualTo(Main.ERROR);
+    }
+
+    @Test
+    void validateReportsEachHost() {
+        Result r = run("validate", "inventory/lab");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("server-a: ", "lab: 2 hosts, no problems found");
+    }
+
+    @Test
+    void renderWritesTheHostsFilesUnderADirectory() throws Exception {
+        Result r = run("render", "inventory/prod", "--host", "server-a", "--out", dir.toString());
+        assertThat(r.code()).isZero();
+        assertThat(Files.readString(dir.resolve("etc/jail.conf"))).contains("vnet.interface = pg_b, node_pg_b, ipg_b;");
+        assertThat(dir.resolve("jails/pg_j/etc/spiped.key")).doesNotExist();
+        assertThat(dir.resolve("jails/pg_j/etc/spiped.key.placeholder")).exists();
+    }
+
+    @Test
+    void renderPrintsWhenNoDirectoryIsGiven() {
+        Result r = run("render", "inventory/prod", "--host", "server-b");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("==> /etc/pf.conf (0644 root:wheel) <==", "ifconfig_xnic=\"192.0.2.165/24\"",
+                "==> /jails/pg_j/etc/spiped.key (0600 root:wheel) <==\n# SECRET, not rendered");
+    }
+
+    @Test
+    void usageErrorsAreExitOneNeverTwo() {
+        assertThat(run("plan", "inventory/prod", "--offline", "--bogus").code()).isEqualTo(Main.ERROR);
+        assertThat(run().code()).isEqualTo(Main.ERROR);
+        assertThat(run("render", "inventory/prod").code()).isEqualTo(Main.ERROR);
+        Result unknownHost = run("render", "inventory/prod", "--host", "server-z");
+        assertThat(unknownHost.code()).isEqualTo(Main.ERROR);
+        assertThat(unknownHost.err()).contains("host 'server-z' is not in the inventory (hosts: server-a, server-b)");
+        Result missing = run("validate", dir.resolve("nowhere").toString());
+        assertThat(missing.code()).isEqualTo(Main.ERROR);
+        assertThat(missing.err()).contains("does not exist");
+    }
+
+    @Test
+    void livePlanSaysWhatIsMissing() {
+        Result r = run("plan", "inventory/prod");
+        assertThat(r.code()).isEqualTo(Main.ERROR);
+        assertThat(r.err()).contains("--offline");
+    }
+}
