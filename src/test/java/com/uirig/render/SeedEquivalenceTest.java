@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SeedEquivalenceTest {
     private static final Path SEED = Path.of("src/test/resources/seed");
+
+    @TempDir
+    Path dir;
     private static final Pattern CAT = Pattern.compile("`/bin/cat (/etc/[a-z_]+)`");
 
     /** The seed's per-host files, with the values its diagram gives (hostnames are the inventory's). */
@@ -78,7 +82,7 @@ class SeedEquivalenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"server-a", "server-b"})
     void hostRcConfHasTheSeedsEffectiveSettings(String name) throws IOException {
-        Path out = render(name, Files.createTempDirectory("uirig-render"));
+        Path out = render(name, dir);
         Map<String, String> seed = effective(RcConfParser.parse(read(SEED.resolve("etc/rc.conf"))), hostFiles(name));
         Map<String, String> ours = effective(RcConfParser.parse(read(out.resolve("etc/rc.conf"))), Map.of());
         assertThat(ours).isEqualTo(seed);
@@ -87,7 +91,7 @@ class SeedEquivalenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"server-a", "server-b"})
     void jailRcConfsHaveTheSeedsEffectiveSettings(String name) throws IOException {
-        Path out = render(name, Files.createTempDirectory("uirig-render"));
+        Path out = render(name, dir);
         for (String jail : List.of("nginx_j", "node_j", "pg_j")) {
             String rc = "jails/" + jail + "/etc/rc.conf";
             Map<String, String> seed = effective(RcConfParser.parse(read(SEED.resolve(rc))), jailFiles(name, jail));
@@ -99,7 +103,7 @@ class SeedEquivalenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"server-a", "server-b"})
     void jailConfHasTheSeedsJailsInBootOrderWithTheirParameters(String name) throws IOException {
-        Path out = render(name, Files.createTempDirectory("uirig-render"));
+        Path out = render(name, dir);
         Map<String, Map<String, String>> seed = jailConf(read(SEED.resolve("etc/jail.conf")));
         Map<String, Map<String, String>> ours = jailConf(read(out.resolve("etc/jail.conf")));
         assertThat(new ArrayList<>(ours.keySet())).containsExactly("pg_j", "node_j", "nginx_j");
@@ -109,14 +113,14 @@ class SeedEquivalenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"server-a", "server-b"})
     void pfConfHasTheSeedsStatements(String name) throws IOException {
-        Path out = render(name, Files.createTempDirectory("uirig-render"));
+        Path out = render(name, dir);
         assertThat(pfStatements(read(out.resolve("etc/pf.conf")))).isEqualTo(pfStatements(read(SEED.resolve("etc/pf.conf"))));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"server-a", "server-b"})
     void tableFilesHoldThePerHostValuesTheSeedKeepsInFiles(String name) throws IOException {
-        Path out = render(name, Files.createTempDirectory("uirig-render"));
+        Path out = render(name, dir);
         Map<String, String> values = jailFiles(name, "pg_j");
         assertThat(read(out.resolve("etc/ip_ipg_b")).trim()).isEqualTo(values.get("/etc/ip_ipg_b"));
         assertThat(read(out.resolve("etc/ip_inode_b")).trim()).isEqualTo(values.get("/etc/ip_inode_b"));
