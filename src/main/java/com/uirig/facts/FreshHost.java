@@ -33,7 +33,7 @@ public final class FreshHost {
         rcConf.put("dumpdev", "AUTO");
         rcConf.put("zfs_enable", "YES");
         return new ObservedHost(desired.name(), interfaces, Map.of(), Map.of(), Set.of(),
-                Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, Map.of()),
+                Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, false, Map.of()),
                 Map.of("net.inet.ip.forwarding", "0"), Optional.empty(), Map.of(), Set.of());
     }
 }

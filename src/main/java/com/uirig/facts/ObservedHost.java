@@ -41,8 +41,11 @@ public record ObservedHost(
     /** A file's state: its hash always, its content only when it is not a secret. */
     public record FileState(String sha256, Optional<String> content, String mode, String owner) {}
 
-    /** pf's state: enabled, whether a ruleset is loaded, and the file-backed tables' contents. */
-    public record PfState(boolean enabled, boolean rulesLoaded, Map<String, Set<String>> tables) {}
+    /**
+     * pf's state: enabled, whether a ruleset is loaded, whether the loaded rules are those of
+     * /etc/pf.conf as pfctl reads it on the host, and the file-backed tables' contents.
+     */
+    public record PfState(boolean enabled, boolean rulesLoaded, boolean rulesMatchFile, Map<String, Set<String>> tables) {}
 
     /** Finds an interface by name on the host or in any running jail. */
     public Optional<Located> findInterface(String name) {

@@ -30,10 +30,14 @@ public record PfResource(String path, String content, List<String> dependsOn) im
         Map<String, Object> after = new LinkedHashMap<>(file.map(FileWrite.Outcome::after).orElse(Map.of()));
         List<String> reasons = new ArrayList<>();
         file.ifPresent(o -> reasons.add(path + (o.action() == Action.CREATE ? " does not exist" : " differs")));
-        if (file.isPresent() || !observed.pf().rulesLoaded()) {
+        if (file.isPresent() || !observed.pf().rulesLoaded() || !observed.pf().rulesMatchFile()) {
             steps.add(Step.run("pfctl", "-f", path));
             if (!observed.pf().rulesLoaded()) {
                 reasons.add("no ruleset is loaded");
+            } else if (file.isEmpty()) {
+                reasons.add("the loaded rules differ from " + path);
+                before.put("rules", "differ from " + path);
+                after.put("rules", "loaded from " + path);
             }
         }
         if (!observed.pf().enabled()) {

@@ -91,7 +91,7 @@ class DriftPlanTest {
     @Test
     void disabledPfIsEnabledWithoutReloading() {
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(false, true, o.pf().tables()), o.sysctl(),
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(false, true, true, o.pf().tables()), o.sysctl(),
                 o.defaultRoute(), o.packages(), o.runningServices()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("pf[/etc/pf.conf]");
@@ -213,6 +213,17 @@ class DriftPlanTest {
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("jail[nginx_j]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig ngx_b vnet nginx_j");
+        });
+    }
+
+    @Test
+    void flushedRulesAreReloadedFromTheFile() {
+        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, o.pf().tables()), o.sysctl(),
+                o.defaultRoute(), o.packages(), o.runningServices()));
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.reason()).isEqualTo("the loaded rules differ from /etc/pf.conf");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf");
         });
     }
 }

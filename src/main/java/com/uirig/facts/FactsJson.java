@@ -1,0 +1,91 @@
+package com.uirig.facts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.uirig.model.Cidr;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Facts as JSON (documented in the README). Secrets appear only as present, never their hash. */
+public final class FactsJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private FactsJson() {}
+
+    public static String render(List<HostFacts> hosts) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode list = root.putArray("hosts");
+        for (HostFacts f : hosts) {
+            list.add(host(f));
+        }
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ObjectNode host(HostFacts f) {
+        ObservedHost o = f.observed();
+        ObjectNode h = MAPPER.createObjectNode();
+        h.put("host", f.host());
+        h.set("interfaces", interfaces(o.interfaces()));
+        ObjectNode jails = h.putObject("jails");
+        o.jails().forEach((name, j) -> {
+            ObjectNode jn = jails.putObject(name);
+            jn.put("jid", j.jid());
+            jn.put("path", j.path());
+            jn.set("parameters", MAPPER.valueToTree(j.parameters()));
+            jn.set("interfaces", interfaces(o.jailInterfaces().getOrDefault(name, Map.of())));
+        });
+        h.set("jail_roots", MAPPER.valueToTree(new TreeSet<>(o.jailRoots())));
+        h.set("rc_conf", MAPPER.valueToTree(o.rcConf()));
+        ObjectNode files = h.putObject("files");
+        o.files().forEach((path, s) -> {
+            ObjectNode fn = files.putObject(path);
+            fn.put("mode", s.mode());
+            fn.put("owner", s.owner());
+            if (s.content().isPresent()) {
+                fn.put("sha256", s.sha256());
+            } else {
+                fn.put("secret", true);
+            }
+        });
+        ObjectNode pf = h.putObject("pf");
+        pf.put("enabled", o.pf().enabled());
+        pf.put("rules_loaded", o.pf().rulesLoaded());
+        pf.put("rules_match_file", o.pf().rulesMatchFile());
+        pf.set("tables", MAPPER.valueToTree(o.pf().tables()));
+        h.set("sysctl", MAPPER.valueToTree(o.sysctl()));
+        if (o.defaultRoute().isPresent()) {
+            h.put("default_route", o.defaultRoute().get());
+        } else {
+            h.putNull("default_route");
+        }
+        h.set("packages", MAPPER.valueToTree(o.packages()));
+        h.set("running_services", MAPPER.valueToTree(new TreeSet<>(o.runningServices())));
+        h.set("unknown", MAPPER.valueToTree(new TreeSet<>(f.unknown())));
+        return h;
+    }
+
+    private static ArrayNode interfaces(Map<String, ObservedHost.Iface> ifs) {
+        ArrayNode out = MAPPER.createArrayNode();
+        for (ObservedHost.Iface i : ifs.values()) {
+            ObjectNode n = out.addObject();
+            n.put("name", i.name());
+            n.set("flags", MAPPER.valueToTree(new TreeSet<>(i.flags())));
+            n.set("groups", MAPPER.valueToTree(i.groups()));
+            n.set("inet", MAPPER.valueToTree(i.inet().stream().map(Cidr::toString).toList()));
+            if (i.ether().isPresent()) {
+                n.put("ether", i.ether().get());
+            } else {
+                n.putNull("ether");
+            }
+            n.set("members", MAPPER.valueToTree(i.members()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,126 @@
+package com.uirig.facts;
+
+import com.uirig.model.DesiredHost;
+import com.uirig.model.DesiredHost.Jail;
+import com.uirig.plan.OwnedFile;
+import com.uirig.plan.Step;
+import com.uirig.render.HostFiles;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one shell script that reads every fact of a host in a single round trip. Each fact's
+ * output is printed between marker lines carrying a random nonce, so no file content can fake
+ * a section; {@link #split} cuts the output back into sections with their exit codes.
+ */
+public final class Probe {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** One fact's raw output and the exit code of the command that printed it. */
+    public record Section(String name, int exit, String output) {}
+
+    private final String nonce;
+    private final Map<String, String> commands = new LinkedHashMap<>();
+
+    private Probe(String nonce) {
+        this.nonce = nonce;
+    }
+
+    /** The sections and commands that read the facts planning needs for {@code host}. */
+    public static Probe of(DesiredHost host) {
+        Probe p = new Probe(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
+        p.add(Sections.IFCONFIG, "ifconfig -a");
+        p.add(Sections.JLS, "jls -n --libxo json");
+        p.add(Sections.SYSCTL, "sysctl " + String.join(" ", host.sysctl().keySet().stream().map(Step::quote).toList()));
+        p.add(Sections.ROUTE, "route -n get default");
+        p.add(Sections.PF_RUNNING, "pfctl -s Running");
+        p.add(Sections.PF_RULES, "pfctl -sn; pfctl -sr");
+        p.add(Sections.PF_FILE_RULES, "pfctl -o none -nvf /etc/pf.conf");
+        host.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
+                .forEach(t -> p.add(Sections.table(t.name()), "pfctl -t " + Step.quote(t.name()) + " -T show")));
+        if (!host.packages().isEmpty()) {
+            p.add(Sections.packages(""), "pkg query %n");
+        }
+        for (Jail j : host.jails()) {
+            String jail = Step.quote(j.name());
+            p.add(Sections.jailRoot(j.path()), "test -x " + Step.quote(j.hostPath("/bin/sh")));
+            p.add(Sections.jailIfconfig(j.name()), "jexec " + jail + " ifconfig -a");
+            if (!j.packages().isEmpty()) {
+                p.add(Sections.packages(j.name()), "pkg -j " + jail + " query %n");
+            }
+            for (String s : j.services()) {
+                p.add(Sections.service(j.name(), s), "jexec " + jail + " service " + Step.quote(s) + " onestatus");
+            }
+        }
+        for (OwnedFile f : HostFiles.of(host)) {
+            String path = Step.quote(f.path());
+            if (f.path().endsWith("/etc/rc.conf")) {
+                p.add(Sections.file(f.path()), "cat " + path);
+            } else if (f.isSecret()) {
+                p.add(Sections.secret(f.path()), "stat -f '%Lp %Su:%Sg' " + path + " && sha256 -q " + path);
+            } else {
+                p.add(Sections.file(f.path()), "stat -f '%Lp %Su:%Sg' " + path + " && cat " + path);
+            }
+        }
+        return p;
+    }
+
+    /** A probe running the given commands, one section each (for tests and tools). */
+    public static Probe ofCommands(Map<String, String> commands) {
+        Probe p = new Probe(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
+        commands.forEach(p::add);
+        return p;
+    }
+
+    private void add(String section, String command) {
+        commands.putIfAbsent(section, command);
+    }
+
+    public Map<String, String> commands() {
+        return commands;
+    }
+
+    /** The script: a shell function prints each section between markers, stderr discarded. */
+    public String script() {
+        StringBuilder s = new StringBuilder();
+        s.append("PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin; export PATH\n");
+        s.append("m='@@uirig-").append(nonce).append("'\n");
+        s.append("section() { n=$1; shift; printf '%s begin %s@@\\n' \"$m\" \"$n\"; "
+                + "( eval \"$1\" ) 2>/dev/null </dev/null; r=$?; printf '\\n%s end %s %d@@\\n' \"$m\" \"$n\" \"$r\"; }\n");
+        commands.forEach((name, command) -> s.append("section ").append(Step.quote(name)).append(' ')
+                .append(Step.quote(command)).append('\n'));
+        return s.toString();
+    }
+
+    /** Cuts a probe's output into its sections; output outside markers is ignored. */
+    public Map<String, Section> split(String output) {
+        Pattern begin = Pattern.compile("^@@uirig-" + nonce + " begin (\\S+)@@$", Pattern.MULTILINE);
+        Map<String, Section> out = new LinkedHashMap<>();
+        Matcher m = begin.matcher(output);
+        int from = 0;
+        while (m.find(from)) {
+            String name = m.group(1);
+            String endMarker = "\n@@uirig-" + nonce + " end " + name + " ";
+            int start = m.end() + 1;
+            int end = output.indexOf(endMarker, start - 1);
+            if (end < 0) {
+                break;
+            }
+            int close = output.indexOf("@@", end + endMarker.length());
+            int exit = Integer.parseInt(output.substring(end + endMarker.length(), close).trim());
+            String text = start > end ? "" : output.substring(start, end);
+            out.put(name, new Section(name, exit, text));
+            from = close;
+        }
+        return out;
+    }
+
+    public List<String> sectionNames() {
+        return List.copyOf(commands.keySet());
+    }
+}

@@ -1,0 +1,131 @@
+package com.uirig.facts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.uirig.config.InventoryLoader;
+import com.uirig.model.DesiredHost;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The probe script runs in a real POSIX shell here; its output splits back into exact sections. */
+class ProbeTest {
+    @TempDir
+    Path dir;
+
+    private static String runSh(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/bin/sh", "-s").redirectErrorStream(false).start();
+        p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void sectionsKeepExactBytesAndExitCodes() throws Exception {
+        Map<String, String> commands = new LinkedHashMap<>();
+        commands.put("plain", "printf 'a\\nb\\n'");
+        commands.put("no-newline", "printf 'last line'");
+        commands.put("empty", "true");
+        commands.put("fails", "echo partial; exit 3");
+        commands.put("stderr", "echo visible; echo hidden >&2");
+        commands.put("fake/marker", "echo '@@uirig-0000 end fake/marker 0@@'; echo after");
+        Probe probe = Probe.ofCommands(commands);
+        Map<String, Probe.Section> s = probe.split(runSh(probe.script()));
+        assertThat(s.keySet()).containsExactly("plain", "no-newline", "empty", "fails", "stderr", "fake/marker");
+        assertThat(s.get("plain")).isEqualTo(new Probe.Section("plain", 0, "a\nb\n"));
+        assertThat(s.get("no-newline").output()).isEqualTo("last line");
+        assertThat(s.get("empty")).isEqualTo(new Probe.Section("empty", 0, ""));
+        assertThat(s.get("fails")).isEqualTo(new Probe.Section("fails", 3, "partial\n"));
+        assertThat(s.get("stderr").output()).isEqualTo("visible\n");
+        assertThat(s.get("fake/marker").output()).isEqualTo("@@uirig-0000 end fake/marker 0@@\nafter\n");
+    }
+
+    @Test
+    void theProbeOfAHostReadsEveryFactPlanningNeeds() {
+        DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
+        Map<String, String> c = Probe.of(a).commands();
+        assertThat(c).containsEntry("ifconfig", "ifconfig -a")
+                .containsEntry("jls", "jls -n --libxo json")
+                .containsEntry("jail/pg_j/ifconfig", "jexec pg_j ifconfig -a")
+                .containsEntry("jail/node_j/service/spiped", "jexec node_j service spiped onestatus")
+                .containsEntry("jail/nginx_j/packages", "pkg -j nginx_j query %n")
+                .containsEntry("root/jails/pg_j", "test -x /jails/pg_j/bin/sh")
+                .containsEntry("pf/table/martians", "pfctl -t martians -T show")
+                .containsEntry("file/etc/rc.conf", "cat /etc/rc.conf")
+                .containsEntry("file/etc/pf.conf", "stat -f '%Lp %Su:%Sg' /etc/pf.conf && cat /etc/pf.conf")
+                .containsEntry("secret/jails/pg_j/etc/spiped.key",
+                        "stat -f '%Lp %Su:%Sg' /jails/pg_j/etc/spiped.key && sha256 -q /jails/pg_j/etc/spiped.key")
+                .containsEntry("sysctl", "sysctl net.inet.ip.forwarding")
+                .containsEntry("route", "route -n get default");
+        assertThat(c).doesNotContainKey("pf/table/ratelimit");
+        assertThat(Probe.of(a).script()).doesNotContain("cat /jails/pg_j/etc/spiped.key");
+    }
+
+    @Test
+    void savedSectionsLoadBackAndMissingOnesAreUnknown() throws Exception {
+        Map<String, Probe.Section> sections = new LinkedHashMap<>();
+        sections.put("ifconfig", new Probe.Section("ifconfig", 0, Captures.raw("01a-ifconfig-a_freenas11_bridge0-with-10-epair-members.txt")));
+        sections.put("jail/www/service/nginx", new Probe.Section("jail/www/service/nginx", 1, "nginx is not running.\n"));
+        sections.put("file/etc/pf.conf", new Probe.Section("file/etc/pf.conf", 0, "600 root:wheel\nblock all\n"));
+        FactsStore.save(sections, dir.resolve("server-a"));
+        assertThat(dir.resolve("server-a/ifconfig.txt")).hasContent(sections.get("ifconfig").output());
+        Map<String, Probe.Section> loaded = FactsStore.load(dir.resolve("server-a"));
+        assertThat(loaded).isEqualTo(sections);
+
+        HostFacts facts = FactsReader.read("server-a", loaded, FactsReader.BASE);
+        assertThat(facts.unknown()).containsExactlyInAnyOrder("jls", "pf/running", "pf/rules");
+        assertThat(facts.observed().interfaces()).containsKey("bridge0");
+        assertThat(facts.observed().runningServices()).isEmpty();
+        assertThat(facts.observed().files().get("/etc/pf.conf").mode()).isEqualTo("0600");
+        assertThat(facts.observed().files().get("/etc/pf.conf").content()).contains("block all\n");
+    }
+
+    @Test
+    void readerBuildsTheObservedStateFromSections() {
+        Map<String, Probe.Section> s = new LinkedHashMap<>();
+        put(s, "ifconfig", 0, "xbridge: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n"
+                + "\tinet 10.0.2.1 netmask 0xffffff00 broadcast 10.0.2.255\n\tgroups: bridge\n"
+                + "\tmember: pg_a flags=143<LEARNING,DISCOVER,AUTOEDGE,AUTOPTP>\n\t        ifmaxaddr 0 port 5 priority 128 path cost 2000\n");
+        put(s, "jls", 0, "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"jid\":\"1\",\"name\":\"pg_j\",\"path\":\"/jails/pg_j\"}]}}\n");
+        put(s, "jail/pg_j/ifconfig", 0, "pg_b: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n"
+                + "\tinet 10.0.2.40 netmask 0xffffff00 broadcast 10.0.2.255\n\tgroups: epair\n");
+        put(s, "jail/node_j/ifconfig", 1, "");
+        put(s, "jail/pg_j/service/spiped", 0, "spiped is running as pid 42.\n");
+        put(s, "jail/pg_j/service/postgresql", 1, "postgresql is not running.\n");
+        put(s, "jail/pg_j/packages", 0, "postgresql16-server\nspiped\n");
+        put(s, "root/jails/pg_j", 0, "");
+        put(s, "root/jails/node_j", 1, "");
+        put(s, "file/jails/pg_j/etc/rc.conf", 0, "hostname=\"pg-a\"\nspiped_enable=\"YES\"\n");
+        put(s, "secret/jails/pg_j/etc/spiped.key", 0, "600 root:wheel\nab12\n");
+        put(s, "pf/running", 0, "Enabled\n");
+        put(s, "pf/rules", 0, "No ALTQ support in kernel\nblock drop all\n");
+        put(s, "pf/file-rules", 0, "xbridge_net = \"10.0.2/24\"\nblock drop all\n");
+        put(s, "pf/table/xpeers", 0, "   192.0.2.5\n");
+        put(s, "sysctl", 0, "net.inet.ip.forwarding: 1\n");
+        put(s, "route", 0, "   route to: default\ndestination: default\n       mask: default\n    gateway: 192.0.2.1\n");
+        ObservedHost o = FactsReader.read("server-a", s, FactsReader.BASE).observed();
+        assertThat(o.interfaces().get("xbridge").members()).containsExactly("pg_a");
+        assertThat(o.jails()).containsOnlyKeys("pg_j");
+        assertThat(o.jailInterfaces()).containsOnlyKeys("pg_j");
+        assertThat(o.findInterface("pg_b")).map(ObservedHost.Located::stack).contains("pg_j");
+        assertThat(o.runningServices()).containsExactly("pg_j/spiped");
+        assertThat(o.packages().get("pg_j")).containsExactly("postgresql16-server", "spiped");
+        assertThat(o.jailRoots()).containsExactly("/jails/pg_j");
+        assertThat(o.rcConf().get("/jails/pg_j/etc/rc.conf")).containsEntry("spiped_enable", "YES");
+        assertThat(o.files().get("/jails/pg_j/etc/spiped.key").content()).isEmpty();
+        assertThat(o.files().get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12");
+        assertThat(o.pf()).isEqualTo(new ObservedHost.PfState(true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
+        assertThat(o.sysctl()).containsEntry("net.inet.ip.forwarding", "1");
+        assertThat(o.defaultRoute()).contains("192.0.2.1");
+    }
+
+    private static void put(Map<String, Probe.Section> s, String name, int exit, String out) {
+        s.put(name, new Probe.Section(name, exit, out));
+    }
+}
