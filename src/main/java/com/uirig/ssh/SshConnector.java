@@ -1,0 +1,197 @@
+package com.uirig.ssh;
+
+import com.uirig.model.DesiredHost.SshTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * Opens SSH connections to hosts with one shared Apache MINA SSHD client. Each connection
+ * checks the host's key against the inventory's pin or known_hosts; an unknown or changed key
+ * fails that connection with the offered key's fingerprint, never silently accepted.
+ */
+public final class SshConnector implements AutoCloseable {
+    private static final AttributeRepository.AttributeKey<HostKeyCheck> CHECK = new AttributeRepository.AttributeKey<>();
+
+    private final SshClient client;
+    private final Duration connectTimeout;
+
+    /** What a connection expects of the host's key; {@code offered} records what was seen. */
+    private record HostKeyCheck(String host, String address, int port, KnownHosts knownHosts, boolean recordOnly,
+                                AtomicReference<PublicKey> offered, AtomicReference<KnownHosts.Verdict> verdict) {}
+
+    public SshConnector(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+        client = SshClient.setUpDefaultClient();
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
+        client.setServerKeyVerifier(SshConnector::verify);
+        client.start();
+    }
+
+    private static boolean verify(ClientSession session, SocketAddress remote, PublicKey key) {
+        AttributeRepository context = session.getConnectionContext();
+        HostKeyCheck check = context == null ? null : context.getAttribute(CHECK);
+        if (check == null) {
+            return false;
+        }
+        check.offered().set(key);
+        if (check.recordOnly()) {
+            return false;
+        }
+        try {
+            KnownHosts.Verdict v = check.knownHosts().check(check.address(), check.port(), key);
+            check.verdict().set(v);
+            return v == KnownHosts.Verdict.TRUSTED;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Connects and authenticates; the transport runs commands on that one connection. */
+    public SshTransport connect(String host, SshTarget target, Path inventoryDir) throws IOException {
+        KnownHosts knownHosts = knownHosts(target);
+        HostKeyCheck check = new HostKeyCheck(host, target.address(), target.port(), knownHosts, false,
+                new AtomicReference<>(), new AtomicReference<>());
+        ClientSession session = open(target, check);
+        try {
+            for (KeyPair identity : identities(target, inventoryDir)) {
+                session.addPublicKeyIdentity(identity);
+            }
+            session.auth().verify(connectTimeout);
+        } catch (IOException e) {
+            session.close(true);
+            throw new IOException(host + ": authentication as " + target.user() + " failed: " + message(e), e);
+        }
+        return new SshTransport(host, session);
+    }
+
+    /** Connects only far enough to see the key the host offers (for {@code uirig trust}). */
+    public PublicKey offeredKey(String host, SshTarget target) throws IOException {
+        HostKeyCheck check = new HostKeyCheck(host, target.address(), target.port(), knownHosts(target), true,
+                new AtomicReference<>(), new AtomicReference<>());
+        try {
+            open(target, check).close(true);
+        } catch (IOException e) {
+            if (check.offered().get() == null) {
+                throw e;
+            }
+        }
+        PublicKey key = check.offered().get();
+        if (key == null) {
+            throw new IOException(host + ": the host offered no key");
+        }
+        return key;
+    }
+
+    private ClientSession open(SshTarget target, HostKeyCheck check) throws IOException {
+        ClientSession session;
+        try {
+            session = client.connect(target.user(), target.address(), target.port(),
+                    AttributeRepository.ofKeyValuePair(CHECK, check)).verify(connectTimeout).getSession();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(check.host() + ": cannot connect to " + target.address() + ":" + target.port() + ": "
+                    + message(e), e);
+        }
+        try {
+            session.waitFor(java.util.EnumSet.of(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.WAIT_AUTH,
+                    org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED), connectTimeout);
+        } catch (RuntimeException e) {
+            session.close(true);
+            throw new IOException(check.host() + ": " + message(e), e);
+        }
+        if (session.isClosed() || session.isClosing()) {
+            refused(check);
+            throw new IOException(check.host() + ": the connection closed during the key exchange");
+        }
+        return session;
+    }
+
+    /** Explains a refused host key: what was offered and how to trust it. */
+    private static void refused(HostKeyCheck check) throws HostKeyException {
+        PublicKey offered = check.offered().get();
+        if (offered == null || check.recordOnly()) {
+            return;
+        }
+        KnownHosts.Verdict v = check.verdict().get();
+        String what = v == KnownHosts.Verdict.CHANGED ? "CHANGED host key"
+                : v == KnownHosts.Verdict.REVOKED ? "REVOKED host key" : "unknown host key";
+        String why = v == KnownHosts.Verdict.CHANGED ? " (a man-in-the-middle, or the host was reinstalled)" : "";
+        throw new HostKeyException(check.host() + ": " + what + " " + KnownHosts.fingerprint(offered) + " ("
+                + offered.getAlgorithm() + ") offered by " + KnownHosts.hostField(check.address(), check.port()) + why
+                + "; check it on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then run"
+                + " 'uirig trust INVENTORY --host " + check.host() + "'");
+    }
+
+    private static KnownHosts knownHosts(SshTarget target) {
+        return new KnownHosts(Optional.ofNullable(target.knownHosts()).map(Path::of), target.hostKey());
+    }
+
+    private static List<KeyPair> identities(SshTarget target, Path inventoryDir) throws IOException {
+        List<KeyPair> out = new ArrayList<>();
+        List<Path> candidates = new ArrayList<>();
+        String home = System.getProperty("user.home");
+        if (target.identity() != null) {
+            String id = target.identity();
+            Path p = id.startsWith("~/") ? Path.of(home, id.substring(2)) : inventoryDir.resolve(id);
+            if (!Files.isReadable(p)) {
+                throw new IOException("identity file " + p + " cannot be read");
+            }
+            candidates.add(p);
+        } else {
+            for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+                Path p = Path.of(home, ".ssh", name);
+                if (Files.isReadable(p)) {
+                    candidates.add(p);
+                }
+            }
+        }
+        for (Path p : candidates) {
+            try (InputStream in = Files.newInputStream(p)) {
+                Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(p.toString()), in,
+                        (session, resource, retry) -> {
+                            throw new IOException("identity file " + p + " is protected by a passphrase;"
+                                    + " uirig needs an unencrypted key for unattended runs");
+                        });
+                if (keys != null) {
+                    keys.forEach(out::add);
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot load identity file " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (RuntimeException e) {
+            // closing at exit: nothing left to report
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package com.uirig.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.uirig.facts.Probe;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Host keys are verified against known_hosts or a pin, commands run over one real SSH session. */
+class SshConnectorTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private TestSshServer server;
+    private SshConnector connector;
+    private Path knownHosts;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestSshServer(dir);
+        connector = new SshConnector(TIMEOUT);
+        knownHosts = dir.resolve("known_hosts");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        connector.close();
+        server.close();
+    }
+
+    @Test
+    void anUnknownHostKeyIsRefusedWithItsFingerprint() {
+        assertThatThrownBy(() -> connector.connect("server-a", server.target(knownHosts, Optional.empty()), dir))
+                .isInstanceOf(HostKeyException.class)
+                .hasMessageContaining("server-a: unknown host key " + KnownHosts.fingerprint(server.hostKey.getPublic()))
+                .hasMessageContaining("uirig trust INVENTORY --host server-a");
+    }
+
+    @Test
+    void aTrustedHostRunsCommandsAndTheProbe() throws Exception {
+        var target = server.target(knownHosts, Optional.empty());
+        var offered = connector.offeredKey("server-a", target);
+        assertThat(KnownHosts.openSsh(offered)).isEqualTo(KnownHosts.openSsh(server.hostKey.getPublic()));
+        new KnownHosts(Optional.of(knownHosts), Optional.empty()).trust("127.0.0.1", server.port(), offered);
+        assertThat(Files.readString(knownHosts)).startsWith("[127.0.0.1]:" + server.port() + " ecdsa-sha2-nistp256 ");
+
+        try (Transport t = connector.connect("server-a", target, dir)) {
+            assertThat(t.run("echo hello", TIMEOUT)).isEqualTo(new CommandResult(0, "hello\n", ""));
+            assertThat(t.run("false", TIMEOUT).exit()).isEqualTo(1);
+            Map<String, String> commands = new LinkedHashMap<>();
+            commands.put("greeting", "echo hi there");
+            commands.put("missing", "cat /nonexistent/file");
+            Probe probe = Probe.ofCommands(commands);
+            CommandResult r = t.run("sh -s", probe.script().getBytes(StandardCharsets.UTF_8), TIMEOUT);
+            Map<String, Probe.Section> sections = probe.split(r.stdout());
+            assertThat(sections.get("greeting")).isEqualTo(new Probe.Section("greeting", 0, "hi there\n"));
+            assertThat(sections.get("missing").exit()).isNotZero();
+        }
+    }
+
+    @Test
+    void aChangedHostKeyIsRefused() throws Exception {
+        KeyPair other = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        new KnownHosts(Optional.of(knownHosts), Optional.empty()).trust("127.0.0.1", server.port(), other.getPublic());
+        assertThatThrownBy(() -> connector.connect("server-b", server.target(knownHosts, Optional.empty()), dir))
+                .isInstanceOf(HostKeyException.class)
+                .hasMessageContaining("server-b: CHANGED host key " + KnownHosts.fingerprint(server.hostKey.getPublic()));
+    }
+
+    @Test
+    void aPinnedKeyIsUsedInsteadOfKnownHosts() throws Exception {
+        String pin = KnownHosts.openSsh(server.hostKey.getPublic());
+        try (Transport t = connector.connect("server-a", server.target(null, Optional.of(pin)), dir)) {
+            assertThat(t.run("echo pinned", TIMEOUT).stdout()).isEqualTo("pinned\n");
+        }
+        String wrong = KnownHosts.openSsh(KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256).getPublic());
+        assertThatThrownBy(() -> connector.connect("server-a", server.target(null, Optional.of(wrong)), dir))
+                .isInstanceOf(HostKeyException.class).hasMessageContaining("CHANGED host key");
+    }
+
+    @Test
+    void hashedKnownHostsEntriesMatch() throws Exception {
+        String host = "[127.0.0.1]:" + server.port();
+        byte[] salt = new byte[20];
+        new java.security.SecureRandom().nextBytes(salt);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
+        String hashed = "|1|" + java.util.Base64.getEncoder().encodeToString(salt) + "|"
+                + java.util.Base64.getEncoder().encodeToString(mac.doFinal(host.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(knownHosts, "# comment\n" + hashed + " " + KnownHosts.openSsh(server.hostKey.getPublic()) + "\n");
+        try (Transport t = connector.connect("server-a", server.target(knownHosts, Optional.empty()), dir)) {
+            assertThat(t.run("echo ok", TIMEOUT).stdout()).isEqualTo("ok\n");
+        }
+    }
+
+    @Test
+    void anUnreachableHostIsAClearError() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        var target = new com.uirig.model.DesiredHost.SshTarget("127.0.0.1", closed, "root", server.identity.toString(),
+                knownHosts.toString(), Optional.empty());
+        assertThatThrownBy(() -> connector.connect("server-z", target, dir))
+                .hasMessageStartingWith("server-z: cannot connect to 127.0.0.1:" + closed);
+    }
+}
