@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code uirig} command line. Exit codes: 0 success or nothing to do, 1 error, 2 changes pending. */
 @Command(name = "uirig", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Converges FreeBSD hosts running VNET jails to declarative YAML playbooks over SSH.",
-        subcommands = {ValidateCommand.class, RenderCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, RenderCommand.class, TrustCommand.class, FactsCommand.class, PlanCommand.class,
+                CheckCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success, nothing to change", "1:error (invalid input, unreachable host, failure)",
                 "2:changes pending (plan) or drift found (check)"})

@@ -18,15 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows what apply would change on each host, command by command, with file diffs.",
-                "Exit 0 when nothing would change, 2 when something would, 1 on error."})
+        description = {"Reads each host over SSH (or saved facts, or assumes fresh hosts with --offline) and shows",
+                "what apply would change, command by command, with file diffs.",
+                "Exit 0 when nothing would change, 2 when something would, 1 on error (any host unreadable)."})
 final class PlanCommand implements Callable<Integer> {
     enum Format { text, json }
 
     @Mixin
     InventoryArgument inventory;
 
-    @Option(names = "--offline", description = "Plan against a freshly installed FreeBSD host instead of reading the hosts.")
+    @Option(names = "--offline", description = "Plan against freshly installed FreeBSD hosts instead of reading the hosts.")
     boolean offline;
 
     @Option(names = "--host", split = ",", paramLabel = "HOST", description = "Only these hosts (repeat or separate with commas).")
@@ -36,17 +37,18 @@ final class PlanCommand implements Callable<Integer> {
             description = "text (default) or json.")
     Format output;
 
+    @Option(names = "--facts", paramLabel = "DIR", description = "Plan against facts saved with 'uirig facts --save DIR'.")
+    java.nio.file.Path factsDir;
+
+    @picocli.CommandLine.Mixin
+    Observation observation;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        if (!offline) {
-            err.println("uirig: reading live hosts is not available in this version yet; use --offline to plan"
-                    + " against a freshly installed host");
-            return Main.ERROR;
-        }
         var loaded = inventory.load(err);
         if (loaded.isEmpty()) {
             return Main.ERROR;
@@ -56,13 +58,24 @@ final class PlanCommand implements Callable<Integer> {
             return Main.ERROR;
         }
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
-        for (DesiredHost h : loaded.get().hosts()) {
-            observed.put(h.name(), FreshHost.of(h));
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (offline) {
+            for (DesiredHost h : loaded.get().hosts()) {
+                observed.put(h.name(), FreshHost.of(h));
+            }
+        } else {
+            // Every host is read, not only the selected ones: shared keys are planned across hosts.
+            observed = Observation.usable(observation.read(loaded.get(), loaded.get().hosts(), factsDir), errors);
         }
         Plan all = Planner.plan(loaded.get().hosts(), observed);
         List<String> names = selected.get().stream().map(DesiredHost::name).toList();
         Plan plan = new Plan(all.hosts().stream().filter(h -> names.contains(h.host())).toList());
         spec.commandLine().getOut().print(output == Format.json ? PlanJson.render(plan) : PlanText.render(plan));
+        List<String> failed = names.stream().filter(errors::containsKey).toList();
+        failed.forEach(h -> err.println("uirig: " + errors.get(h)));
+        if (!failed.isEmpty()) {
+            return Main.ERROR;
+        }
         return plan.hasChanges() ? Main.CHANGES : Main.OK;
     }
 }

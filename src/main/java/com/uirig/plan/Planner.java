@@ -17,12 +17,13 @@ import java.util.Set;
 public final class Planner {
     private Planner() {}
 
+    /** Plans every desired host that has an observed state; the others are the caller's to report. */
     public static Plan plan(List<DesiredHost> desired, Map<String, ObservedHost> observed) {
         List<HostPlan> hosts = new ArrayList<>();
         for (DesiredHost d : desired) {
             ObservedHost o = observed.get(d.name());
             if (o == null) {
-                throw new IllegalArgumentException("no observed state for host " + d.name());
+                continue;
             }
             PlanContext context = new PlanContext(d.name(), desired, observed);
             List<Change> changes = new ArrayList<>();

@@ -107,9 +107,12 @@ class CliTest {
     }
 
     @Test
-    void livePlanSaysWhatIsMissing() {
-        Result r = run("plan", "inventory/prod");
-        assertThat(r.code()).isEqualTo(Main.ERROR);
-        assertThat(r.err()).contains("--offline");
+    void planAndCheckFromSavedFactsReportHostsWithoutFacts() {
+        Result plan = run("plan", "inventory/prod", "--facts", dir.toString());
+        assertThat(plan.code()).isEqualTo(Main.ERROR);
+        assertThat(plan.err()).contains("server-a: " + dir.resolve("server-a") + " is not a directory of saved facts");
+        Result check = run("check", "inventory/prod", "--facts", dir.toString(), "--output", "json");
+        assertThat(check.code()).isEqualTo(Main.ERROR);
+        assertThat(check.out()).contains("\"status\" : \"unreachable\"", "\"status\" : \"error\"");
     }
 }

@@ -1,0 +1,79 @@
+package com.uirig.cli;
+
+import com.uirig.facts.ObservedHost;
+import com.uirig.model.DesiredHost;
+import com.uirig.plan.Plan;
+import com.uirig.plan.Planner;
+import com.uirig.render.CheckReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Drift check for cron: reads every host and reports, per host and resource, what differs from",
+                "the playbooks. Prints nothing when all is in sync (unless -v).",
+                "Exit 0 all in sync, 2 drift found, 1 a host could not be checked or the input is invalid."})
+final class CheckCommand implements Callable<Integer> {
+    enum Format { text, json }
+
+    @Mixin
+    InventoryArgument inventory;
+
+    @Option(names = "--host", split = ",", paramLabel = "HOST", description = "Only these hosts.")
+    List<String> hosts;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
+    Format output;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE (atomically).")
+    Path report;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also list hosts and resources in sync.")
+    boolean verbose;
+
+    @Option(names = "--facts", paramLabel = "DIR", description = "Check facts saved with 'uirig facts --save DIR'.")
+    Path factsDir;
+
+    @Mixin
+    Observation observation;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        var err = spec.commandLine().getErr();
+        var loaded = inventory.load(err);
+        if (loaded.isEmpty()) {
+            return Main.ERROR;
+        }
+        var selected = InventoryArgument.select(loaded.get(), hosts, err);
+        if (selected.isEmpty()) {
+            return Main.ERROR;
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, ObservedHost> observed = Observation.usable(
+                observation.read(loaded.get(), loaded.get().hosts(), factsDir), errors);
+        Plan plan = Planner.plan(loaded.get().hosts(), observed);
+        List<DesiredHost> checked = selected.get();
+        CheckReport result = CheckReport.of(loaded.get().name(), checked, plan, errors);
+        spec.commandLine().getOut().print(output == Format.json ? result.json() : result.text(verbose));
+        if (report != null) {
+            Path tmp = report.resolveSibling(report.getFileName() + ".tmp");
+            Files.writeString(tmp, result.json(), StandardCharsets.UTF_8);
+            Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return result.exitCode();
+    }
+}

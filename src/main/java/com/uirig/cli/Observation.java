@@ -1,0 +1,61 @@
+package com.uirig.cli;
+
+import com.uirig.config.Inventory;
+import com.uirig.facts.FactsGatherer;
+import com.uirig.facts.FactsReader;
+import com.uirig.facts.FactsStore;
+import com.uirig.facts.ObservedHost;
+import com.uirig.facts.Probe;
+import com.uirig.model.DesiredHost;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** How commands read hosts: live over SSH, or from facts saved with {@code facts --save}. */
+final class Observation {
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "20",
+            description = "Hosts read at the same time (default: ${DEFAULT-VALUE}).")
+    int forks;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Connect and command timeout per host (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    /** Every host's facts or error; {@code saved} reads DIR/HOST instead of connecting. */
+    List<FactsGatherer.Outcome> read(Inventory inventory, List<DesiredHost> hosts, Path saved) {
+        if (saved == null) {
+            return FactsGatherer.gather(hosts, inventory.file().toAbsolutePath().getParent(), forks,
+                    Duration.ofSeconds(timeoutSeconds));
+        }
+        List<FactsGatherer.Outcome> out = new ArrayList<>();
+        for (DesiredHost h : hosts) {
+            try {
+                var sections = FactsStore.load(saved.resolve(h.name()));
+                out.add(new FactsGatherer.Outcome(h.name(), FactsReader.read(h.name(), sections, Probe.of(h).sectionNames()), null));
+            } catch (IOException e) {
+                out.add(new FactsGatherer.Outcome(h.name(), null, h.name() + ": " + e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** Observed states of the hosts whose facts are complete; the others get an error line. */
+    static Map<String, ObservedHost> usable(List<FactsGatherer.Outcome> outcomes, Map<String, String> errors) {
+        Map<String, ObservedHost> observed = new LinkedHashMap<>();
+        for (FactsGatherer.Outcome o : outcomes) {
+            if (!o.ok()) {
+                errors.put(o.host(), o.error());
+            } else if (!o.facts().complete()) {
+                errors.put(o.host(), o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown()));
+            } else {
+                observed.put(o.host(), o.facts().observed());
+            }
+        }
+        return observed;
+    }
+}

@@ -1,0 +1,72 @@
+package com.uirig.facts;
+
+import com.uirig.model.DesiredHost;
+import com.uirig.ssh.CommandResult;
+import com.uirig.ssh.SshConnector;
+import com.uirig.ssh.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Reads every host's facts over SSH: one connection and one probe per host, at most
+ * {@code forks} hosts at a time. A host that cannot be read is reported, never the others.
+ */
+public final class FactsGatherer {
+    /** A host's facts, or why they could not be read. */
+    public record Outcome(String host, HostFacts facts, String error) {
+        public boolean ok() {
+            return facts != null;
+        }
+    }
+
+    private FactsGatherer() {}
+
+    public static List<Outcome> gather(List<DesiredHost> hosts, Path inventoryDir, int forks, Duration timeout) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, hosts.size())));
+        try (SshConnector connector = new SshConnector(timeout)) {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (DesiredHost h : hosts) {
+                futures.add(pool.submit(() -> readOne(connector, h, inventoryDir, timeout)));
+            }
+            List<Outcome> out = new ArrayList<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                try {
+                    out.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    out.add(new Outcome(hosts.get(i).name(), null, String.valueOf(e.getCause())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    out.add(new Outcome(hosts.get(i).name(), null, "interrupted"));
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome readOne(SshConnector connector, DesiredHost host, Path inventoryDir, Duration timeout) {
+        Probe probe = Probe.of(host);
+        try (Transport t = connector.connect(host.name(), host.ssh(), inventoryDir)) {
+            CommandResult r = t.run("/bin/sh -s", probe.script().getBytes(StandardCharsets.UTF_8), timeout);
+            var sections = probe.split(r.stdout());
+            if (sections.isEmpty()) {
+                return new Outcome(host.name(), null, host.name() + ": the probe printed no facts (exit " + r.exit()
+                        + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()) + ")");
+            }
+            return new Outcome(host.name(), FactsReader.read(host.name(), sections, probe.sectionNames()), null);
+        } catch (IOException e) {
+            return new Outcome(host.name(), null, e.getMessage());
+        } catch (RuntimeException e) {
+            return new Outcome(host.name(), null, host.name() + ": cannot read the facts: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package com.uirig.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.uirig.model.DesiredHost;
+import com.uirig.plan.Change;
+import com.uirig.plan.HostPlan;
+import com.uirig.plan.Plan;
+import com.uirig.plan.Resource;
+import com.uirig.plan.Resources;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The drift check's result per host and resource: in sync, drifted (what was found and what is
+ * desired), or not readable. Rendered as text for people and JSON for monitoring.
+ */
+public record CheckReport(String inventory, Instant time, List<HostResult> hosts) {
+
+    public enum Status { IN_SYNC, DRIFT, UNREACHABLE }
+
+    public record HostResult(String host, Status status, String error, List<Change> drifted, List<String> inSync) {}
+
+    public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors) {
+        List<HostResult> results = hosts.stream().map(h -> {
+            if (errors.containsKey(h.name())) {
+                return new HostResult(h.name(), Status.UNREACHABLE, errors.get(h.name()), List.of(), List.of());
+            }
+            Optional<HostPlan> hp = plan.hosts().stream().filter(p -> p.host().equals(h.name())).findFirst();
+            List<Change> drifted = hp.map(HostPlan::changes).orElse(List.of());
+            List<String> changed = drifted.stream().map(Change::resource).toList();
+            List<String> inSync = Resources.of(h).stream().map(Resource::address).filter(a -> !changed.contains(a)).toList();
+            return new HostResult(h.name(), drifted.isEmpty() ? Status.IN_SYNC : Status.DRIFT, null, drifted, inSync);
+        }).toList();
+        return new CheckReport(inventory, Instant.now(), results);
+    }
+
+    /** 1 when a host could not be checked, else 2 when anything drifted, else 0. */
+    public int exitCode() {
+        if (hosts.stream().anyMatch(h -> h.status() == Status.UNREACHABLE)) {
+            return 1;
+        }
+        return hosts.stream().anyMatch(h -> h.status() == Status.DRIFT) ? 2 : 0;
+    }
+
+    private String overall() {
+        return switch (exitCode()) {
+            case 0 -> "in_sync";
+            case 2 -> "drift";
+            default -> "error";
+        };
+    }
+
+    /** Problems only; with {@code verbose} also the hosts in sync and each resource checked. */
+    public String text(boolean verbose) {
+        StringBuilder s = new StringBuilder();
+        for (HostResult h : hosts) {
+            switch (h.status()) {
+                case UNREACHABLE -> s.append(h.host()).append(": not checked: ").append(h.error()).append('\n');
+                case DRIFT -> {
+                    s.append(h.host()).append(": drift in ").append(h.drifted().size()).append(" of ")
+                            .append(h.drifted().size() + h.inSync().size()).append(" resources\n");
+                    for (Change c : h.drifted()) {
+                        s.append("  ").append(c.resource()).append(": ").append(c.reason()).append('\n');
+                        if (!c.before().isEmpty()) {
+                            s.append("      found:   ").append(json(c.before())).append('\n');
+                        }
+                        s.append("      desired: ").append(json(c.after())).append('\n');
+                    }
+                }
+                case IN_SYNC -> {
+                    if (verbose) {
+                        s.append(h.host()).append(": in sync (").append(h.inSync().size()).append(" resources)\n");
+                    }
+                }
+            }
+            if (verbose && h.status() == Status.DRIFT) {
+                h.inSync().forEach(a -> s.append("  ").append(a).append(": in sync\n"));
+            }
+        }
+        return s.toString();
+    }
+
+    public String json() {
+        ObjectNode root = PlanJson.MAPPER.createObjectNode();
+        root.put("inventory", inventory);
+        root.put("time", time.toString());
+        root.put("status", overall());
+        ArrayNode list = root.putArray("hosts");
+        for (HostResult h : hosts) {
+            ObjectNode n = list.addObject();
+            n.put("host", h.host());
+            n.put("status", h.status().name().toLowerCase());
+            if (h.error() != null) {
+                n.put("error", h.error());
+            }
+            ArrayNode drifted = n.putArray("drifted");
+            for (Change c : h.drifted()) {
+                ObjectNode d = drifted.addObject();
+                d.put("resource", c.resource());
+                d.put("action", c.action().word());
+                d.put("reason", c.reason());
+                d.set("found", PlanJson.MAPPER.valueToTree(c.before()));
+                d.set("desired", PlanJson.MAPPER.valueToTree(c.after()));
+            }
+            n.set("in_sync", PlanJson.MAPPER.valueToTree(h.inSync()));
+        }
+        try {
+            return PlanJson.MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(Map<String, Object> values) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            return values.toString();
+        }
+    }
+}
