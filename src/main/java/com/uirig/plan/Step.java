@@ -52,8 +52,8 @@ public record Step(List<String> argv, Input input) {
     /** A file on the orchestrator, streamed to the command. */
     public record LocalFile(String path) implements Input {}
 
-    /** The command as the shell line it is, with its input described after {@code <}. */
-    public String shellLine() {
+    /** The command as the remote shell runs it: each argument quoted once. */
+    public String commandLine() {
         StringBuilder line = new StringBuilder();
         for (String a : argv) {
             if (line.length() > 0) {
@@ -61,6 +61,12 @@ public record Step(List<String> argv, Input input) {
             }
             line.append(quote(a));
         }
+        return line.toString();
+    }
+
+    /** The command line with its standard input described after {@code <}, for plans and logs. */
+    public String shellLine() {
+        StringBuilder line = new StringBuilder(commandLine());
         if (input instanceof Content c) {
             line.append(" < [").append(c.text().getBytes(StandardCharsets.UTF_8).length)
                     .append(" bytes sha256:").append(c.sha256(), 0, 12).append(']');

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the simulated FreeBSD host image without any container registry:
+#   1. uirig-debian-base:bookworm from Debian packages (debootstrap + docker import), once;
+#   2. uirig-freebsd-sim:<hash of the simulator> on top of it (docker build, no pull).
+# Prints the image name on its last line. Needs root, docker, debootstrap.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+ctx=$(cd "$here/.." && pwd)
+base=uirig-debian-base:bookworm
+packages=openssh-server,iproute2,spiped,procps,iputils-ping,netcat-openbsd,python3
+
+if ! docker image inspect "$base" >/dev/null 2>&1; then
+    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    [ -n "$mirror" ] || mirror=$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list)
+    rootfs=$(mktemp -d)
+    trap 'rm -rf "$rootfs"' EXIT
+    echo "build.sh: debootstrap bookworm from $mirror" >&2
+    debootstrap --variant=minbase --include="$packages" bookworm "$rootfs" "$mirror" >&2
+    tar --numeric-owner -C "$rootfs" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . \
+        | docker import - "$base" >&2
+fi
+
+hash=$(cd "$ctx" && cat image/Dockerfile image/build.sh sim/* | sha256sum | cut -c1-12)
+image=uirig-freebsd-sim:$hash
+if ! docker image inspect "$image" >/dev/null 2>&1; then
+    DOCKER_BUILDKIT=0 docker build -q -f "$here/Dockerfile" -t "$image" "$ctx" >&2
+fi
+echo "$image"

@@ -1,0 +1,1255 @@
+#!/usr/bin/python3
+"""Simulated FreeBSD commands for uirig's integration tests.
+
+One program, called under the name of the FreeBSD command it stands for (ifconfig, jail, jls,
+jexec, pfctl, sysrc, service, sysctl, route, pkg, zfs, sha256, stat). Each prints what FreeBSD
+prints, with FreeBSD's exit codes, on top of real Linux objects: interfaces are real links
+(veth pairs for epairs, Linux bridges for if_bridge), a VNET jail is a network namespace, spiped
+runs for real. What has no Linux twin here is bookkeeping in /var/run/uirig-sim: pf's rules and
+tables (nothing is filtered), sysctl values, the host's default route, the package database.
+
+A command run inside a jail (through jexec) sees UIRIG_JAIL and UIRIG_JAIL_ROOT: paths are then
+resolved under the jail's root, as a chrooted process would see them.
+"""
+import fcntl
+import grp
+import hashlib
+import ipaddress
+import json
+import os
+import pwd
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+STATE = "/var/run/uirig-sim"
+LINUX = "/usr/lib/uirig-sim/linux"
+SIM = "/usr/lib/uirig-sim/freebsd_sim.py"
+SKELETON = "/usr/lib/uirig-sim/jail-skeleton"
+JAIL = os.environ.get("UIRIG_JAIL", "")
+JROOT = os.environ.get("UIRIG_JAIL_ROOT", "")
+NETNS_PREFIX = "uj-"
+
+
+def out(text=""):
+    sys.stdout.write(text)
+
+
+def fail(message, code=1):
+    sys.stderr.write(message + "\n")
+    sys.exit(code)
+
+
+def run(args, check=True, capture=True):
+    r = subprocess.run(args, capture_output=capture, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args), (r.stderr or "").strip()))
+    return r
+
+
+def in_root(path):
+    """A path as the current (possibly jailed) process sees it."""
+    return JROOT + path if JROOT and path.startswith("/") else path
+
+
+# ---------------------------------------------------------------- state
+
+def state_path(name):
+    return os.path.join(STATE, name + ".json")
+
+
+class State:
+    """A JSON document under /var/run/uirig-sim, locked while it is changed."""
+
+    def __init__(self, name, default):
+        os.makedirs(STATE, exist_ok=True)
+        self.path = state_path(name)
+        self.default = default
+
+    def __enter__(self):
+        self.lock = open(self.path + ".lock", "w")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        try:
+            with open(self.path) as f:
+                self.data = json.load(f)
+        except (FileNotFoundError, ValueError):
+            self.data = json.loads(json.dumps(self.default))
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            tmp = self.path + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(self.data, f)
+            os.replace(tmp, self.path)
+        fcntl.flock(self.lock, fcntl.LOCK_UN)
+        self.lock.close()
+
+
+def read_state(name, default):
+    try:
+        with open(state_path(name)) as f:
+            return json.load(f)
+    except (FileNotFoundError, ValueError):
+        return default
+
+
+# ---------------------------------------------------------------- rc.conf
+
+def rc_parse(text):
+    """Assignments of an rc.conf, quotes removed, backquotes kept literal (as sysrc shows them)."""
+    values = {}
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\n;":
+            i += 1
+            continue
+        if c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        m = re.match(r"[A-Za-z_][A-Za-z0-9_]*=", text[i:])
+        if not m:
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        name = m.group(0)[:-1]
+        i += len(m.group(0))
+        value = []
+        while i < n and text[i] not in " \t\n;":
+            ch = text[i]
+            if ch in "\"'":
+                close = text.find(ch, i + 1)
+                close = n if close < 0 else close
+                value.append(text[i + 1:close])
+                i = close + 1
+            elif ch == "`":
+                close = text.find("`", i + 1)
+                close = n - 1 if close < 0 else close
+                value.append(text[i:close + 1])
+                i = close + 1
+            else:
+                value.append(ch)
+                i += 1
+        values[name] = "".join(value)
+    return values
+
+
+def rc_read(path):
+    try:
+        with open(path) as f:
+            return rc_parse(f.read())
+    except FileNotFoundError:
+        return {}
+
+
+def rc_conf_path():
+    return in_root("/etc/rc.conf")
+
+
+# ---------------------------------------------------------------- ifconfig
+
+FLAG_BITS = [("UP", 0x1), ("BROADCAST", 0x2), ("LOOPBACK", 0x8), ("RUNNING", 0x40), ("PROMISC", 0x100),
+             ("SIMPLEX", 0x800), ("MULTICAST", 0x8000), ("LOWER_UP", 0x1000000)]
+
+
+def links():
+    data = json.loads(run(["ip", "-d", "-j", "addr", "show"]).stdout or "[]")
+    return sorted(data, key=lambda l: l.get("ifindex", 0))
+
+
+EPAIR_ALIAS = "uirig-sim:epair"
+
+
+def kind(link):
+    """loopback, bridge, veth (an epair made by this simulator) or ether (a NIC, Docker's veth included)."""
+    if link.get("link_type") == "loopback":
+        return "loopback"
+    k = (link.get("linkinfo") or {}).get("info_kind", "ether")
+    if k == "veth" and link.get("ifalias") != EPAIR_ALIAS:
+        return "ether"
+    return k if k in ("bridge", "veth", "dummy") else "ether"
+
+
+def group_of(link):
+    return {"loopback": "lo", "veth": "epair", "bridge": "bridge"}.get(kind(link))
+
+
+def flags_of(link):
+    lf = set(link.get("flags", []))
+    names = []
+    up = "UP" in lf
+    for name, _ in FLAG_BITS:
+        if name == "UP" and up:
+            names.append(name)
+        elif name == "BROADCAST" and "BROADCAST" in lf:
+            names.append(name)
+        elif name == "LOOPBACK" and kind(link) == "loopback":
+            names.append(name)
+        elif name == "RUNNING" and up:
+            names.append(name)
+        elif name == "PROMISC" and (link.get("master") or "PROMISC" in lf):
+            names.append(name)
+        elif name == "SIMPLEX" and kind(link) != "loopback":
+            names.append(name)
+        elif name == "MULTICAST" and "MULTICAST" in lf:
+            names.append(name)
+        elif name == "LOWER_UP" and up and ("LOWER_UP" in lf or kind(link) == "loopback"):
+            names.append(name)
+    bits = sum(b for n, b in FLAG_BITS if n in names)
+    return "flags=%x<%s>" % (bits, ",".join(names))
+
+
+def netmask_hex(prefix):
+    mask = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF if prefix else 0
+    return "0x%08x" % mask
+
+
+def show(link, members_of):
+    name = link["ifname"]
+    k = kind(link)
+    lines = ["%s: %s metric 0 mtu %d" % (fbsd_name(name), flags_of(link), link.get("mtu", 16384 if k == "loopback" else 1500))]
+    if k == "loopback":
+        lines.append("\toptions=680003<RXCSUM,TXCSUM,LINKSTATE,RXCSUM_IPV6,TXCSUM_IPV6>")
+    elif k == "veth":
+        lines.append("\toptions=8<VLAN_MTU>")
+    elif k == "bridge":
+        lines.append("\toptions=0")
+    else:
+        lines.append("\toptions=80008<VLAN_MTU,LINKSTATE>")
+    if k != "loopback" and link.get("address"):
+        lines.append("\tether " + link["address"])
+    for a in link.get("addr_info", []):
+        if a.get("family") == "inet":
+            net = ipaddress.ip_network("%s/%d" % (a["local"], a["prefixlen"]), strict=False)
+            line = "\tinet %s netmask %s" % (a["local"], netmask_hex(a["prefixlen"]))
+            if k != "loopback":
+                line += " broadcast %s" % net.broadcast_address
+            lines.append(line)
+        elif a.get("family") == "inet6" and k == "loopback":
+            lines.append("\tinet6 %s prefixlen %d" % (a["local"], a["prefixlen"]))
+    if k == "bridge":
+        lines.append("\tid 00:00:00:00:00:00 priority 32768 hellotime 2 fwddelay 15")
+        lines.append("\tmaxage 20 holdcnt 6 proto rstp maxaddr 2000 timeout 1200")
+        lines.append("\troot id 00:00:00:00:00:00 priority 32768 ifcost 0 port 0")
+        for member in reversed(members_of.get(name, [])):
+            lines.append("\tmember: %s flags=143<LEARNING,DISCOVER,AUTOEDGE,AUTOPTP>" % member["ifname"])
+            lines.append("\t        ifmaxaddr 0 port %d priority 128 path cost 2000" % member["ifindex"])
+    group = group_of(link)
+    if group:
+        lines.append("\tgroups: " + group)
+    if k in ("veth", "ether", "dummy"):
+        lines.append("\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)")
+        lines.append("\tstatus: " + ("active" if "UP" in link.get("flags", []) else "no carrier"))
+    lines.append("\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>")
+    return "\n".join(lines) + "\n"
+
+
+def fbsd_name(linux_name):
+    return "lo0" if linux_name == "lo" else linux_name
+
+
+def linux_name(name):
+    return "lo" if name == "lo0" else name
+
+
+def ifconfig_list(only=None, group=None):
+    all_links = links()
+    members_of = {}
+    for l in all_links:
+        if l.get("master"):
+            members_of.setdefault(l["master"], []).append(l)
+    for l in all_links:
+        if l["ifname"].endswith("-wire"):
+            continue  # the unplugged end of a simulated NIC's cable
+        if only and l["ifname"] != only:
+            continue
+        if group and group_of(l) != group:
+            continue
+        out(show(l, members_of))
+
+
+def link_exists(name):
+    return run(["ip", "link", "show", "dev", name], check=False).returncode == 0
+
+
+def is_up(name):
+    r = run(["ip", "-j", "link", "show", "dev", name], check=False)
+    return r.returncode == 0 and "UP" in json.loads(r.stdout)[0].get("flags", [])
+
+
+def set_inet(name, cidr):
+    """FreeBSD's 'ifconfig IF inet ADDR' replaces the first address and brings the interface up."""
+    run(["ip", "-4", "addr", "flush", "dev", name])
+    run(["ip", "addr", "add", cidr, "dev", name])
+    run(["ip", "link", "set", name, "up"])
+
+
+def rename(old, new):
+    was_up = is_up(old)
+    if was_up:
+        run(["ip", "link", "set", old, "down"])
+    run(["ip", "link", "set", old, "name", new])
+    if was_up:
+        run(["ip", "link", "set", new, "up"])
+
+
+def jail_netns(jail):
+    return NETNS_PREFIX + jail
+
+
+def cmd_ifconfig(args):
+    if not args or args[0] == "-a":
+        ifconfig_list()
+        return 0
+    if args[0] == "-l":
+        out(" ".join(fbsd_name(l["ifname"]) for l in links() if not l["ifname"].endswith("-wire")) + "\n")
+        return 0
+    if args[0] in ("-g", "-ag") or (args[0] == "-a" and len(args) > 2 and args[1] == "-g"):
+        group = args[-1]
+        if args[0] == "-g":
+            for l in links():
+                if group_of(l) == group:
+                    out(fbsd_name(l["ifname"]) + "\n")
+        else:
+            ifconfig_list(group=group)
+        return 0
+    name = linux_name(args[0])
+    rest = args[1:]
+    m = re.fullmatch(r"(epair|bridge)(\d*)", name)
+    if rest and rest[0] == "create":
+        if m and m.group(1) == "epair":
+            unit = m.group(2)
+            if unit == "":
+                unit = 0
+                while link_exists("epair%da" % unit):
+                    unit += 1
+            if link_exists("epair%sa" % unit):
+                fail("ifconfig: SIOCIFCREATE2 (epair%s): File exists" % unit)
+            run(["ip", "link", "add", "epair%sa" % unit, "type", "veth", "peer", "name", "epair%sb" % unit])
+            for end in ("a", "b"):
+                run(["ip", "link", "set", "epair%s%s" % (unit, end), "alias", EPAIR_ALIAS])
+            created = "epair%sa" % unit
+        elif m and m.group(1) == "bridge":
+            unit = m.group(2)
+            if unit == "":
+                unit = 0
+                while link_exists("bridge%d" % unit):
+                    unit += 1
+            if link_exists("bridge%s" % unit):
+                fail("ifconfig: SIOCIFCREATE2 (bridge%s): File exists" % unit)
+            run(["ip", "link", "add", "bridge%s" % unit, "type", "bridge"])
+            created = "bridge%s" % unit
+        else:
+            fail("ifconfig: SIOCIFCREATE2: Invalid argument")
+        rest = rest[1:]
+        if len(rest) >= 2 and rest[0] == "name":
+            rename(created, rest[1])
+            created = rest[1]
+            rest = rest[2:]
+        out(created + "\n")
+        if not rest:
+            return 0
+        name = created
+    if not link_exists(name):
+        fail("ifconfig: interface %s does not exist" % fbsd_name(name))
+    if not rest:
+        ifconfig_list(only=name)
+        return 0
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if word == "destroy":
+            run(["ip", "link", "del", name])
+            return 0
+        if word == "name":
+            rename(name, rest[i + 1])
+            out(rest[i + 1] + "\n")
+            name = rest[i + 1]
+            i += 2
+        elif word == "inet":
+            addr = rest[i + 1]
+            i += 2
+            if i + 1 < len(rest) and rest[i] == "netmask":
+                addr = "%s/%d" % (addr, ipaddress.ip_network("0.0.0.0/" + rest[i + 1]).prefixlen)
+                i += 2
+            set_inet(name, addr if "/" in addr else addr + "/32")
+        elif re.fullmatch(r"\d+\.\d+\.\d+\.\d+(/\d+)?", word):
+            set_inet(name, word if "/" in word else word + "/32")
+            i += 1
+        elif word == "up":
+            run(["ip", "link", "set", name, "up"])
+            i += 1
+        elif word == "down":
+            run(["ip", "link", "set", name, "down"])
+            i += 1
+        elif word == "addm":
+            member = rest[i + 1]
+            if not link_exists(member):
+                fail("ifconfig: BRDGADD %s: No such file or directory" % member)
+            run(["ip", "link", "set", member, "master", name])
+            run(["ip", "link", "set", member, "up"])
+            i += 2
+        elif word == "deletem":
+            run(["ip", "link", "set", rest[i + 1], "nomaster"])
+            i += 2
+        elif word == "vnet":
+            jail = rest[i + 1]
+            if not os.path.exists("/var/run/netns/" + jail_netns(jail)):
+                fail('ifconfig: SIOCSIFVNET: Invalid argument')
+            run(["ip", "link", "set", name, "netns", jail_netns(jail)])
+            return 0
+        elif word == "-vnet":
+            jail = rest[i + 1]
+            run(["ip", "-n", jail_netns(jail), "link", "set", name, "netns", "1"])
+            return 0
+        elif word in ("vlanhwtag", "mtu", "description"):
+            if word == "mtu":
+                run(["ip", "link", "set", name, "mtu", rest[i + 1]])
+            i += 2
+        else:
+            fail("ifconfig: %s: bad value" % word)
+    return 0
+
+
+# ---------------------------------------------------------------- jails
+
+def jail_conf_tokens(text):
+    text = re.sub(r"(?m)#.*$", "", text)
+    tokens = re.findall(r'"(?:[^"\\]|\\.)*"|\+=|[{};=,]|[^\s{};=,"]+', text)
+    return tokens
+
+
+def parse_jail_conf(text):
+    """jail.conf: shared parameters, then NAME { ... } blocks; returns {jail: {param: value}} in order."""
+    tokens = jail_conf_tokens(text)
+    shared, jails, order = {}, {}, []
+    current = shared
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if i + 1 < len(tokens) and tokens[i + 1] == "{":
+            order.append(t)
+            jails[t] = {}
+            current = jails[t]
+            i += 2
+            continue
+        if t == "}":
+            current = shared
+            i += 1
+            continue
+        if t == ";":
+            i += 1
+            continue
+        name = t
+        i += 1
+        if i < len(tokens) and tokens[i] in ("=", "+="):
+            append = tokens[i] == "+="
+            i += 1
+            values = []
+            while i < len(tokens) and tokens[i] != ";":
+                if tokens[i] != ",":
+                    v = tokens[i]
+                    values.append(v[1:-1] if v.startswith('"') else v)
+                i += 1
+            value = ", ".join(values)
+            current[name] = (current.get(name, "") + ", " + value) if append and name in current else value
+        else:
+            current[name] = "true"
+        i += 1
+    result = {}
+    for j in order:
+        params = dict(shared)
+        params.update(jails[j])
+        for k, v in list(params.items()):
+            params[k] = v.replace("${name}", j).replace("$name", j)
+        result[j] = params
+    return result
+
+
+def jails_state():
+    return read_state("jails", {"next": 1, "jails": {}})
+
+
+def run_in_jail(jail, path, argv, env_extra=None):
+    env = ["env", "UIRIG_JAIL=" + jail, "UIRIG_JAIL_ROOT=" + path]
+    return subprocess.run(["ip", "netns", "exec", jail_netns(jail)] + env + argv, text=True)
+
+
+def cmd_jail(args):
+    conf_file = "/etc/jail.conf"
+    quiet = False
+    action = None
+    names = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "-f":
+            conf_file = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("-") and len(a) > 1:
+            for ch in a[1:]:
+                if ch in "crm":
+                    action = (action or "") + ch
+                elif ch == "q":
+                    quiet = True
+            i += 1
+            continue
+        names.append(a)
+        i += 1
+    if not action or not names:
+        fail("usage: jail [-dhilqv] [-J jid_file] [-u username] [-U username] -[cmr] param=value ... [command=command ...]")
+    try:
+        with open(conf_file) as f:
+            conf = parse_jail_conf(f.read())
+    except FileNotFoundError:
+        fail("jail: %s: No such file or directory" % conf_file)
+    code = 0
+    for name in names:
+        if "r" in action:
+            code |= jail_remove(name, conf.get(name, {}), quiet)
+        if "c" in action:
+            if name not in conf:
+                fail('jail: "%s" not found' % name)
+            code |= jail_create(name, conf[name], quiet)
+    return code
+
+
+def jail_create(name, params, quiet):
+    with State("jails", {"next": 1, "jails": {}}) as st:
+        if name in st.data["jails"]:
+            sys.stderr.write('jail: "%s" already exists\n' % name)
+            return 1
+        path = params.get("path", "")
+        if not os.path.isdir(path):
+            sys.stderr.write("jail: %s: path %s: No such file or directory\n" % (name, path))
+            return 1
+        ns = jail_netns(name)
+        run(["ip", "netns", "add", ns])
+        run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        for iface in [x.strip() for x in params.get("vnet.interface", "").split(",") if x.strip()]:
+            r = run(["ip", "link", "set", iface, "netns", ns], check=False)
+            if r.returncode != 0:
+                run(["ip", "netns", "del", ns], check=False)
+                sys.stderr.write("jail: %s: vnet.interface %s: No such file or directory\n" % (name, iface))
+                return 1
+        jid = st.data["next"]
+        st.data["next"] = jid + 1
+        st.data["jails"][name] = {"jid": jid, "path": path, "params": params}
+    start = params.get("exec.start", "")
+    if start:
+        run_in_jail(name, path, ["/bin/sh", "-c", start.replace("/bin/sh /etc/rc", SIM + " rc start")])
+    if not quiet:
+        out("%s: created\n" % name)
+    return 0
+
+
+def jail_remove(name, params, quiet):
+    st = jails_state()
+    if name not in st["jails"]:
+        sys.stderr.write('jail: "%s" not found\n' % name)
+        return 1
+    info = st["jails"][name]
+    stop = info["params"].get("exec.stop", "")
+    if stop:
+        run_in_jail(name, info["path"], ["/bin/sh", "-c", stop.replace("/bin/sh /etc/rc.shutdown", SIM + " rc stop")])
+    ns = jail_netns(name)
+    pids = run(["ip", "netns", "pids", ns], check=False).stdout.split()
+    for pid in pids:
+        try:
+            os.kill(int(pid), signal.SIGTERM)
+        except (ProcessLookupError, ValueError):
+            pass
+    deadline = time.time() + 10
+    while run(["ip", "netns", "pids", ns], check=False).stdout.split() and time.time() < deadline:
+        time.sleep(0.1)
+    for pid in run(["ip", "netns", "pids", ns], check=False).stdout.split():
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (ProcessLookupError, ValueError):
+            pass
+    # VNET interfaces return to the host when the jail dies.
+    data = json.loads(run(["ip", "-n", ns, "-j", "link", "show"]).stdout or "[]")
+    for l in data:
+        if l.get("link_type") != "loopback":
+            run(["ip", "-n", ns, "link", "set", l["ifname"], "netns", "1"], check=False)
+    run(["ip", "netns", "del", ns], check=False)
+    with State("jails", {"next": 1, "jails": {}}) as s:
+        s.data["jails"].pop(name, None)
+    if not quiet:
+        out("%s: removed\n" % name)
+    return 0
+
+
+def cmd_jls(args):
+    st = jails_state()
+    jails = sorted(st["jails"].items(), key=lambda kv: kv[1]["jid"])
+    if "--libxo" in args and "json" in args:
+        items = []
+        for name, info in jails:
+            entry = {"jid": str(info["jid"]), "name": name, "path": info["path"], "vnet": "new",
+                     "host.hostname": info["params"].get("host.hostname", name)}
+            for k, v in info["params"].items():
+                if k.startswith("exec.") or k.startswith("mount.") or k in ("path", "vnet", "vnet.interface") or v == "true":
+                    continue
+                entry[k] = v
+            items.append(entry)
+        # libxo's layout: spaced envelope, compact jail objects.
+        out('{"__version": "2", "jail-information": {"jail": [' + ", ".join(json.dumps(j, separators=(",", ":")) for j in items)
+            + "]}}\n")
+        return 0
+    if "-j" in args:
+        name = args[args.index("-j") + 1]
+        info = st["jails"].get(name)
+        if not info:
+            fail("jls: jail \"%s\" not found" % name)
+        out("%d\n" % info["jid"])
+        return 0
+    out("   JID  IP Address      Hostname                      Path\n")
+    for name, info in jails:
+        out("%6d  %-15s %-29s %s\n" % (info["jid"], "", info["params"].get("host.hostname", name)[:29], info["path"]))
+    return 0
+
+
+def cmd_jexec(args):
+    if not args:
+        fail("usage: jexec [-l] [-d working-directory] [-u username | -U username] jail [command ...]")
+    name = args[0]
+    st = jails_state()
+    info = st["jails"].get(name)
+    if info is None:
+        for n, i in st["jails"].items():
+            if str(i["jid"]) == name:
+                name, info = n, i
+    if info is None:
+        fail('jexec: jail "%s" not found' % args[0])
+    argv = args[1:] or ["/bin/sh"]
+    os.execvp("ip", ["ip", "netns", "exec", jail_netns(name), "env", "UIRIG_JAIL=" + name,
+                     "UIRIG_JAIL_ROOT=" + info["path"]] + argv)
+
+
+def cmd_rc(args):
+    """The jail's /etc/rc and /etc/rc.shutdown: configure interfaces from rc.conf, start services."""
+    rc = rc_read(rc_conf_path())
+    if args and args[0] == "stop":
+        for svc in reversed(enabled_services(rc)):
+            service_action(svc, "stop", quiet=True)
+        return 0
+    run(["ip", "link", "set", "lo", "up"], check=False)
+    for key, value in rc.items():
+        m = re.fullmatch(r"ifconfig_(.+)", key)
+        if m and not key.endswith("_name") and link_exists(m.group(1)):
+            cmd_ifconfig([m.group(1)] + value.split())
+    if rc.get("defaultrouter"):
+        run(["ip", "route", "replace", "default", "via", rc["defaultrouter"]], check=False)
+    for svc in enabled_services(rc):
+        if installed(svc):
+            service_action(svc, "start", quiet=True)
+    return 0
+
+
+# ---------------------------------------------------------------- services
+
+SERVICES = {
+    "spiped": {"package": "spiped"},
+    "nginx": {"package": "nginx", "port": 80},
+    "node": {"package": "node", "port": 3000},
+    "postgresql": {"package": r"postgresql\d*-server", "port": 5432},
+}
+
+
+def enabled_services(rc):
+    return [s for s in SERVICES if rc.get(s + "_enable", "").upper() == "YES"]
+
+
+def pkg_db():
+    return in_root("/var/db/pkg/uirig-sim-installed")
+
+
+def installed_packages():
+    try:
+        with open(pkg_db()) as f:
+            return [l.strip() for l in f if l.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def installed(service):
+    spec = SERVICES.get(service)
+    return spec is not None and any(re.fullmatch(spec["package"], p) for p in installed_packages())
+
+
+def pid_alive(pidfile):
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().split()[0])
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, IndexError, ProcessLookupError, PermissionError):
+        return None
+
+
+def spiped_pipes(rc):
+    return [p for p in rc.get("spiped_pipes", "").split() if p]
+
+
+def service_pidfiles(service, rc):
+    if service == "spiped":
+        return [in_root("/var/run/spiped_%s.pid" % p) for p in spiped_pipes(rc)]
+    return [in_root("/var/run/%s.pid" % service)]
+
+
+def service_running(service, rc):
+    files = service_pidfiles(service, rc)
+    pids = [pid_alive(f) for f in files]
+    return pids[0] if files and all(pids) else None
+
+
+def start_spiped(rc):
+    for p in spiped_pipes(rc):
+        mode = rc.get("spiped_pipe_%s_mode" % p, "")
+        flag = "-e" if mode in ("encrypt", "client") else "-d"
+        pidfile = in_root("/var/run/spiped_%s.pid" % p)
+        os.makedirs(os.path.dirname(pidfile), exist_ok=True)
+        argv = ["/usr/bin/spiped", flag, "-s", rc.get("spiped_pipe_%s_source" % p, ""),
+                "-t", rc.get("spiped_pipe_%s_target" % p, ""), "-k", in_root(rc.get("spiped_pipe_%s_key" % p, "")),
+                "-p", pidfile]
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_listener(service, port):
+    pidfile = in_root("/var/run/%s.pid" % service)
+    os.makedirs(os.path.dirname(pidfile), exist_ok=True)
+    subprocess.Popen([sys.executable, SIM, "listener", str(port), pidfile], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 5
+    while not pid_alive(pidfile) and time.time() < deadline:
+        time.sleep(0.05)
+
+
+def cmd_listener(args):
+    """A stand-in daemon (nginx, node, postgresql): a TCP echo server on all addresses."""
+    port, pidfile = int(args[0]), args[1]
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("0.0.0.0", port))
+    srv.listen(16)
+    with open(pidfile, "w") as f:
+        f.write("%d\n" % os.getpid())
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    while True:
+        conn, _ = srv.accept()
+        if os.fork() == 0:
+            srv.close()
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                conn.sendall(data)
+            os._exit(0)
+        conn.close()
+
+
+def service_action(service, action, quiet=False):
+    rc = rc_read(rc_conf_path())
+    one = action.startswith("one")
+    verb = action[3:] if one else action
+    enabled = rc.get(service + "_enable", "").upper() == "YES"
+    if service not in SERVICES or not installed(service):
+        sys.stderr.write("%s does not exist in /etc/rc.d or the local startup directories (/usr/local/etc/rc.d),"
+                         " or is not executable\n" % service)
+        return 1
+    if verb == "enable":
+        set_rc(rc_conf_path(), service + "_enable", "YES")
+        out("%s enabled in /etc/rc.conf\n" % service)
+        return 0
+    if not enabled and not one and verb in ("start", "stop", "status", "restart"):
+        out("Cannot '%s' %s. Set %s_enable to YES in /etc/rc.conf or use 'one%s' instead of '%s'.\n"
+            % (verb, service, service, verb, verb))
+        return 0
+    pid = service_running(service, rc)
+    if verb == "status":
+        if pid:
+            out("%s is running as pid %d.\n" % (service, pid))
+            return 0
+        out("%s is not running.\n" % service)
+        return 1
+    if verb in ("stop", "restart"):
+        if pid or service == "spiped":
+            for f in service_pidfiles(service, rc):
+                p = pid_alive(f)
+                if p:
+                    os.kill(p, signal.SIGTERM)
+                try:
+                    os.remove(f)
+                except FileNotFoundError:
+                    pass
+            if not quiet and pid:
+                out("Stopping %s.\n" % service)
+        elif verb == "stop":
+            out("%s not running?\n" % service)
+            return 1
+        if verb == "stop":
+            return 0
+        pid = None
+    if verb in ("start", "restart"):
+        if pid:
+            sys.stderr.write("%s already running? (pid=%d).\n" % (service, pid))
+            return 1
+        if not quiet:
+            out("Starting %s.\n" % service)
+        if service == "spiped":
+            start_spiped(rc)
+        else:
+            start_listener(service, SERVICES[service]["port"])
+        return 0
+    fail("Usage: /usr/local/etc/rc.d/%s [fast|force|one|quiet](start|stop|restart|rcvar|enable|disable|delete|enabled"
+         "|describe|extracommands|status|poll)" % service)
+
+
+def cmd_service(args):
+    if args and args[0] == "-j":
+        return cmd_jexec([args[1], "service"] + args[2:])
+    if len(args) < 2:
+        fail("usage: service [-j jail] -e | -R | -l | -r | -v | -h | [-j jail] [-v] service_name command")
+    return service_action(args[0], args[1])
+
+
+# ---------------------------------------------------------------- sysrc
+
+def set_rc(path, name, value):
+    try:
+        with open(path) as f:
+            lines = f.read().split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+    except FileNotFoundError:
+        lines = []
+    new = '%s="%s"' % (name, value)
+    for i, l in enumerate(lines):
+        if re.match(r"\s*%s=" % re.escape(name), l):
+            lines[i] = new
+            break
+    else:
+        lines.append(new)
+    os.makedirs(os.path.dirname(path) or "/", exist_ok=True)
+    tmp = path + ".sysrc-tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+
+
+def remove_rc(path, name):
+    with open(path) as f:
+        lines = [l for l in f.read().split("\n") if not re.match(r"\s*%s=" % re.escape(name), l)]
+    with open(path, "w") as f:
+        f.write("\n".join(lines).rstrip("\n") + "\n" if any(lines) else "")
+
+
+def cmd_sysrc(args):
+    path = rc_conf_path()
+    only_value = check = remove = dump = False
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        a = args[i]
+        if a == "-f":
+            path = in_root(args[i + 1])
+            i += 2
+            continue
+        if a == "-j":
+            return cmd_jexec([args[i + 1], "sysrc"] + args[i + 2:])
+        only_value |= "n" in a
+        check |= "c" in a
+        remove |= "x" in a
+        dump |= "a" in a
+        i += 1
+    values = rc_read(path)
+    code = 0
+    if dump:
+        for k, v in values.items():
+            out("%s: %s\n" % (k, v))
+        return 0
+    for item in args[i:]:
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(\+=|-=|=)?(.*)", item, re.S)
+        if not m:
+            continue
+        name, op, value = m.group(1), m.group(2), m.group(3)
+        old = values.get(name)
+        if op is None:
+            if remove:
+                if old is None:
+                    sys.stderr.write("sysrc: unknown variable '%s'\n" % name)
+                    code = 1
+                else:
+                    remove_rc(path, name)
+                continue
+            if old is None:
+                sys.stderr.write("sysrc: unknown variable '%s'\n" % name)
+                code = 1
+            elif not check:
+                out(old + "\n" if only_value else "%s: %s\n" % (name, old))
+            continue
+        current = old or ""
+        if op == "+=":
+            items = current.split()
+            new = " ".join(items + ([value] if value not in items else []))
+        elif op == "-=":
+            new = " ".join(x for x in current.split() if x != value)
+        else:
+            new = value
+        if check:
+            code |= 0 if old is not None and new == old else 1
+            continue
+        set_rc(path, name, new)
+        values[name] = new
+        out("%s: %s -> %s\n" % (name, current, new))
+    return code
+
+
+# ---------------------------------------------------------------- pf
+
+def pf_state():
+    return {"enabled": False, "rules": [], "nat": [], "tables": {}}
+
+
+def pf_normalise(text, path):
+    """pf.conf as pfctl reads it: comments dropped, continuations joined, macros expanded."""
+    text = re.sub(r"\\\n", " ", text)
+    macros = {}
+    rules, nat, tables, errors = [], [], {}, []
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = re.sub(r"#.*$", "", raw).strip()
+        if not line:
+            continue
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\"?(.*?)\"?", line)
+        if m and not line.startswith(("pass", "block")):
+            macros[m.group(1)] = m.group(2)
+            continue
+
+        def expand(mm):
+            if mm.group(1) not in macros:
+                errors.append("%s:%d: macro '%s' not defined" % (path, number, mm.group(1)))
+                return ""
+            return macros[mm.group(1)]
+        line = re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", expand, line)
+        line = re.sub(r"\s+", " ", line)
+        word = line.split()[0]
+        if word == "table":
+            t = re.match(r"table <([^>]+)>(.*)", line)
+            f = re.search(r'file "([^"]+)"', t.group(2)) if t else None
+            tables[t.group(1)] = f.group(1) if f else None
+        elif word in ("nat", "rdr", "binat"):
+            nat.append(line)
+        elif word in ("pass", "block", "match", "scrub", "antispoof"):
+            rules.append(line)
+        elif word in ("set", "anchor", "load", "altq", "queue"):
+            continue
+        else:
+            errors.append("%s:%d: syntax error" % (path, number))
+    return macros, rules, nat, tables, errors
+
+
+def load_table_file(path):
+    with open(path) as f:
+        return sorted({l.split("#")[0].strip() for l in f if l.split("#")[0].strip()})
+
+
+def cmd_pfctl(args):
+    opts = {}
+    flags = ""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if re.fullmatch(r"-[a-zA-Z]+", a):
+            for k, ch in enumerate(a[1:], 1):
+                if ch in "fstTFok":
+                    if k + 1 < len(a):
+                        opts["-" + ch] = a[k + 1:]
+                    else:
+                        i += 1
+                        opts["-" + ch] = args[i] if i < len(args) else ""
+                    break
+                flags += ch
+        elif not a.startswith("-"):
+            opts.setdefault("args", []).append(a)
+        i += 1
+    with State("pf", pf_state()) as st:
+        pf = st.data
+        if "-s" in opts:
+            what = opts["-s"]
+            if what in ("Running", "running"):
+                out("Enabled\n" if pf["enabled"] else "Disabled\n")
+            elif what in ("r", "rules"):
+                out("".join(r + "\n" for r in pf["rules"]))
+            elif what in ("n", "nat"):
+                out("".join(r + "\n" for r in pf["nat"]))
+            elif what in ("Tables", "T"):
+                out("".join(t + "\n" for t in sorted(pf["tables"])))
+            return 0
+        if "-t" in opts and "-T" in opts:
+            return pf_table(pf, opts["-t"], opts["-T"], opts)
+        if "-F" in opts:
+            if opts["-F"] in ("rules", "all"):
+                pf["rules"] = []
+            if opts["-F"] in ("nat", "all"):
+                pf["nat"] = []
+            sys.stderr.write("rules cleared\n")
+            return 0
+        if "-f" in opts:
+            path = opts["-f"]
+            try:
+                with open(path) as f:
+                    text = f.read()
+            except FileNotFoundError:
+                fail("pfctl: %s: No such file or directory" % path)
+            macros, rules, nat, tables, errors = pf_normalise(text, path)
+            for name, file in tables.items():
+                if file and not os.path.exists(file):
+                    errors.append('%s: cannot load "%s": No such file or directory' % (path, file))
+            if errors:
+                sys.stderr.write("".join(e + "\n" for e in errors))
+                fail("pfctl: Syntax error in config file: pf rules not loaded")
+            if "n" in flags:
+                if "v" in flags:
+                    out("".join('%s = "%s"\n' % kv for kv in macros.items()))
+                    out("".join("table <%s> persist%s\n" % (t, ' file "%s"' % f if f else "") for t, f in tables.items()))
+                    out("".join(r + "\n" for r in nat + rules))
+                return 0
+            pf["rules"], pf["nat"] = rules, nat
+            for name, file in tables.items():
+                pf["tables"][name] = load_table_file(file) if file else pf["tables"].get(name, [])
+            for name in list(pf["tables"]):
+                if name not in tables:
+                    del pf["tables"][name]
+        if "e" in flags:
+            if pf["enabled"]:
+                fail("pfctl: pf already enabled")
+            pf["enabled"] = True
+            sys.stderr.write("pf enabled\n")
+        if "d" in flags:
+            if not pf["enabled"]:
+                fail("pfctl: pf not enabled")
+            pf["enabled"] = False
+            sys.stderr.write("pf disabled\n")
+    return 0
+
+
+def pf_table(pf, table, command, opts):
+    entries = pf["tables"].get(table)
+    if command == "show":
+        if entries is None:
+            fail("pfctl: Table does not exist.")
+        out("".join("   %s\n" % e for e in entries))
+        return 0
+    if command == "replace":
+        new = load_table_file(opts["-f"]) if "-f" in opts else opts.get("args", [])
+        created = entries is None
+        old = set(entries or [])
+        pf["tables"][table] = sorted(set(new))
+        if created:
+            sys.stderr.write("1 table created.\n")
+        added, deleted = len(set(new) - old), len(old - set(new))
+        if added or deleted:
+            sys.stderr.write("%d addresses added.\n%d addresses deleted.\n" % (added, deleted) if deleted
+                             else "%d addresses added.\n" % added)
+        else:
+            sys.stderr.write("no changes.\n")
+        return 0
+    if entries is None:
+        fail("pfctl: Table does not exist.")
+    if command == "add":
+        for a in opts.get("args", []):
+            if a not in entries:
+                entries.append(a)
+        sys.stderr.write("%d/%d addresses added.\n" % (len(opts.get("args", [])), len(opts.get("args", []))))
+    elif command == "delete":
+        pf["tables"][table] = [e for e in entries if e not in opts.get("args", [])]
+    elif command == "expire":
+        sys.stderr.write("0/0 addresses expired.\n")
+    elif command == "flush":
+        sys.stderr.write("%d addresses deleted.\n" % len(entries))
+        pf["tables"][table] = []
+    return 0
+
+
+# ---------------------------------------------------------------- small commands
+
+SYSCTL_DEFAULTS = {"net.inet.ip.forwarding": "0", "kern.ostype": "FreeBSD", "kern.osrelease": "14.1-RELEASE",
+                   "security.jail.jailed": "0"}
+
+
+def cmd_sysctl(args):
+    only_value = False
+    names = []
+    for a in args:
+        if a == "-n":
+            only_value = True
+        elif not a.startswith("-"):
+            names.append(a)
+    code = 0
+    with State("sysctl", SYSCTL_DEFAULTS) as st:
+        for item in names:
+            name, _, value = item.partition("=")
+            if name not in st.data:
+                sys.stderr.write("sysctl: unknown oid '%s'\n" % name)
+                code = 1
+                continue
+            if _:
+                out("%s: %s -> %s\n" % (name, st.data[name], value))
+                st.data[name] = value
+            else:
+                out(st.data[name] + "\n" if only_value else "%s: %s\n" % (name, st.data[name]))
+    return code
+
+
+def cmd_route(args):
+    words = [a for a in args if a not in ("-n", "-q")]
+    if JAIL:
+        if words[:2] == ["get", "default"]:
+            r = run(["ip", "-j", "route", "show", "default"])
+            routes = json.loads(r.stdout or "[]")
+            gateway = routes[0]["gateway"] if routes else None
+        else:
+            return run(["ip", "route"] + words, check=False).returncode
+    else:
+        with State("route", {"default": None}) as st:
+            if words[:1] in (["add"], ["change"]) and words[1:2] == ["default"]:
+                if words[0] == "add" and st.data["default"]:
+                    fail("route: writing to routing socket: File exists\nadd net default: gateway %s fib 0: route already in table"
+                         % words[2])
+                st.data["default"] = words[2]
+                out("%s net default: gateway %s\n" % (words[0], words[2]))
+                return 0
+            if words[:2] == ["delete", "default"]:
+                st.data["default"] = None
+                out("delete net default\n")
+                return 0
+            gateway = st.data["default"]
+    if words[:2] != ["get", "default"]:
+        fail("usage: route [-46dnqtv] command [[modifiers] args]")
+    if not gateway:
+        fail("route: route has not been found")
+    out("   route to: default\ndestination: default\n       mask: default\n    gateway: %s\n        fib: 0\n"
+        "  interface: xnic\n      flags: <UP,GATEWAY,DONE,STATIC>\n"
+        " recvpipe  sendpipe  ssthresh  rtt,msec    mtu        weight    expire\n"
+        "       0         0         0         0      1500         1         0 \n" % gateway)
+    return 0
+
+
+def cmd_pkg(args):
+    if len(args) >= 2 and args[0] == "-j":
+        return cmd_jexec([args[1], "pkg"] + args[2:])
+    if not args:
+        fail("Usage: pkg [-v] [-d] [-l] [-N] [-j <jail name or id>|-c <chroot path>|-r <rootdir>] <command> [<args>]")
+    command, rest = args[0], args[1:]
+    names = [a for a in rest if not a.startswith("-")]
+    if command == "install":
+        have = installed_packages()
+        new = [n for n in names if n not in have]
+        if not new:
+            out("The most recent versions of packages are already installed\n")
+            return 0
+        out("Updating FreeBSD repository catalogue...\nFreeBSD repository is up to date.\nAll repositories are up to date.\n"
+            "The following %d package(s) will be affected (of 0 checked):\n\nNew packages to be INSTALLED:\n" % len(new))
+        out("".join("\t%s: 1.0\n" % n for n in new))
+        os.makedirs(os.path.dirname(pkg_db()), exist_ok=True)
+        with open(pkg_db(), "a") as f:
+            f.write("".join(n + "\n" for n in new))
+        out("".join("[%d/%d] Installing %s-1.0...\n[%d/%d] Extracting %s-1.0: 100%%\n" % (i, len(new), n, i, len(new), n)
+                    for i, n in enumerate(new, 1)))
+        return 0
+    if command == "query":
+        out("".join(p + "\n" for p in installed_packages()))
+        return 0
+    if command == "info":
+        out("".join("%-30s %s\n" % (p + "-1.0", "simulated package") for p in installed_packages()))
+        return 0
+    fail("pkg: unknown command: %s" % command)
+
+
+def cmd_zfs(args):
+    if args[:1] == ["clone"]:
+        mountpoint = None
+        rest = args[1:]
+        if rest[:1] == ["-o"]:
+            mountpoint = rest[1].split("=", 1)[1]
+            rest = rest[2:]
+        snapshot, dataset = rest[0], rest[1]
+        with State("zfs", {"datasets": {}}) as st:
+            if dataset in st.data["datasets"]:
+                fail("cannot create '%s': dataset already exists" % dataset)
+            mountpoint = mountpoint or "/" + dataset
+            run(["cp", "-a", SKELETON + "/.", mountpoint] if os.path.isdir(mountpoint)
+                else ["cp", "-a", SKELETON, mountpoint])
+            st.data["datasets"][dataset] = {"origin": snapshot, "mountpoint": mountpoint}
+        return 0
+    if args[:1] == ["list"]:
+        st = read_state("zfs", {"datasets": {}})
+        out("NAME USED AVAIL REFER MOUNTPOINT\n")
+        for name, d in st["datasets"].items():
+            out("%s 1M 10G 1M %s\n" % (name, d["mountpoint"]))
+        return 0
+    fail("usage: zfs command args ...")
+
+
+def cmd_sha256(args):
+    quiet = "-q" in args
+    code = 0
+    for path in [a for a in args if not a.startswith("-")]:
+        try:
+            with open(path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+        except (FileNotFoundError, IsADirectoryError):
+            sys.stderr.write("sha256: %s: No such file or directory\n" % path)
+            code = 1
+            continue
+        out(digest + "\n" if quiet else "SHA256 (%s) = %s\n" % (path, digest))
+    return code
+
+
+def cmd_stat(args):
+    if len(args) >= 3 and args[0] == "-f":
+        fmt = args[1]
+        code = 0
+        for path in args[2:]:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                sys.stderr.write("stat: %s: stat: No such file or directory\n" % path)
+                code = 1
+                continue
+            text = (fmt.replace("%Lp", "%o" % (st.st_mode & 0o7777))
+                    .replace("%Su", pwd.getpwuid(st.st_uid).pw_name)
+                    .replace("%Sg", grp.getgrgid(st.st_gid).gr_name)
+                    .replace("%z", str(st.st_size)).replace("%N", path))
+            out(text + "\n")
+        return code
+    os.execv(LINUX + "/stat", ["stat"] + args)
+
+
+COMMANDS = {"ifconfig": cmd_ifconfig, "jail": cmd_jail, "jls": cmd_jls, "jexec": cmd_jexec, "pfctl": cmd_pfctl,
+            "sysrc": cmd_sysrc, "service": cmd_service, "sysctl": cmd_sysctl, "route": cmd_route, "pkg": cmd_pkg,
+            "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat, "rc": cmd_rc, "listener": cmd_listener}
+
+
+def main():
+    name = os.path.basename(sys.argv[0])
+    args = sys.argv[1:]
+    if name in ("freebsd_sim.py", "freebsd-sim"):
+        name, args = args[0], args[1:]
+    command = COMMANDS.get(name)
+    if command is None:
+        fail("freebsd-sim: unknown command " + name)
+    try:
+        sys.exit(command(args) or 0)
+    except RuntimeError as e:
+        fail("%s: %s" % (name, e))
+
+
+if __name__ == "__main__":
+    main()
