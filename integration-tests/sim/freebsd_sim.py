@@ -1142,8 +1142,11 @@ def cmd_route(args):
 
 
 def cmd_pkg(args):
+    global JROOT
     if len(args) >= 2 and args[0] == "-j":
         return cmd_jexec([args[1], "pkg"] + args[2:])
+    if len(args) >= 2 and args[0] == "-r":
+        JROOT, args = args[1], args[2:]
     if not args:
         fail("Usage: pkg [-v] [-d] [-l] [-N] [-j <jail name or id>|-c <chroot path>|-r <rootdir>] <command> [<args>]")
     command, rest = args[0], args[1:]

@@ -143,4 +143,92 @@ class FreeBsdHostsIT {
         assertThat(plan.code()).as(plan.out()).isZero();
         assertThat(plan.out()).contains("server-a\n  nothing to do");
     }
+
+    /** A drift made on a host's console, and the resource check must name. */
+    record Drift(String host, String command, String resource) {}
+
+    @Test
+    @Order(4)
+    void eachKindOfDriftIsReportedOnItsResourceAndRepaired() throws Exception {
+        List<Drift> drifts = List.of(
+                new Drift("server-a", "sysrc pf_enable=NO", "rc_conf[host]"),
+                new Drift("server-a", "ifconfig xbridge deletem pg_a", "bridge[xbridge]"),
+                new Drift("server-b", "pfctl -d", "pf[/etc/pf.conf]"),
+                new Drift("server-b", "pfctl -F rules", "pf[/etc/pf.conf]"),
+                new Drift("server-a", "jail -r nginx_j", "jail[nginx_j]"),
+                new Drift("server-b", "dd if=/dev/urandom of=/jails/node_j/etc/spiped.key bs=32 count=1 status=none",
+                        "spiped_key[db]"),
+                new Drift("server-a", "echo 203.0.113.99 >> /etc/ips_xnic_peers", "pf_table[xpeers]"),
+                new Drift("server-b", "jexec pg_j service spiped stop", "service[pg_j/spiped]"));
+        for (Drift d : drifts) {
+            sim.exec(d.host(), d.command());
+            Result check = uirig("check", sim.inventory().toString(), "--output", "json");
+            assertThat(check.code()).as(d + "\n" + check.out() + check.err()).isEqualTo(Main.CHANGES);
+            JsonNode report = json(check.out());
+            assertThat(report.get("status").asText()).isEqualTo("drift");
+            for (JsonNode h : report.get("hosts")) {
+                List<String> drifted = new ArrayList<>();
+                h.get("drifted").forEach(x -> drifted.add(x.get("resource").asText()));
+                if (h.get("host").asText().equals(d.host())) {
+                    assertThat(h.get("status").asText()).isEqualTo("drift");
+                    assertThat(drifted).as(d.toString()).contains(d.resource());
+                } else {
+                    assertThat(drifted).as("other host after " + d).isEmpty();
+                }
+            }
+            converge();
+            Result after = uirig("check", sim.inventory().toString());
+            assertThat(after.code()).as("repaired " + d + "\n" + after.out() + after.err()).isZero();
+            assertThat(after.out()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void savedFactsGiveTheSameFactsWithoutSsh() throws Exception {
+        Path saved = dir.resolve("saved");
+        Result live = uirig("facts", sim.inventory().toString(), "--host", "server-a", "--output", "json", "--save", saved.toString());
+        assertThat(live.code()).as(live.err()).isZero();
+        assertThat(saved.resolve("server-a/ifconfig.txt")).exists();
+        assertThat(Files.readString(saved.resolve("server-a/ifconfig.txt"))).isEqualTo(sim.exec("server-a", "ifconfig -a"));
+        Result again = uirig("facts", "--from", saved.resolve("server-a").toString(), "--output", "json");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(json(again.out())).isEqualTo(json(live.out()));
+        Result plan = uirig("plan", sim.inventory().toString(), "--facts", saved.toString(), "--host", "server-a");
+        assertThat(plan.code()).as(plan.out() + plan.err()).isZero();
+        assertThat(plan.out()).contains("server-a\n  nothing to do");
+    }
+
+    @Test
+    @Order(6)
+    void anUnreachableHostOrAChangedKeyFailsThatHostOnly() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path down = sim.writeInventory("down", Map.of("server-b", closed));
+        Result r = uirig("check", down.toString(), "--output", "json");
+        assertThat(r.code()).isEqualTo(Main.ERROR);
+        JsonNode report = json(r.out());
+        assertThat(report.get("hosts").get(0).get("status").asText()).isEqualTo("in_sync");
+        assertThat(report.get("hosts").get(1).get("status").asText()).isEqualTo("unreachable");
+        assertThat(report.get("hosts").get(1).get("error").asText()).contains("cannot connect");
+
+        String knownHosts = Files.readString(sim.knownHosts);
+        try {
+            String field = "[127.0.0.1]:" + sim.port("server-b") + " ";
+            String recorded = knownHosts.lines().filter(l -> l.startsWith(field)).findFirst().orElseThrow();
+            String type = recorded.split(" ")[1];
+            int bits = type.startsWith("ecdsa") ? Integer.parseInt(type.substring(type.length() - 3)) : type.equals("ssh-rsa") ? 2048 : 256;
+            String other = com.uirig.ssh.KnownHosts.openSsh(org.apache.sshd.common.config.keys.KeyUtils
+                    .generateKeyPair(type, bits).getPublic());
+            String replaced = knownHosts.replace(recorded, field + other);
+            Files.writeString(sim.knownHosts, replaced);
+            Result k = uirig("check", sim.inventory().toString());
+            assertThat(k.code()).isEqualTo(Main.ERROR);
+            assertThat(k.out()).contains("server-b: not checked: server-b: CHANGED host key").doesNotContain("server-a");
+        } finally {
+            Files.writeString(sim.knownHosts, knownHosts);
+        }
+    }
 }

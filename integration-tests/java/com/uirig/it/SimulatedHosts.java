@@ -55,8 +55,13 @@ final class SimulatedHosts implements AutoCloseable {
         }
         knownHosts = dir.resolve("known_hosts");
         byte[] authorized = (PublicKeyEntry.toString(key.getPublic()) + "\n").getBytes(StandardCharsets.UTF_8);
-        lan = Network.builder().createNetworkCmdModifier(cmd -> cmd.withIpam(new com.github.dockerjava.api.model.Network.Ipam()
-                .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet("192.168.56.0/24")))).build();
+        // Internal: the private LAN gives no gateway, so Docker keeps publishing the SSH port
+        // through the default bridge (uirig renumbers em1, which would cut a connection through it).
+        lan = Network.builder().createNetworkCmdModifier(cmd -> cmd.withInternal(true)
+                .withName("uirig-lan-" + Long.toHexString(System.nanoTime()))
+                .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                        .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet("192.168.56.0/24"))))
+                .build();
         DockerClient docker = DockerClientFactory.instance().client();
         for (String name : List.of("server-a", "server-b")) {
             GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
@@ -117,8 +122,15 @@ final class SimulatedHosts implements AutoCloseable {
         return InventoryLoader.load(inventory());
     }
 
+    /**
+     * The host port Docker maps to the container's SSH port, inspected now: connecting the second
+     * network can move the mapping, and Testcontainers keeps the one it saw at start.
+     */
     int port(String host) {
-        return containers.get(host).getMappedPort(22);
+        var info = DockerClientFactory.instance().client().inspectContainerCmd(containers.get(host).getContainerId()).exec();
+        var bindings = info.getNetworkSettings().getPorts().getBindings()
+                .get(com.github.dockerjava.api.model.ExposedPort.tcp(22));
+        return Integer.parseInt(bindings[0].getHostPortSpec());
     }
 
     /** Runs a shell command in the container, as an operator on the host's console would. */

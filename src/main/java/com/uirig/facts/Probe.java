@@ -51,7 +51,8 @@ public final class Probe {
             p.add(Sections.jailRoot(j.path()), "test -x " + Step.quote(j.hostPath("/bin/sh")));
             p.add(Sections.jailIfconfig(j.name()), "jexec " + jail + " ifconfig -a");
             if (!j.packages().isEmpty()) {
-                p.add(Sections.packages(j.name()), "pkg -j " + jail + " query %n");
+                // -r reads the jail's package database even while the jail is stopped.
+                p.add(Sections.packages(j.name()), "pkg -r " + Step.quote(j.path()) + " query %n");
             }
             for (String s : j.services()) {
                 p.add(Sections.service(j.name(), s), "jexec " + jail + " service " + Step.quote(s) + " onestatus");

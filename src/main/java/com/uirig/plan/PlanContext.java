@@ -4,6 +4,10 @@ import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** What planning one host may look at beyond that host: the other hosts, for shared secrets. */
-public record PlanContext(String host, List<DesiredHost> desired, Map<String, ObservedHost> observed) {}
+/**
+ * What planning one host may look at beyond one resource: the other hosts (for shared secrets)
+ * and the resources of this host already planned to change, in order.
+ */
+public record PlanContext(String host, List<DesiredHost> desired, Map<String, ObservedHost> observed, Set<String> changing) {}

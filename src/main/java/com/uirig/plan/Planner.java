@@ -25,11 +25,14 @@ public final class Planner {
             if (o == null) {
                 continue;
             }
-            PlanContext context = new PlanContext(d.name(), desired, observed);
+            PlanContext context = new PlanContext(d.name(), desired, observed, new java.util.LinkedHashSet<>());
             List<Change> changes = new ArrayList<>();
             for (Resource r : ordered(Resources.of(d))) {
                 Optional<Change> c = r.plan(o, context);
-                c.ifPresent(changes::add);
+                c.ifPresent(change -> {
+                    changes.add(change);
+                    context.changing().add(change.resource());
+                });
             }
             hosts.add(new HostPlan(d.name(), changes));
         }

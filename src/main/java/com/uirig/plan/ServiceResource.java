@@ -26,6 +26,13 @@ public record ServiceResource(String jail, String name, List<String> dependsOn) 
         if (observed.runningServices().contains(ObservedHost.serviceKey(jail, name))) {
             return Optional.empty();
         }
+        // A jail (re)started by this plan starts its enabled services itself, through its /etc/rc,
+        // unless their packages are only installed after it started.
+        if (!jail.isEmpty() && context.changing().contains("jail[" + jail + "]")
+                && !context.changing().contains("packages[" + jail + "]")) {
+            return Optional.of(new Change(address(), Action.CREATE, name + " is started by jail " + jail + "'s /etc/rc",
+                    Map.of("running", false), Map.of("running", true), List.of(), ""));
+        }
         Step start = jail.isEmpty() ? Step.run("service", name, "start") : Step.run("jexec", jail, "service", name, "start");
         return Optional.of(new Change(address(), Action.CREATE, name + " is not running", Map.of("running", false),
                 Map.of("running", true), List.of(start), ""));

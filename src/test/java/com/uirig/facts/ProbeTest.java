@@ -54,7 +54,7 @@ class ProbeTest {
                 .containsEntry("jls", "jls -n --libxo json")
                 .containsEntry("jail/pg_j/ifconfig", "jexec pg_j ifconfig -a")
                 .containsEntry("jail/node_j/service/spiped", "jexec node_j service spiped onestatus")
-                .containsEntry("jail/nginx_j/packages", "pkg -j nginx_j query %n")
+                .containsEntry("jail/nginx_j/packages", "pkg -r /jails/nginx_j query %n")
                 .containsEntry("root/jails/pg_j", "test -x /jails/pg_j/bin/sh")
                 .containsEntry("pf/table/martians", "pfctl -t martians -T show")
                 .containsEntry("file/etc/rc.conf", "cat /etc/rc.conf")

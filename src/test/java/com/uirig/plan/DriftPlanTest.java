@@ -226,4 +226,20 @@ class DriftPlanTest {
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf");
         });
     }
+
+    @Test
+    void aStoppedJailsServicesAreStartedByTheJailItself() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
+            jails.remove("node_j");
+            java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
+            services.removeIf(s -> s.startsWith("node_j/"));
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), services);
+        });
+        assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + " " + c.steps().size() + " " + c.reason())
+                .containsExactly("jail[node_j] 1 jail node_j is not running",
+                        "service[node_j/spiped] 0 spiped is started by jail node_j's /etc/rc",
+                        "service[node_j/node] 0 node is started by jail node_j's /etc/rc");
+    }
 }
