@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the simulated FreeBSD host image without any container registry:
-#   1. uirig-debian-base:bookworm from Debian packages (debootstrap + docker import), once;
+#   1. uirig-debian-base:<hash of the package list> from Debian packages (debootstrap + docker
+#      import), once;
 #   2. uirig-freebsd-sim:<hash of the simulator> on top of it (docker build, no pull).
 # Prints the image name on its last line. Needs root, docker, debootstrap.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ctx=$(cd "$here/.." && pwd)
-base=uirig-debian-base:bookworm
-packages=openssh-server,iproute2,spiped,procps,iputils-ping,netcat-openbsd,python3
+packages=openssh-server,iproute2,spiped,procps,iputils-ping,netcat-openbsd,python3,tini
+base=uirig-debian-base:$(echo "$packages" | sha256sum | cut -c1-12)
 
 if ! docker image inspect "$base" >/dev/null 2>&1; then
     mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
@@ -23,6 +24,6 @@ fi
 hash=$(cd "$ctx" && cat image/Dockerfile image/build.sh sim/* | sha256sum | cut -c1-12)
 image=uirig-freebsd-sim:$hash
 if ! docker image inspect "$image" >/dev/null 2>&1; then
-    DOCKER_BUILDKIT=0 docker build -q -f "$here/Dockerfile" -t "$image" "$ctx" >&2
+    DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$base" -f "$here/Dockerfile" -t "$image" "$ctx" >&2
 fi
 echo "$image"

@@ -785,6 +785,13 @@ def service_action(service, action, quiet=False):
                 p = pid_alive(f)
                 if p:
                     os.kill(p, signal.SIGTERM)
+                    deadline = time.time() + 5
+                    while time.time() < deadline:
+                        try:
+                            os.kill(p, 0)
+                        except ProcessLookupError:
+                            break
+                        time.sleep(0.05)
                 try:
                     os.remove(f)
                 except FileNotFoundError:

@@ -159,7 +159,8 @@ class FreeBsdHostsIT {
                 new Drift("server-b", "dd if=/dev/urandom of=/jails/node_j/etc/spiped.key bs=32 count=1 status=none",
                         "spiped_key[db]"),
                 new Drift("server-a", "echo 203.0.113.99 >> /etc/ips_xnic_peers", "pf_table[xpeers]"),
-                new Drift("server-b", "jexec pg_j service spiped stop", "service[pg_j/spiped]"));
+                new Drift("server-b", "jexec pg_j service spiped stop", "service[pg_j/spiped]"),
+                new Drift("server-a", "pkill -F /jails/pg_j/var/run/spiped_PGS.pid", "service[pg_j/spiped]"));
         for (Drift d : drifts) {
             sim.exec(d.host(), d.command());
             Result check = uirig("check", sim.inventory().toString(), "--output", "json");

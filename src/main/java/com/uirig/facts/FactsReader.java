@@ -87,6 +87,13 @@ public final class FactsReader {
                 }
             }
         }
+        // spiped runs only when every one of its pipes does.
+        for (Probe.Section s : sections.values()) {
+            String[] parts = s.name().split("/");
+            if (parts.length == 4 && parts[0].equals("jail") && parts[2].equals("spiped") && s.exit() != 0) {
+                services.remove(ObservedHost.serviceKey(parts[1], "spiped"));
+            }
+        }
         boolean enabled = ok(sections, Sections.PF_RUNNING).map(PfctlParser::running).orElse(false);
         List<String> loaded = ruleLines(ok(sections, Sections.PF_RULES).orElse(""));
         List<String> fromFile = ruleLines(ok(sections, Sections.PF_FILE_RULES).orElse(""));

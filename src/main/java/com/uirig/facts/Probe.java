@@ -57,6 +57,11 @@ public final class Probe {
             for (String s : j.services()) {
                 p.add(Sections.service(j.name(), s), "jexec " + jail + " service " + Step.quote(s) + " onestatus");
             }
+            // spiped's rc script runs one daemon per pipe: each pid file must name a live process.
+            for (var pipe : j.pipes()) {
+                p.add(Sections.pipe(j.name(), pipe.name()),
+                        "pgrep -F " + Step.quote(j.hostPath("/var/run/spiped_" + pipe.name() + ".pid")));
+            }
         }
         for (OwnedFile f : HostFiles.of(host)) {
             String path = Step.quote(f.path());

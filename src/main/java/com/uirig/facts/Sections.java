@@ -36,6 +36,11 @@ public final class Sections {
         return (jail.isEmpty() ? "service/" : "jail/" + jail + "/service/") + service;
     }
 
+    /** Whether one spiped pipe's daemon runs (its pid file names a live process). */
+    public static String pipe(String jail, String pipe) {
+        return "jail/" + jail + "/spiped/" + pipe;
+    }
+
     /** A managed file's mode, owner and content; {@code /etc/pf.conf} becomes {@code file/etc/pf.conf}. */
     public static String file(String path) {
         return "file" + path;

@@ -33,7 +33,9 @@ public record ServiceResource(String jail, String name, List<String> dependsOn) 
             return Optional.of(new Change(address(), Action.CREATE, name + " is started by jail " + jail + "'s /etc/rc",
                     Map.of("running", false), Map.of("running", true), List.of(), ""));
         }
-        Step start = jail.isEmpty() ? Step.run("service", name, "start") : Step.run("jexec", jail, "service", name, "start");
+        // spiped's rc script refuses to start while any of its pipes runs: restart brings up the dead ones.
+        String verb = name.equals("spiped") ? "restart" : "start";
+        Step start = jail.isEmpty() ? Step.run("service", name, verb) : Step.run("jexec", jail, "service", name, verb);
         return Optional.of(new Change(address(), Action.CREATE, name + " is not running", Map.of("running", false),
                 Map.of("running", true), List.of(start), ""));
     }

@@ -62,7 +62,8 @@ class ProbeTest {
                 .containsEntry("secret/jails/pg_j/etc/spiped.key",
                         "stat -f '%Lp %Su:%Sg' /jails/pg_j/etc/spiped.key && sha256 -q /jails/pg_j/etc/spiped.key")
                 .containsEntry("sysctl", "sysctl net.inet.ip.forwarding")
-                .containsEntry("route", "route -n get default");
+                .containsEntry("route", "route -n get default")
+                .containsEntry("jail/pg_j/spiped/PGC", "pgrep -F /jails/pg_j/var/run/spiped_PGC.pid");
         assertThat(c).doesNotContainKey("pf/table/ratelimit");
         assertThat(Probe.of(a).script()).doesNotContain("cat /jails/pg_j/etc/spiped.key");
     }
@@ -98,6 +99,9 @@ class ProbeTest {
         put(s, "jail/node_j/ifconfig", 1, "");
         put(s, "jail/pg_j/service/spiped", 0, "spiped is running as pid 42.\n");
         put(s, "jail/pg_j/service/postgresql", 1, "postgresql is not running.\n");
+        put(s, "jail/pg_j/spiped/N2P", 0, "42\n");
+        put(s, "jail/node_j/service/spiped", 0, "spiped is running as pid 43.\n");
+        put(s, "jail/node_j/spiped/N2P", 1, "");
         put(s, "jail/pg_j/packages", 0, "postgresql16-server\nspiped\n");
         put(s, "root/jails/pg_j", 0, "");
         put(s, "root/jails/node_j", 1, "");
@@ -114,7 +118,7 @@ class ProbeTest {
         assertThat(o.jails()).containsOnlyKeys("pg_j");
         assertThat(o.jailInterfaces()).containsOnlyKeys("pg_j");
         assertThat(o.findInterface("pg_b")).map(ObservedHost.Located::stack).contains("pg_j");
-        assertThat(o.runningServices()).containsExactly("pg_j/spiped");
+        assertThat(o.runningServices()).as("node_j's spiped has a dead pipe").containsExactly("pg_j/spiped");
         assertThat(o.packages().get("pg_j")).containsExactly("postgresql16-server", "spiped");
         assertThat(o.jailRoots()).containsExactly("/jails/pg_j");
         assertThat(o.rcConf().get("/jails/pg_j/etc/rc.conf")).containsEntry("spiped_enable", "YES");

@@ -195,7 +195,7 @@ class DriftPlanTest {
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
                 .containsExactly("packages[nginx_j]: pkg -j nginx_j install -y nginx",
-                        "service[pg_j/spiped]: jexec pg_j service spiped start");
+                        "service[pg_j/spiped]: jexec pg_j service spiped restart");
     }
 
     @Test
