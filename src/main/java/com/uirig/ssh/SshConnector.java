@@ -31,16 +31,24 @@ public final class SshConnector implements AutoCloseable {
 
     private final SshClient client;
     private final Duration connectTimeout;
+    private final boolean agent;
 
     /** What a connection expects of the host's key; {@code offered} records what was seen. */
     private record HostKeyCheck(String host, String address, int port, KnownHosts knownHosts, boolean recordOnly,
                                 AtomicReference<PublicKey> offered, AtomicReference<KnownHosts.Verdict> verdict) {}
 
+    /** A connector that also uses the ssh-agent named by SSH_AUTH_SOCK, when it is set. */
     public SshConnector(Duration connectTimeout) {
+        this(connectTimeout, Optional.ofNullable(System.getenv("SSH_AUTH_SOCK")).filter(s -> !s.isBlank()).map(Path::of));
+    }
+
+    public SshConnector(Duration connectTimeout, Optional<Path> agentSocket) {
         this.connectTimeout = connectTimeout;
+        this.agent = agentSocket.isPresent();
         client = SshClient.setUpDefaultClient();
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.setServerKeyVerifier(SshConnector::verify);
+        agentSocket.ifPresent(socket -> client.setAgentFactory(UnixSocketAgent.factory(socket)));
         client.start();
     }
 
@@ -70,7 +78,7 @@ public final class SshConnector implements AutoCloseable {
                 new AtomicReference<>(), new AtomicReference<>());
         ClientSession session = open(target, check);
         try {
-            for (KeyPair identity : identities(target, inventoryDir)) {
+            for (KeyPair identity : identities(target, inventoryDir, agent)) {
                 session.addPublicKeyIdentity(identity);
             }
             session.auth().verify(connectTimeout);
@@ -142,17 +150,19 @@ public final class SshConnector implements AutoCloseable {
         return new KnownHosts(Optional.ofNullable(target.knownHosts()).map(Path::of), target.hostKey());
     }
 
-    private static List<KeyPair> identities(SshTarget target, Path inventoryDir) throws IOException {
+    /** The identity files' keys; a missing identity file is an error unless an agent may hold the key. */
+    private static List<KeyPair> identities(SshTarget target, Path inventoryDir, boolean agent) throws IOException {
         List<KeyPair> out = new ArrayList<>();
         List<Path> candidates = new ArrayList<>();
         String home = System.getProperty("user.home");
         if (target.identity() != null) {
             String id = target.identity();
             Path p = id.startsWith("~/") ? Path.of(home, id.substring(2)) : inventoryDir.resolve(id);
-            if (!Files.isReadable(p)) {
-                throw new IOException("identity file " + p + " cannot be read");
+            if (Files.isReadable(p)) {
+                candidates.add(p);
+            } else if (!agent) {
+                throw new IOException("identity file " + p + " cannot be read (and SSH_AUTH_SOCK names no ssh-agent)");
             }
-            candidates.add(p);
         } else {
             for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
                 Path p = Path.of(home, ".ssh", name);

@@ -120,4 +120,32 @@ class SshConnectorTest {
         assertThatThrownBy(() -> connector.connect("server-z", target, dir))
                 .hasMessageStartingWith("server-z: cannot connect to 127.0.0.1:" + closed);
     }
+
+    @Test
+    void keysOfARealSshAgentAuthenticate() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(20);
+            }
+            Files.setPosixFilePermissions(server.identity, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            ProcessBuilder pb = new ProcessBuilder("ssh-add", server.identity.toString()).redirectErrorStream(true);
+            pb.environment().put("SSH_AUTH_SOCK", socket.toString());
+            assertThat(pb.start().waitFor()).isZero();
+            String pin = KnownHosts.openSsh(server.hostKey.getPublic());
+            var noIdentity = new com.uirig.model.DesiredHost.SshTarget("127.0.0.1", server.port(), "root",
+                    dir.resolve("no-such-key").toString(), null, Optional.of(pin));
+            try (SshConnector withAgent = new SshConnector(TIMEOUT, Optional.of(socket));
+                 Transport t = withAgent.connect("server-a", noIdentity, dir)) {
+                assertThat(t.run("echo via agent", TIMEOUT).stdout()).isEqualTo("via agent\n");
+            }
+            try (SshConnector withoutAgent = new SshConnector(TIMEOUT, Optional.empty())) {
+                assertThatThrownBy(() -> withoutAgent.connect("server-a", noIdentity, dir))
+                        .hasMessageContaining("cannot be read (and SSH_AUTH_SOCK names no ssh-agent)");
+            }
+        } finally {
+            agent.destroy();
+        }
+    }
 }
