@@ -1242,7 +1242,33 @@ def cmd_stat(args):
     os.execv(LINUX + "/stat", ["stat"] + args)
 
 
-COMMANDS = {"ifconfig": cmd_ifconfig, "jail": cmd_jail, "jls": cmd_jls, "jexec": cmd_jexec, "pfctl": cmd_pfctl,
+def cmd_lockf(args):
+    """lockf [-ks] [-t seconds] file command...: runs the command while holding an exclusive lock."""
+    silent, timeout, i = False, None, 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "-t":
+            timeout = float(args[i + 1])
+            i += 2
+            continue
+        silent |= "s" in args[i]
+        i += 1
+    path, command = args[i], args[i + 1:]
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = None if timeout is None else time.time() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if deadline is not None and time.time() >= deadline:
+                if not silent:
+                    sys.stderr.write("lockf: %s: already locked\n" % path)
+                return 75
+            time.sleep(0.05)
+    return subprocess.run(command).returncode
+
+
+COMMANDS = {"lockf": cmd_lockf, "ifconfig": cmd_ifconfig, "jail": cmd_jail, "jls": cmd_jls, "jexec": cmd_jexec, "pfctl": cmd_pfctl,
             "sysrc": cmd_sysrc, "service": cmd_service, "sysctl": cmd_sysctl, "route": cmd_route, "pkg": cmd_pkg,
             "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat, "rc": cmd_rc, "listener": cmd_listener}
 

@@ -9,7 +9,7 @@ for c in sysctl service; do
     if [ -e /usr/sbin/$c ] && [ ! -L /usr/sbin/$c ]; then mv /usr/sbin/$c $sim/linux/$c; fi
 done
 ln -sf /usr/bin/stat $sim/linux/stat
-for c in ifconfig jail jls jexec pfctl sysrc service sysctl route pkg zfs sha256 stat; do
+for c in ifconfig jail jls jexec pfctl sysrc service sysctl route pkg zfs sha256 stat lockf; do
     ln -sf $sim/freebsd_sim.py /usr/sbin/$c
 done
 

@@ -4,23 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.uirig.apply.StepRunner;
 import com.uirig.cli.Main;
-import com.uirig.config.Inventory;
-import com.uirig.facts.FactsGatherer;
-import com.uirig.facts.ObservedHost;
-import com.uirig.plan.Change;
-import com.uirig.plan.HostPlan;
-import com.uirig.plan.Plan;
-import com.uirig.plan.Planner;
-import com.uirig.ssh.SshConnector;
-import com.uirig.ssh.Transport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * uirig against two simulated FreeBSD hosts over real SSH: facts of fresh hosts, the live plan,
- * convergence with the plan's own commands, and drift found by check. The tests run in order:
- * each starts from the state the previous one left.
+ * apply and its verification, traffic through the tunnels, drift found by check and repaired by
+ * apply, locks, bad input. The tests run in order: each starts from the state the previous one left.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FreeBsdHostsIT {
@@ -80,30 +69,15 @@ class FreeBsdHostsIT {
         return out;
     }
 
-    /** Brings every host to the desired state by running the live plan's own steps over SSH. */
-    static Plan converge() throws Exception {
-        Inventory inv = sim.loadInventory();
-        try (SshConnector connector = new SshConnector(SimulatedHosts.TIMEOUT)) {
-            List<FactsGatherer.Outcome> facts = FactsGatherer.gather(inv.hosts(), sim.inventory(), 2, SimulatedHosts.TIMEOUT);
-            Map<String, ObservedHost> observed = new LinkedHashMap<>();
-            for (FactsGatherer.Outcome o : facts) {
-                assertThat(o.ok()).as(String.valueOf(o.error())).isTrue();
-                observed.put(o.host(), o.facts().observed());
-            }
-            Plan plan = Planner.plan(inv.hosts(), observed);
-            Map<String, Transport> conns = sim.connect(connector);
-            try {
-                StepRunner runner = new StepRunner(conns::get, SimulatedHosts.TIMEOUT);
-                for (HostPlan h : plan.hosts()) {
-                    for (Change c : h.changes()) {
-                        runner.run(h.host(), c);
-                    }
-                }
-            } finally {
-                conns.values().forEach(Transport::close);
-            }
-            return plan;
-        }
+    static Path journal() {
+        return dir.resolve("journal.jsonl");
+    }
+
+    /** Converges every host with 'uirig apply --yes'; it must verify. */
+    static Result apply() {
+        Result r = uirig("apply", sim.inventory().toString(), "--yes", "--journal", journal().toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        return r;
     }
 
     @Test
@@ -133,23 +107,54 @@ class FreeBsdHostsIT {
 
     @Test
     @Order(3)
-    void thePlansCommandsConvergeBothHostsAndCheckFindsThemInSync() throws Exception {
-        Plan applied = converge();
-        assertThat(applied.hosts()).allSatisfy(h -> assertThat(h.changes()).isNotEmpty());
+    void aFreshApplyConvergesBothHostsAndVerifies() throws Exception {
+        Result r = apply();
+        assertThat(r.out()).contains("server-a: [1/47] nic[xnic]: create ok")
+                .contains("server-a: 47 changed, 0 failed, verified", "server-b: 47 changed, 0 failed, verified");
         Result check = uirig("check", sim.inventory().toString(), "-v");
         assertThat(check.code()).as(check.out() + check.err()).isZero();
         assertThat(check.out()).contains("server-a: in sync (47 resources)", "server-b: in sync (47 resources)");
         Result plan = uirig("plan", sim.inventory().toString());
         assertThat(plan.code()).as(plan.out()).isZero();
         assertThat(plan.out()).contains("server-a\n  nothing to do");
+        // The key never left the hosts' jails but is the same on all four ends.
+        String key = sim.exec("server-a", "sha256 -q /jails/pg_j/etc/spiped.key");
+        assertThat(sim.exec("server-a", "sha256 -q /jails/node_j/etc/spiped.key")).isEqualTo(key);
+        assertThat(sim.exec("server-b", "sha256 -q /jails/pg_j/etc/spiped.key")).isEqualTo(key);
+        assertThat(sim.exec("server-b", "stat -f %Lp /jails/node_j/etc/spiped.key")).isEqualTo("600\n");
+        assertThat(Files.readString(journal())).doesNotContain(key.trim());
+    }
+
+    @Test
+    @Order(4)
+    void aSecondApplyChangesNothing() throws Exception {
+        Result r = apply();
+        assertThat(r.out()).contains("server-a: nothing to change, in sync", "server-b: nothing to change, in sync");
+        Result log = uirig("log", "--journal", journal().toString());
+        assertThat(log.out().lines().toList()).hasSize(2);
+        assertThat(log.out()).contains("test ok", "server-a: 47 changed, 0 failed, verified");
+    }
+
+    @Test
+    @Order(5)
+    void trafficFlowsThroughTheTunnelsAndTheJailToJailCable() throws Exception {
+        String client = "python3 -c 'import socket,sys; s=socket.create_connection((sys.argv[1], int(sys.argv[2])), 5);"
+                + " s.sendall(sys.argv[3].encode()); s.shutdown(1); print(s.recv(100).decode())'";
+        // node_j on server-a -> its N2P pipe -> server-b's pg_j N2P pipe -> the database port (echo).
+        assertThat(sim.exec("server-a", "jexec node_j " + client + " 192.168.56.30 5432 via-n2p")).isEqualTo("via-n2p\n");
+        // Replication: server-a's PGC pipe -> server-b's PGS pipe -> the database port.
+        assertThat(sim.exec("server-a", "jexec pg_j " + client + " 192.168.56.40 5435 via-pgc")).isEqualTo("via-pgc\n");
+        assertThat(sim.exec("server-b", "jexec pg_j " + client + " 192.168.56.41 5435 back")).isEqualTo("back\n");
+        // nginx_j reaches node_j over the jail-to-jail epair.
+        assertThat(sim.exec("server-a", "jexec nginx_j " + client + " 10.0.3.30 3000 app")).isEqualTo("app\n");
     }
 
     /** A drift made on a host's console, and the resource check must name. */
     record Drift(String host, String command, String resource) {}
 
     @Test
-    @Order(4)
-    void eachKindOfDriftIsReportedOnItsResourceAndRepaired() throws Exception {
+    @Order(6)
+    void eachKindOfDriftIsReportedOnItsResourceAndRepairedByApply() throws Exception {
         List<Drift> drifts = List.of(
                 new Drift("server-a", "sysrc pf_enable=NO", "rc_conf[host]"),
                 new Drift("server-a", "ifconfig xbridge deletem pg_a", "bridge[xbridge]"),
@@ -160,7 +165,8 @@ class FreeBsdHostsIT {
                         "spiped_key[db]"),
                 new Drift("server-a", "echo 203.0.113.99 >> /etc/ips_xnic_peers", "pf_table[xpeers]"),
                 new Drift("server-b", "jexec pg_j service spiped stop", "service[pg_j/spiped]"),
-                new Drift("server-a", "pkill -F /jails/pg_j/var/run/spiped_PGS.pid", "service[pg_j/spiped]"));
+                new Drift("server-a", "p=/jails/pg_j/var/run/spiped_PGS.pid; pkill -F $p; while pgrep -F $p >/dev/null; do sleep 0.1; done",
+                        "service[pg_j/spiped]"));
         for (Drift d : drifts) {
             sim.exec(d.host(), d.command());
             Result check = uirig("check", sim.inventory().toString(), "--output", "json");
@@ -177,7 +183,7 @@ class FreeBsdHostsIT {
                     assertThat(drifted).as("other host after " + d).isEmpty();
                 }
             }
-            converge();
+            apply();
             Result after = uirig("check", sim.inventory().toString());
             assertThat(after.code()).as("repaired " + d + "\n" + after.out() + after.err()).isZero();
             assertThat(after.out()).isEmpty();
@@ -185,7 +191,7 @@ class FreeBsdHostsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void savedFactsGiveTheSameFactsWithoutSsh() throws Exception {
         Path saved = dir.resolve("saved");
         Result live = uirig("facts", sim.inventory().toString(), "--host", "server-a", "--output", "json", "--save", saved.toString());
@@ -201,7 +207,7 @@ class FreeBsdHostsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void anUnreachableHostOrAChangedKeyFailsThatHostOnly() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -231,5 +237,52 @@ class FreeBsdHostsIT {
         } finally {
             Files.writeString(sim.knownHosts, knownHosts);
         }
+    }
+
+    @Test
+    @Order(9)
+    void aHostHeldByAnotherRunIsBusyForApplyAndCheck() throws Exception {
+        sim.exec("server-b", "sysrc pf_enable=NO");
+        sim.exec("server-b", "(lockf -s -t 0 /var/run/uirig.lock sleep 30 >/dev/null 2>&1 &) ; sleep 0.5");
+        try {
+            Result r = uirig("apply", sim.inventory().toString(), "--yes", "--journal", journal().toString());
+            assertThat(r.code()).isEqualTo(Main.ERROR);
+            assertThat(r.err()).contains("server-b: busy: another uirig run holds /var/run/uirig.lock; nothing is changed on it");
+            assertThat(sim.exec("server-b", "sysrc -n pf_enable")).isEqualTo("NO\n");
+            Result check = uirig("check", sim.inventory().toString(), "--output", "json");
+            assertThat(check.code()).isEqualTo(Main.ERROR);
+            assertThat(json(check.out()).get("hosts").get(1).get("status").asText()).isEqualTo("busy");
+        } finally {
+            sim.exec("server-b", "pkill -x sleep || true");
+        }
+        apply();
+        assertThat(sim.exec("server-b", "sysrc -n pf_enable")).isEqualTo("YES\n");
+    }
+
+    @Test
+    @Order(10)
+    void aBrokenPlaybookChangesNothingOnAnyHost() throws Exception {
+        sim.exec("server-a", "sysrc jail_enable=NO");
+        String before = sim.exec("server-a", "sha256 -q /etc/rc.conf /etc/pf.conf /etc/jail.conf");
+        Path playbook = dir.resolve("playbooks/network.yml");
+        String good = Files.readString(playbook);
+        Files.writeString(playbook, good.replace("inet: 10.0.2.1/24", "inet: 10.0.2.1/33"));
+        try {
+            Result r = uirig("apply", sim.inventory().toString(), "--yes", "--journal", journal().toString());
+            assertThat(r.code()).isEqualTo(Main.ERROR);
+            assertThat(r.err()).contains("invalid CIDR '10.0.2.1/33'", "nothing was changed on any host");
+            assertThat(sim.exec("server-a", "sha256 -q /etc/rc.conf /etc/pf.conf /etc/jail.conf")).isEqualTo(before);
+        } finally {
+            Files.writeString(playbook, good);
+        }
+        apply();
+    }
+
+    @Test
+    @Order(11)
+    void applyRefusesWithoutATerminalOrYes() {
+        Result r = uirig("apply", sim.inventory().toString(), "--journal", journal().toString());
+        assertThat(r.code()).isEqualTo(Main.ERROR);
+        assertThat(r.err()).contains("refusing to change hosts without a terminal");
     }
 }

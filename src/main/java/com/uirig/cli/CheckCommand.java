@@ -63,11 +63,12 @@ final class CheckCommand implements Callable<Integer> {
             return Main.ERROR;
         }
         Map<String, String> errors = new LinkedHashMap<>();
+        java.util.Set<String> busy = new java.util.HashSet<>();
         Map<String, ObservedHost> observed = Observation.usable(
-                observation.read(loaded.get(), loaded.get().hosts(), factsDir), errors);
+                observation.read(loaded.get(), loaded.get().hosts(), factsDir), errors, busy);
         Plan plan = Planner.plan(loaded.get().hosts(), observed);
         List<DesiredHost> checked = selected.get();
-        CheckReport result = CheckReport.of(loaded.get().name(), checked, plan, errors);
+        CheckReport result = CheckReport.of(loaded.get().name(), checked, plan, errors, busy);
         spec.commandLine().getOut().print(output == Format.json ? result.json() : result.text(verbose));
         if (report != null) {
             Path tmp = report.resolveSibling(report.getFileName() + ".tmp");

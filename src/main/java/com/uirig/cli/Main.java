@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "uirig", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Converges FreeBSD hosts running VNET jails to declarative YAML playbooks over SSH.",
         subcommands = {ValidateCommand.class, RenderCommand.class, TrustCommand.class, FactsCommand.class, PlanCommand.class,
-                CheckCommand.class, CommandLine.HelpCommand.class},
+                CheckCommand.class, ApplyCommand.class, LogCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success, nothing to change", "1:error (invalid input, unreachable host, failure)",
                 "2:changes pending (plan) or drift found (check)"})

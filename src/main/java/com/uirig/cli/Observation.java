@@ -46,10 +46,19 @@ final class Observation {
 
     /** Observed states of the hosts whose facts are complete; the others get an error line. */
     static Map<String, ObservedHost> usable(List<FactsGatherer.Outcome> outcomes, Map<String, String> errors) {
+        return usable(outcomes, errors, new java.util.HashSet<>());
+    }
+
+    /** As above; the hosts another uirig run holds are also added to {@code busy}. */
+    static Map<String, ObservedHost> usable(List<FactsGatherer.Outcome> outcomes, Map<String, String> errors,
+                                            java.util.Set<String> busy) {
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         for (FactsGatherer.Outcome o : outcomes) {
             if (!o.ok()) {
                 errors.put(o.host(), o.error());
+            } else if (o.facts().busy()) {
+                busy.add(o.host());
+                errors.put(o.host(), o.host() + ": busy: another uirig run (an apply) holds it; its state may be half-way");
             } else if (!o.facts().complete()) {
                 errors.put(o.host(), o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown()));
             } else {

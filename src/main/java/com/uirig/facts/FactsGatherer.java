@@ -54,15 +54,25 @@ public final class FactsGatherer {
     }
 
     private static Outcome readOne(SshConnector connector, DesiredHost host, Path inventoryDir, Duration timeout) {
-        Probe probe = Probe.of(host);
         try (Transport t = connector.connect(host.name(), host.ssh(), inventoryDir)) {
+            return read(t, host, timeout, true);
+        } catch (IOException e) {
+            return new Outcome(host.name(), null, e.getMessage());
+        }
+    }
+
+    /** Reads one host's facts over an open connection, in one round trip. */
+    public static Outcome read(Transport t, DesiredHost host, Duration timeout, boolean lockCheck) {
+        Probe probe = Probe.of(host, lockCheck);
+        try {
             CommandResult r = t.run("/bin/sh -s", probe.script().getBytes(StandardCharsets.UTF_8), timeout);
             var sections = probe.split(r.stdout());
             if (sections.isEmpty()) {
                 return new Outcome(host.name(), null, host.name() + ": the probe printed no facts (exit " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()) + ")");
             }
-            return new Outcome(host.name(), FactsReader.read(host.name(), sections, probe.sectionNames()), null);
+            List<String> expected = probe.sectionNames().stream().filter(n -> !n.equals(Sections.LOCK)).toList();
+            return new Outcome(host.name(), FactsReader.read(host.name(), sections, expected), null);
         } catch (IOException e) {
             return new Outcome(host.name(), null, e.getMessage());
         } catch (RuntimeException e) {

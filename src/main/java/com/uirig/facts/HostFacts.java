@@ -11,4 +11,10 @@ public record HostFacts(String host, ObservedHost observed, Map<String, Probe.Se
     public boolean complete() {
         return unknown.isEmpty();
     }
+
+    /** Another uirig run held the host while it was read: its state may be half-way. */
+    public boolean busy() {
+        Probe.Section lock = sections.get(Sections.LOCK);
+        return lock != null && lock.exit() == com.uirig.apply.HostLock.BUSY;
+    }
 }

@@ -33,7 +33,15 @@ public final class Probe {
 
     /** The sections and commands that read the facts planning needs for {@code host}. */
     public static Probe of(DesiredHost host) {
+        return of(host, false);
+    }
+
+    /** With {@code lockCheck}, the first section says whether another uirig run holds the host. */
+    public static Probe of(DesiredHost host, boolean lockCheck) {
         Probe p = new Probe(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
+        if (lockCheck) {
+            p.add(Sections.LOCK, com.uirig.apply.HostLock.CHECK);
+        }
         p.add(Sections.IFCONFIG, "ifconfig -a");
         p.add(Sections.JLS, "jls -n --libxo json");
         p.add(Sections.SYSCTL, "sysctl " + String.join(" ", host.sysctl().keySet().stream().map(Step::quote).toList()));

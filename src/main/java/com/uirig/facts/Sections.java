@@ -5,6 +5,7 @@ package com.uirig.facts;
  * {@code facts --save} writes raw outputs to, so each name reads like the fact it holds.
  */
 public final class Sections {
+    public static final String LOCK = "lock";
     public static final String IFCONFIG = "ifconfig";
     public static final String JLS = "jls";
     public static final String SYSCTL = "sysctl";

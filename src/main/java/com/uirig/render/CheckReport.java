@@ -20,14 +20,16 @@ import java.util.Optional;
  */
 public record CheckReport(String inventory, Instant time, List<HostResult> hosts) {
 
-    public enum Status { IN_SYNC, DRIFT, UNREACHABLE }
+    public enum Status { IN_SYNC, DRIFT, UNREACHABLE, BUSY }
 
     public record HostResult(String host, Status status, String error, List<Change> drifted, List<String> inSync) {}
 
-    public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors) {
+    public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors,
+                                 java.util.Set<String> busy) {
         List<HostResult> results = hosts.stream().map(h -> {
             if (errors.containsKey(h.name())) {
-                return new HostResult(h.name(), Status.UNREACHABLE, errors.get(h.name()), List.of(), List.of());
+                return new HostResult(h.name(), busy.contains(h.name()) ? Status.BUSY : Status.UNREACHABLE,
+                        errors.get(h.name()), List.of(), List.of());
             }
             Optional<HostPlan> hp = plan.hosts().stream().filter(p -> p.host().equals(h.name())).findFirst();
             List<Change> drifted = hp.map(HostPlan::changes).orElse(List.of());
@@ -40,7 +42,7 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
 
     /** 1 when a host could not be checked, else 2 when anything drifted, else 0. */
     public int exitCode() {
-        if (hosts.stream().anyMatch(h -> h.status() == Status.UNREACHABLE)) {
+        if (hosts.stream().anyMatch(h -> h.status() == Status.UNREACHABLE || h.status() == Status.BUSY)) {
             return 1;
         }
         return hosts.stream().anyMatch(h -> h.status() == Status.DRIFT) ? 2 : 0;
@@ -59,7 +61,7 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
         StringBuilder s = new StringBuilder();
         for (HostResult h : hosts) {
             switch (h.status()) {
-                case UNREACHABLE -> s.append(h.host()).append(": not checked: ").append(h.error()).append('\n');
+                case UNREACHABLE, BUSY -> s.append(h.host()).append(": not checked: ").append(h.error()).append('\n');
                 case DRIFT -> {
                     s.append(h.host()).append(": drift in ").append(h.drifted().size()).append(" of ")
                             .append(h.drifted().size() + h.inSync().size()).append(" resources\n");

@@ -41,6 +41,50 @@ public final class SshTransport implements Transport {
     }
 
     @Override
+    public AutoCloseable hold(String command, Duration timeout) throws IOException {
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(feed);
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ChannelExec channel = session.createExecChannel(command);
+        channel.setIn(in);
+        channel.setOut(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                if (b == '\n') {
+                    ready.countDown();
+                }
+            }
+        });
+        channel.setErr(err);
+        channel.open().verify(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!ready.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (channel.isClosed() || channel.isClosing() || channel.getExitStatus() != null) {
+                    channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
+                    Integer exit = channel.getExitStatus();
+                    channel.close(true);
+                    throw new com.uirig.ssh.HeldCommandFailed(exit == null ? -1 : exit, err.toString(StandardCharsets.UTF_8).strip());
+                }
+                if (System.nanoTime() > deadline) {
+                    channel.close(true);
+                    throw new IOException(host + ": '" + command + "' did not start within " + timeout.toSeconds() + " s");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            channel.close(true);
+            throw new IOException("interrupted", e);
+        }
+        return () -> {
+            feed.close();
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
+            channel.close(true);
+        };
+    }
+
+    @Override
     public void close() {
         try {
             session.close(false).await(Duration.ofSeconds(5));

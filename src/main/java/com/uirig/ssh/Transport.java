@@ -11,6 +11,12 @@ public interface Transport extends AutoCloseable {
         return run(command, null, timeout);
     }
 
+    /**
+     * Starts a command that keeps running until the returned handle is closed (or the connection
+     * drops), and returns once it printed its first line; fails with its exit code otherwise.
+     */
+    AutoCloseable hold(String command, Duration timeout) throws IOException;
+
     @Override
     void close();
 }

@@ -1,0 +1,180 @@
+package com.uirig.apply;
+
+import com.uirig.facts.FactsGatherer;
+import com.uirig.facts.ObservedHost;
+import com.uirig.model.DesiredHost;
+import com.uirig.plan.Change;
+import com.uirig.plan.HostPlan;
+import com.uirig.plan.Plan;
+import com.uirig.plan.Planner;
+import com.uirig.plan.Step;
+import com.uirig.ssh.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs a plan on its hosts (in parallel, each host's changes in order), then reads every host
+ * again and plans once more: whatever still differs did not converge. A change that reads a
+ * secret from another host waits until that host has made it.
+ */
+public final class Applier {
+    /** What happened to one change. */
+    public record ChangeResult(String resource, String action, List<String> commands, boolean ok, String error, long millis) {}
+
+    /** What happened on one host. */
+    public record HostResult(String host, List<ChangeResult> changes, boolean verified, List<String> notConverged,
+                             String error, long millis) {
+        public boolean ok() {
+            return error == null && verified;
+        }
+
+        public long changed() {
+            return changes.stream().filter(ChangeResult::ok).count();
+        }
+    }
+
+    private final List<DesiredHost> desired;
+    private final Map<String, Transport> connections;
+    private final Duration timeout;
+    private final Consumer<String> progress;
+    private final Map<String, CompletableFuture<Void>> secretsMade = new ConcurrentHashMap<>();
+
+    /** {@code connections}: every reachable host of the inventory (the applied ones locked). */
+    public Applier(List<DesiredHost> desired, Map<String, Transport> connections, Duration timeout, Consumer<String> progress) {
+        this.desired = desired;
+        this.connections = connections;
+        this.timeout = timeout;
+        this.progress = progress;
+    }
+
+    public List<HostResult> apply(Plan plan, Map<String, ObservedHost> observed, int forks) {
+        for (HostPlan h : plan.hosts()) {
+            for (Change c : h.changes()) {
+                if (c.resource().startsWith("spiped_key[")) {
+                    secretsMade.put(h.host() + "|" + c.resource(), new CompletableFuture<>());
+                }
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, plan.hosts().size())));
+        try {
+            Map<String, Future<List<ChangeResult>>> running = new LinkedHashMap<>();
+            Map<String, Long> started = new LinkedHashMap<>();
+            for (HostPlan h : plan.hosts()) {
+                started.put(h.host(), System.nanoTime());
+                running.put(h.host(), pool.submit(() -> applyHost(h)));
+            }
+            Map<String, List<ChangeResult>> done = new LinkedHashMap<>();
+            for (var e : running.entrySet()) {
+                try {
+                    done.put(e.getKey(), e.getValue().get());
+                } catch (Exception ex) {
+                    done.put(e.getKey(), List.of(new ChangeResult("?", "?", List.of(), false, String.valueOf(ex), 0)));
+                }
+            }
+            return verify(plan, observed, done, started);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<ChangeResult> applyHost(HostPlan h) {
+        List<ChangeResult> results = new ArrayList<>();
+        StepRunner runner = new StepRunner(connections::get, timeout);
+        int i = 0;
+        boolean failed = false;
+        for (Change c : h.changes()) {
+            i++;
+            List<String> commands = c.steps().stream().map(Step::shellLine).toList();
+            if (failed) {
+                results.add(new ChangeResult(c.resource(), c.action().word(), commands, false, "skipped after a failure", 0));
+                continue;
+            }
+            long t0 = System.nanoTime();
+            try {
+                awaitSecrets(c);
+                runner.run(h.host(), c);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                results.add(new ChangeResult(c.resource(), c.action().word(), commands, true, null, ms));
+                progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": " + c.action().word() + " ok");
+                complete(h.host(), c, null);
+            } catch (IOException | RuntimeException e) {
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                results.add(new ChangeResult(c.resource(), c.action().word(), commands, false, e.getMessage(), ms));
+                progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": FAILED: " + e.getMessage());
+                complete(h.host(), c, e);
+                failed = true;
+            }
+        }
+        // Hosts waiting for a secret this host never made must not wait forever.
+        h.changes().forEach(c -> complete(h.host(), c, new IOException(h.host() + " did not make " + c.resource())));
+        return results;
+    }
+
+    private void awaitSecrets(Change c) throws IOException {
+        for (Step s : c.steps()) {
+            if (s.input() instanceof Step.SecretFrom f) {
+                CompletableFuture<Void> made = secretsMade.get(f.host() + "|" + c.resource());
+                if (made == null) {
+                    continue;
+                }
+                try {
+                    made.get(timeout.toMillis() * 4, TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    throw new IOException("the secret from " + f.host() + " is not there: "
+                            + (e.getCause() == null ? e : e.getCause()).getMessage());
+                }
+            }
+        }
+    }
+
+    private void complete(String host, Change c, Exception error) {
+        CompletableFuture<Void> f = secretsMade.get(host + "|" + c.resource());
+        if (f != null) {
+            if (error == null) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(error);
+            }
+        }
+    }
+
+    /** Reads the applied hosts again and plans: any change left is a resource that did not converge. */
+    private List<HostResult> verify(Plan plan, Map<String, ObservedHost> observed, Map<String, List<ChangeResult>> done,
+                                    Map<String, Long> started) {
+        Map<String, ObservedHost> after = new LinkedHashMap<>(observed);
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (HostPlan h : plan.hosts()) {
+            DesiredHost d = desired.stream().filter(x -> x.name().equals(h.host())).findFirst().orElseThrow();
+            FactsGatherer.Outcome o = FactsGatherer.read(connections.get(h.host()), d, timeout, false);
+            if (o.ok() && o.facts().complete()) {
+                after.put(h.host(), o.facts().observed());
+            } else {
+                errors.put(h.host(), o.ok() ? "facts incomplete after apply: " + o.facts().unknown() : o.error());
+            }
+        }
+        Plan again = Planner.plan(desired, after);
+        List<HostResult> out = new ArrayList<>();
+        for (HostPlan h : plan.hosts()) {
+            List<ChangeResult> results = done.get(h.host());
+            List<String> left = again.hosts().stream().filter(x -> x.host().equals(h.host())).findFirst()
+                    .map(x -> x.changes().stream().map(Change::resource).toList()).orElse(List.of());
+            String failure = results.stream().filter(r -> !r.ok()).findFirst()
+                    .map(r -> r.resource() + ": " + r.error()).orElse(errors.get(h.host()));
+            boolean verified = !errors.containsKey(h.host()) && left.isEmpty();
+            out.add(new HostResult(h.host(), results, verified, left, failure,
+                    (System.nanoTime() - started.get(h.host())) / 1_000_000));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,206 @@
+package com.uirig.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.uirig.apply.Applier;
+import com.uirig.apply.HostLock;
+import com.uirig.apply.Journal;
+import com.uirig.facts.FactsGatherer;
+import com.uirig.facts.ObservedHost;
+import com.uirig.model.DesiredHost;
+import com.uirig.plan.HostPlan;
+import com.uirig.plan.Plan;
+import com.uirig.plan.Planner;
+import com.uirig.render.PlanText;
+import com.uirig.ssh.SshConnector;
+import com.uirig.ssh.Transport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Converges the hosts to the playbooks: reads them, shows the plan, asks for confirmation,",
+                "runs each host's changes in order (hosts in parallel) under a lock on the host, then reads",
+                "them again to verify. Exit 0 converged and verified (or nothing to do), 1 otherwise."})
+final class ApplyCommand implements Callable<Integer> {
+    enum Format { text, json }
+
+    @Mixin
+    InventoryArgument inventory;
+
+    @Option(names = "--limit", split = ",", paramLabel = "HOST", description = "Only change these hosts (the others are only read).")
+    List<String> limit;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
+    boolean yes;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json for the final report.")
+    Format output;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Journal to append the run to (default: $UIRIG_JOURNAL or ~/.local/state/uirig/journal.jsonl).")
+    Path journal;
+
+    @Mixin
+    Observation observation;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        var loaded = inventory.load(err);
+        if (loaded.isEmpty()) {
+            return Main.ERROR;
+        }
+        var selected = InventoryArgument.select(loaded.get(), limit, err);
+        if (selected.isEmpty()) {
+            return Main.ERROR;
+        }
+        java.io.Console console = System.console();
+        if (!yes && console == null) {
+            err.println("uirig: refusing to change hosts without a terminal to confirm on; review 'uirig plan' and run with --yes");
+            return Main.ERROR;
+        }
+        List<DesiredHost> all = loaded.get().hosts();
+        List<String> targets = selected.get().stream().map(DesiredHost::name).toList();
+        Duration timeout = Duration.ofSeconds(observation.timeoutSeconds);
+        Instant start = Instant.now();
+        Map<String, Transport> connections = new ConcurrentHashMap<>();
+        Map<String, AutoCloseable> locks = new ConcurrentHashMap<>();
+        Map<String, String> errors = new ConcurrentHashMap<>();
+        Map<String, ObservedHost> observed = new ConcurrentHashMap<>();
+        try (SshConnector connector = new SshConnector(timeout)) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(observation.forks, all.size())));
+            try {
+                List<Future<?>> reads = new ArrayList<>();
+                for (DesiredHost h : all) {
+                    Path inventoryDir = loaded.get().file().toAbsolutePath().getParent();
+                    reads.add(pool.submit(() -> open(connector, h, inventoryDir, targets.contains(h.name()), timeout, connections,
+                            locks, errors, observed)));
+                }
+                for (Future<?> f : reads) {
+                    f.get();
+                }
+            } catch (Exception e) {
+                throw new IOException(e);
+            } finally {
+                pool.shutdownNow();
+            }
+            try {
+                return run(out, err, console, loaded.get().name(), all, targets, connections, errors, observed, timeout, start);
+            } finally {
+                locks.values().forEach(ApplyCommand::closeQuietly);
+                connections.values().forEach(Transport::close);
+            }
+        }
+    }
+
+    /** Connects to a host, takes its lock when it is to be changed, and reads its facts. */
+    private static void open(SshConnector connector, DesiredHost h, Path inventoryDir, boolean target, Duration timeout,
+                             Map<String, Transport> connections, Map<String, AutoCloseable> locks, Map<String, String> errors,
+                             Map<String, ObservedHost> observed) {
+        try {
+            Transport t = connector.connect(h.name(), h.ssh(), inventoryDir);
+            connections.put(h.name(), t);
+            if (target) {
+                locks.put(h.name(), HostLock.acquire(h.name(), t, timeout));
+            }
+            FactsGatherer.Outcome o = FactsGatherer.read(t, h, timeout, !target);
+            if (!o.ok()) {
+                errors.put(h.name(), o.error());
+            } else if (o.facts().busy()) {
+                errors.put(h.name(), h.name() + ": busy: another uirig run holds it");
+            } else if (!o.facts().complete()) {
+                errors.put(h.name(), h.name() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown()));
+            } else {
+                observed.put(h.name(), o.facts().observed());
+            }
+        } catch (IOException e) {
+            errors.put(h.name(), e.getMessage());
+        }
+    }
+
+    private int run(PrintWriter out, PrintWriter err, java.io.Console console, String inventoryName, List<DesiredHost> all,
+                    List<String> targets,
+                    Map<String, Transport> connections, Map<String, String> errors, Map<String, ObservedHost> observed,
+                    Duration timeout, Instant start) throws IOException {
+        List<String> failedTargets = targets.stream().filter(errors::containsKey).toList();
+        failedTargets.forEach(h -> err.println("uirig: " + errors.get(h) + "; nothing is changed on it"));
+        Map<String, ObservedHost> readable = new java.util.LinkedHashMap<>();
+        all.forEach(h -> {
+            if (observed.containsKey(h.name())) {
+                readable.put(h.name(), observed.get(h.name()));
+            }
+        });
+        Plan full = Planner.plan(all, readable);
+        Plan plan = new Plan(full.hosts().stream().filter(h -> targets.contains(h.host()) && !errors.containsKey(h.host())).toList());
+        out.print(PlanText.render(plan));
+        out.flush();
+        List<Applier.HostResult> results = List.of();
+        if (plan.hasChanges()) {
+            if (!yes) {
+                long n = plan.hosts().stream().mapToLong(h -> h.changes().size()).sum();
+                String answer = console.readLine("Apply %d changes to %d host(s)? [y/N] ", n,
+                        plan.hosts().stream().filter(h -> !h.isEmpty()).count());
+                if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+                    out.println("Nothing was changed.");
+                    return Main.ERROR;
+                }
+            }
+            Plan toApply = new Plan(plan.hosts().stream().filter(h -> !h.isEmpty()).toList());
+            Applier applier = new Applier(all, connections, timeout, line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
+            results = applier.apply(toApply, readable, observation.forks);
+        }
+        List<String> errorLines = failedTargets.stream().map(errors::get).toList();
+        var record = Journal.record(inventoryName, start, results, errorLines);
+        Journal.append(Journal.path(journal), record);
+        if (output == Format.json) {
+            out.print(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record) + "\n");
+        } else {
+            for (HostPlan h : plan.hosts()) {
+                Applier.HostResult r = results.stream().filter(x -> x.host().equals(h.host())).findFirst().orElse(null);
+                if (r == null) {
+                    out.println(h.host() + ": nothing to change, in sync");
+                    continue;
+                }
+                long failed = r.changes().stream().filter(c -> !c.ok()).count();
+                out.println(h.host() + ": " + r.changed() + " changed, " + failed + " failed, "
+                        + (r.verified() ? "verified" : "NOT verified")
+                        + (r.notConverged().isEmpty() ? "" : " (not converged: " + String.join(", ", r.notConverged()) + ")")
+                        + (r.error() == null ? "" : "; " + r.error()));
+            }
+        }
+        boolean ok = failedTargets.isEmpty() && results.stream().allMatch(Applier.HostResult::ok);
+        return ok ? Main.OK : Main.ERROR;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // the lock goes with the connection anyway
+        }
+    }
+}
