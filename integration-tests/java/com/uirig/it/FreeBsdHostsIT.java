@@ -285,4 +285,22 @@ class FreeBsdHostsIT {
         assertThat(r.code()).isEqualTo(Main.ERROR);
         assertThat(r.err()).contains("refusing to change hosts without a terminal");
     }
+
+    @Test
+    @Order(12)
+    void rotatingKeysReplacesThemOnAllEndsAndTheTunnelsStillWork() throws Exception {
+        String old = sim.exec("server-a", "sha256 -q /jails/pg_j/etc/spiped.key");
+        Result r = uirig("apply", sim.inventory().toString(), "--yes", "--rotate-keys", "--journal", journal().toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("server-a: [1/3] spiped_key[db]: update ok", "service[node_j/spiped]: update ok");
+        String key = sim.exec("server-a", "sha256 -q /jails/pg_j/etc/spiped.key");
+        assertThat(key).isNotEqualTo(old);
+        for (String host : List.of("server-a", "server-b")) {
+            for (String jail : List.of("pg_j", "node_j")) {
+                assertThat(sim.exec(host, "sha256 -q /jails/" + jail + "/etc/spiped.key")).as(host + " " + jail).isEqualTo(key);
+            }
+        }
+        trafficFlowsThroughTheTunnelsAndTheJailToJailCable();
+        assertThat(r.out()).doesNotContain(key.trim());
+    }
 }

@@ -49,6 +49,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
     boolean yes;
 
+    @Option(names = "--rotate-keys", description = "Replace every shared spiped key on all its ends (and restart the pipes).")
+    boolean rotateKeys;
+
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json for the final report.")
     Format output;
 
@@ -149,7 +152,7 @@ final class ApplyCommand implements Callable<Integer> {
                 readable.put(h.name(), observed.get(h.name()));
             }
         });
-        Plan full = Planner.plan(all, readable);
+        Plan full = Planner.plan(all, readable, rotateKeys);
         Plan plan = new Plan(full.hosts().stream().filter(h -> targets.contains(h.host()) && !errors.containsKey(h.host())).toList());
         out.print(PlanText.render(plan));
         out.flush();

@@ -13,10 +13,11 @@ import java.util.Optional;
  * (replace); a VNET interface left on the host is moved into it.
  */
 public record JailResource(String name, String path, Map<String, String> parameters, List<IfName> vnetInterfaces,
-                           List<String> dependsOn) implements Resource {
+                           Map<IfName, com.uirig.model.Cidr> inet, List<String> dependsOn) implements Resource {
     public JailResource {
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         vnetInterfaces = List.copyOf(vnetInterfaces);
+        inet = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inet));
         dependsOn = List.copyOf(dependsOn);
     }
 
@@ -52,18 +53,31 @@ public record JailResource(String name, String path, Map<String, String> paramet
                     + ": it is restarted alone", before, after, List.of(Step.run("jail", "-r", name), Step.run("jail", "-c", name)), ""));
         }
         List<Step> steps = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (IfName i : vnetInterfaces) {
             var found = observed.findInterface(i.value());
+            boolean moved = false;
             if (found.isPresent() && !found.get().stack().equals(name)) {
                 if (!found.get().stack().equals(ObservedHost.HOST)) {
                     steps.add(Step.run("ifconfig", i.value(), "-vnet", found.get().stack()));
                 }
                 steps.add(Step.run("ifconfig", i.value(), "vnet", name));
+                reasons.add(i + " is not in the jail");
+                moved = true;
+            }
+            // The jail's rc.conf sets its addresses at start; a running jail is corrected in place.
+            com.uirig.model.Cidr want = inet.get(i);
+            if (want != null && (moved || found.map(f -> !f.iface().inet().contains(want)).orElse(false))) {
+                steps.add(Step.run("jexec", name, "ifconfig", i.value(), "inet", want.toString()));
+                if (!moved) {
+                    before.put("inet " + i, found.get().iface().inet().stream().map(Object::toString).toList());
+                    reasons.add(i + " has other addresses");
+                }
             }
         }
         if (steps.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Change(address(), Action.UPDATE, "VNET interfaces are not in jail " + name, before, after, steps, ""));
+        return Optional.of(new Change(address(), Action.UPDATE, String.join("; ", reasons), before, after, steps, ""));
     }
 }

@@ -19,19 +19,24 @@ public final class Planner {
 
     /** Plans every desired host that has an observed state; the others are the caller's to report. */
     public static Plan plan(List<DesiredHost> desired, Map<String, ObservedHost> observed) {
+        return plan(desired, observed, false);
+    }
+
+    /** As above; {@code rotateKeys} replaces every shared key, on all its ends. */
+    public static Plan plan(List<DesiredHost> desired, Map<String, ObservedHost> observed, boolean rotateKeys) {
         List<HostPlan> hosts = new ArrayList<>();
         for (DesiredHost d : desired) {
             ObservedHost o = observed.get(d.name());
             if (o == null) {
                 continue;
             }
-            PlanContext context = new PlanContext(d.name(), desired, observed, new java.util.LinkedHashSet<>());
+            PlanContext context = new PlanContext(d.name(), desired, observed, new java.util.LinkedHashMap<>(), rotateKeys);
             List<Change> changes = new ArrayList<>();
             for (Resource r : ordered(Resources.of(d))) {
                 Optional<Change> c = r.plan(o, context);
                 c.ifPresent(change -> {
                     changes.add(change);
-                    context.changing().add(change.resource());
+                    context.changing().put(change.resource(), change);
                 });
             }
             hosts.add(new HostPlan(d.name(), changes));

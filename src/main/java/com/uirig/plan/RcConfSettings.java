@@ -84,7 +84,7 @@ final class RcConfSettings {
             }
         }
         for (String service : j.services()) {
-            s.putIfAbsent(new ServiceResource(j.name(), service, List.of()).enableVariable(), "YES");
+            s.putIfAbsent(new ServiceResource(j.name(), j.path(), service, List.of()).enableVariable(), "YES");
         }
         return s;
     }

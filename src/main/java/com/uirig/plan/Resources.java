@@ -111,7 +111,7 @@ public final class Resources {
                 if (previousJail != null) {
                     deps.add(previousJail);
                 }
-                JailResource r = new JailResource(j.name(), j.path(), JailConf.effective(d, j), j.vnetInterfaces(), deps);
+                JailResource r = new JailResource(j.name(), j.path(), JailConf.effective(d, j), j.vnetInterfaces(), j.inet(), deps);
                 out.add(r);
                 previousJail = r.address();
             }
@@ -132,7 +132,7 @@ public final class Resources {
                     if (s.equals("spiped")) {
                         j.pipes().stream().map(p -> keyOf.get(p.key())).filter(x -> x != null).distinct().forEach(deps::add);
                     }
-                    out.add(new ServiceResource(j.name(), s, deps));
+                    out.add(new ServiceResource(j.name(), j.path(), s, deps));
                 }
             }
         }

@@ -64,10 +64,11 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        Optional<Source> source = source(context);
+        // A rotation starts from no key at all: the first host makes a new one, every end gets it.
+        Optional<Source> source = context.rotateKeys() ? Optional.empty() : source(context);
         List<String> wrong = ends.stream().filter(p -> {
             ObservedHost.FileState f = observed.files().get(p);
-            return f == null || source.isEmpty() || !f.sha256().equals(source.get().sha256());
+            return context.rotateKeys() || f == null || source.isEmpty() || !f.sha256().equals(source.get().sha256());
         }).toList();
         if (wrong.isEmpty()) {
             return Optional.empty();
@@ -87,7 +88,7 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
             } else {
                 DesiredHost generator = context.desired().stream().filter(h -> !endsOn(h, name).isEmpty()).findFirst().orElseThrow();
                 if (generator.name().equals(context.host())) {
-                    reason = "no host has the key yet: generated here";
+                    reason = context.rotateKeys() ? "key rotation: a new key is generated here" : "no host has the key yet: generated here";
                     steps.add(Step.run("dd", "if=/dev/urandom", "of=" + FileWrite.temporary(first), "bs=32", "count=1", "status=none"));
                 } else {
                     reason = "the key is generated on " + generator.name() + " and copied here";
@@ -111,6 +112,10 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
             after.put(p, "same");
         }
         boolean none = ends.stream().noneMatch(p -> observed.files().containsKey(p));
+        if (context.rotateKeys()) {
+            ends.forEach(p -> before.put(p, observed.files().containsKey(p) ? "replaced" : "missing"));
+            ends.forEach(p -> after.put(p, "new key"));
+        }
         return Optional.of(new Change(address(), none ? Action.CREATE : Action.UPDATE, reason, before, after, steps, ""));
     }
 

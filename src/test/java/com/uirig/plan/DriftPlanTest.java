@@ -159,7 +159,9 @@ class DriftPlanTest {
                     o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
         });
         assertThat(changes(plan, "server-a")).isEmpty();
-        assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
+        // Only the jail whose key copy changed restarts its pipes.
+        assertThat(changes(plan, "server-b")).extracting(Change::resource).containsExactly("spiped_key[db]", "service[node_j/spiped]");
+        assertThat(changes(plan, "server-b")).first().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("spiped_key[db]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly(
                     "cp -p /jails/pg_j/etc/spiped.key /jails/node_j/etc/spiped.key.uirig-new",
@@ -212,7 +214,9 @@ class DriftPlanTest {
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("jail[nginx_j]");
-            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig ngx_b vnet nginx_j");
+            // Moving an interface into a jail drops its addresses: they are set again inside.
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig ngx_b vnet nginx_j",
+                    "jexec nginx_j ifconfig ngx_b inet 10.0.2.20/24");
         });
     }
 
@@ -241,5 +245,52 @@ class DriftPlanTest {
                 .containsExactly("jail[node_j] 1 jail node_j is not running",
                         "service[node_j/spiped] 0 spiped is started by jail node_j's /etc/rc",
                         "service[node_j/node] 0 node is started by jail node_j's /etc/rc");
+    }
+
+    @Test
+    void aChangedJailRcConfRestartsTheJailsRunningServices() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, Map<String, String>> rc = new LinkedHashMap<>(o.rcConf());
+            Map<String, String> node = new LinkedHashMap<>(rc.get("/jails/node_j/etc/rc.conf"));
+            node.put("spiped_pipe_N2P_target", "[192.168.56.99]:5433");
+            rc.put("/jails/node_j/etc/rc.conf", node);
+            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
+                .containsExactly("rc_conf[node_j]: sysrc -f /jails/node_j/etc/rc.conf 'spiped_pipe_N2P_target=[192.168.56.41]:5433'",
+                        "service[node_j/spiped]: jexec node_j service spiped restart",
+                        "service[node_j/node]: jexec node_j service node restart");
+    }
+
+    @Test
+    void aWrongAddressInARunningJailIsSetInPlace() {
+        Plan plan = planWith("server-a", o -> {
+            Map<String, Map<String, Iface>> jails = new LinkedHashMap<>(o.jailInterfaces());
+            Map<String, Iface> pg = new LinkedHashMap<>(jails.get("pg_j"));
+            Iface ipg = pg.get("ipg_b");
+            pg.put("ipg_b", new Iface("ipg_b", ipg.flags(), ipg.groups(), List.of(com.uirig.model.Cidr.parseInterface("192.168.56.99/24")),
+                    ipg.ether(), ipg.members()));
+            jails.put("pg_j", pg);
+            return new ObservedHost(o.host(), o.interfaces(), jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+        });
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo("jail[pg_j]");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("jexec pg_j ifconfig ipg_b inet 192.168.56.40/24");
+        });
+    }
+
+    @Test
+    void rotatingKeysMakesANewKeyOnTheFirstHostCopiesItEverywhereAndRestartsThePipes() {
+        Plan plan = Planner.plan(inv.hosts(), PlanTestSupport.converged(inv), true);
+        assertThat(changes(plan, "server-a")).extracting(Change::resource)
+                .containsExactly("spiped_key[db]", "service[pg_j/spiped]", "service[node_j/spiped]");
+        assertThat(changes(plan, "server-a").get(0).steps()).extracting(Step::shellLine)
+                .contains("dd if=/dev/urandom of=/jails/pg_j/etc/spiped.key.uirig-new bs=32 count=1 status=none");
+        assertThat(changes(plan, "server-b").get(0).steps()).extracting(Step::shellLine)
+                .contains("dd of=/jails/pg_j/etc/spiped.key.uirig-new status=none < [*** secret read from server-a:/jails/pg_j/etc/spiped.key]");
+        assertThat(changes(plan, "server-b")).extracting(Change::resource)
+                .containsExactly("spiped_key[db]", "service[pg_j/spiped]", "service[node_j/spiped]");
     }
 }
