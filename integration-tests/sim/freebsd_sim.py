@@ -1006,6 +1006,7 @@ def cmd_pfctl(args):
             if opts["-F"] in ("nat", "all"):
                 pf["nat"] = []
             sys.stderr.write("rules cleared\n")
+            enforce_ssh_filter(pf)
             return 0
         if "-f" in opts:
             path = opts["-f"]
@@ -1043,7 +1044,29 @@ def cmd_pfctl(args):
                 fail("pfctl: pf not enabled")
             pf["enabled"] = False
             sys.stderr.write("pf disabled\n")
+        enforce_ssh_filter(pf)
     return 0
+
+
+def blocks_ssh(pf):
+    """The one pf effect the simulator enforces: enabled rules that block and never pass port 22."""
+    if not pf["enabled"]:
+        return False
+    rules = pf["rules"]
+    blocks = any(r.startswith("block") for r in rules)
+    passes_ssh = any(r.startswith("pass") and not r.startswith("pass out") and re.search(r"port (22|ssh|= ?22)\b", r)
+                     for r in rules)
+    return blocks and not passes_ssh
+
+
+def enforce_ssh_filter(pf):
+    """Drops SSH (new and established) with iptables while the loaded pf rules would."""
+    rule = ["INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"]
+    present = run(["iptables", "-C"] + rule, check=False).returncode == 0
+    if blocks_ssh(pf) and not present:
+        run(["iptables", "-I"] + rule, check=False)
+    elif not blocks_ssh(pf) and present:
+        run(["iptables", "-D"] + rule, check=False)
 
 
 def pf_table(pf, table, command, opts):

@@ -303,4 +303,27 @@ class FreeBsdHostsIT {
         trafficFlowsThroughTheTunnelsAndTheJailToJailCable();
         assertThat(r.out()).doesNotContain(key.trim());
     }
+
+    @Test
+    @Order(13)
+    void aFirewallChangeThatLocksOutSshIsRolledBackByTheHost() throws Exception {
+        Path template = dir.resolve("playbooks/templates/pf.conf");
+        String good = Files.readString(template);
+        String before = sim.exec("server-a", "sha256 -q /etc/pf.conf");
+        Files.writeString(template, good.replace("pass in  on xnic    proto tcp from <xpeers> to any          port 22",
+                "pass in  on xnic    proto tcp from <xpeers> to any          port 2222"));
+        try {
+            Result r = uirig("apply", sim.inventory().toString(), "--yes", "--limit", "server-a", "--confirm-timeout", "12",
+                    "--journal", journal().toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.ERROR);
+            assertThat(r.out()).contains("server-a: [1/1] pf[/etc/pf.conf]: FAILED: ROLLED BACK",
+                    "restored its previous pf configuration by itself after 12 s and is reachable again");
+            assertThat(sim.exec("server-a", "sha256 -q /etc/pf.conf")).isEqualTo(before);
+            assertThat(sim.exec("server-a", "pfctl -s Running")).isEqualTo("Enabled\n");
+        } finally {
+            Files.writeString(template, good);
+        }
+        Result check = uirig("check", sim.inventory().toString());
+        assertThat(check.code()).as(check.out() + check.err()).isZero();
+    }
 }

@@ -49,13 +49,22 @@ public final class Applier {
     private final Duration timeout;
     private final Consumer<String> progress;
     private final Map<String, CompletableFuture<Void>> secretsMade = new ConcurrentHashMap<>();
+    private final java.util.function.Function<String, Transport> reconnect;
+    private final Duration confirmTimeout;
 
-    /** {@code connections}: every reachable host of the inventory (the applied ones locked). */
-    public Applier(List<DesiredHost> desired, Map<String, Transport> connections, Duration timeout, Consumer<String> progress) {
+    /**
+     * {@code connections}: every reachable host of the inventory (the applied ones locked);
+     * {@code reconnect} opens a NEW connection to a host, to confirm it is still reachable after a
+     * guarded change (null: no rollback is armed).
+     */
+    public Applier(List<DesiredHost> desired, Map<String, Transport> connections, Duration timeout, Consumer<String> progress,
+                   java.util.function.Function<String, Transport> reconnect, Duration confirmTimeout) {
         this.desired = desired;
         this.connections = connections;
         this.timeout = timeout;
         this.progress = progress;
+        this.reconnect = reconnect;
+        this.confirmTimeout = confirmTimeout;
     }
 
     public List<HostResult> apply(Plan plan, Map<String, ObservedHost> observed, int forks) {
@@ -103,7 +112,7 @@ public final class Applier {
             long t0 = System.nanoTime();
             try {
                 awaitSecrets(c);
-                runner.run(h.host(), c);
+                runGuarded(h.host(), c, runner);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 results.add(new ChangeResult(c.resource(), c.action().word(), commands, true, null, ms));
                 progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": " + c.action().word() + " ok");
@@ -119,6 +128,49 @@ public final class Applier {
         // Hosts waiting for a secret this host never made must not wait forever.
         h.changes().forEach(c -> complete(h.host(), c, new IOException(h.host() + " did not make " + c.resource())));
         return results;
+    }
+
+    /**
+     * Runs a change; a firewall change runs under a rollback armed on the host, disarmed only
+     * once a new SSH connection proves the host is still reachable.
+     */
+    private void runGuarded(String host, Change c, StepRunner runner) throws IOException {
+        if (reconnect == null || !Rollback.guards(c)) {
+            runner.run(host, c);
+            return;
+        }
+        Transport t = connections.get(host);
+        long armedAt = System.nanoTime();
+        Rollback.Armed armed = Rollback.arm(host, t, c, confirmTimeout, timeout);
+        try {
+            runner.run(host, c);
+        } catch (IOException e) {
+            Rollback.disarm(t, armed, timeout);
+            throw e;
+        }
+        try (Transport fresh = reconnect.apply(host)) {
+            if (fresh.run("true", timeout).ok()) {
+                Rollback.disarm(fresh, armed, timeout);
+                return;
+            }
+        } catch (RuntimeException e) {
+            // unreachable: the rollback fires on the host
+        }
+        long waitMs = confirmTimeout.toMillis() + 10_000 - (System.nanoTime() - armedAt) / 1_000_000;
+        try {
+            Thread.sleep(Math.max(0, waitMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean back;
+        try (Transport fresh = reconnect.apply(host)) {
+            back = fresh.run("true", timeout).ok();
+        } catch (RuntimeException e) {
+            back = false;
+        }
+        throw new IOException("ROLLED BACK: after this change no new SSH connection reached the host; it restored"
+                + " its previous pf configuration by itself after " + confirmTimeout.toSeconds() + " s"
+                + (back ? " and is reachable again" : ", but it is STILL UNREACHABLE"));
     }
 
     private void awaitSecrets(Change c) throws IOException {

@@ -49,6 +49,11 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
     boolean yes;
 
+    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "After a firewall change, the host rolls it back by itself unless uirig reaches it over a new"
+                    + " SSH connection within this time (default: ${DEFAULT-VALUE}).")
+    int confirmTimeout;
+
     @Option(names = "--rotate-keys", description = "Replace every shared spiped key on all its ends (and restart the pipes).")
     boolean rotateKeys;
 
@@ -107,7 +112,20 @@ final class ApplyCommand implements Callable<Integer> {
                 pool.shutdownNow();
             }
             try {
-                return run(out, err, console, loaded.get().name(), all, targets, connections, errors, observed, timeout, start);
+                Path inventoryDir = loaded.get().file().toAbsolutePath().getParent();
+                Duration confirmConnect = Duration.ofSeconds(Math.max(2, Math.min(timeout.toSeconds(), confirmTimeout / 3)));
+                try (SshConnector confirmer = new SshConnector(confirmConnect)) {
+                    java.util.function.Function<String, Transport> reconnect = name -> {
+                        DesiredHost h = all.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+                        try {
+                            return confirmer.connect(name, h.ssh(), inventoryDir);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    };
+                    return run(out, err, console, loaded.get().name(), all, targets, connections, errors, observed, timeout,
+                            start, reconnect);
+                }
             } finally {
                 locks.values().forEach(ApplyCommand::closeQuietly);
                 connections.values().forEach(Transport::close);
@@ -143,7 +161,7 @@ final class ApplyCommand implements Callable<Integer> {
     private int run(PrintWriter out, PrintWriter err, java.io.Console console, String inventoryName, List<DesiredHost> all,
                     List<String> targets,
                     Map<String, Transport> connections, Map<String, String> errors, Map<String, ObservedHost> observed,
-                    Duration timeout, Instant start) throws IOException {
+                    Duration timeout, Instant start, java.util.function.Function<String, Transport> reconnect) throws IOException {
         List<String> failedTargets = targets.stream().filter(errors::containsKey).toList();
         failedTargets.forEach(h -> err.println("uirig: " + errors.get(h) + "; nothing is changed on it"));
         Map<String, ObservedHost> readable = new java.util.LinkedHashMap<>();
@@ -173,7 +191,7 @@ final class ApplyCommand implements Callable<Integer> {
                     out.println(line);
                     out.flush();
                 }
-            });
+            }, reconnect, Duration.ofSeconds(confirmTimeout));
             results = applier.apply(toApply, readable, observation.forks);
         }
         List<String> errorLines = failedTargets.stream().map(errors::get).toList();
