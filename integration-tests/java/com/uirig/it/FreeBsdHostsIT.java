@@ -326,4 +326,37 @@ class FreeBsdHostsIT {
         Result check = uirig("check", sim.inventory().toString());
         assertThat(check.code()).as(check.out() + check.err()).isZero();
     }
+
+    @Test
+    @Order(14)
+    void aConnectionCutDuringApplyLeavesWholeFilesAndTheNextApplyConverges() throws Exception {
+        String tables = "/etc/ips_blocklist /etc/ips_martians /etc/ips_stripe /etc/ips_fastmail /etc/ips_xnic_peers"
+                + " /etc/ip_ipg_b /etc/ip_inode_b /etc/ip_peer_ipg_b /etc/ip_peer_inode_b";
+        Map<String, String> desired = new java.util.LinkedHashMap<>();
+        for (String f : tables.split(" ")) {
+            desired.put(f, sim.exec("server-a", "sha256 -q " + f).trim());
+        }
+        sim.exec("server-a", "jail -r nginx_j node_j; rm -f " + tables + " /etc/jail.conf");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Thread run = new Thread(() -> Main.execute(new String[] {"apply", sim.inventory().toString(), "--yes", "--limit",
+                "server-a", "--journal", journal().toString()}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        run.start();
+        for (int i = 0; i < 600 && !out.toString().contains("server-a: [3/"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(out.toString()).contains("server-a: [3/");
+        sim.exec("server-a", "pkill -f 'sshd: root@nott[y]' || true");
+        run.join(120_000);
+        assertThat(run.isAlive()).isFalse();
+        assertThat(out.toString()).contains("server-a: ").contains("NOT verified");
+        // Whatever was reached is whole: a table file is absent or exactly what the playbooks want.
+        for (var e : desired.entrySet()) {
+            String sha = sim.exec("server-a", "sha256 -q " + e.getKey() + " 2>/dev/null || true").trim();
+            assertThat(sha).as(e.getKey()).isIn("", e.getValue());
+        }
+        apply();
+        Result check = uirig("check", sim.inventory().toString());
+        assertThat(check.code()).as(check.out() + check.err()).isZero();
+    }
 }
