@@ -377,7 +377,18 @@ def cmd_ifconfig(args):
             if i + 1 < len(rest) and rest[i] == "netmask":
                 addr = "%s/%d" % (addr, ipaddress.ip_network("0.0.0.0/" + rest[i + 1]).prefixlen)
                 i += 2
-            set_inet(name, addr if "/" in addr else addr + "/32")
+            if i < len(rest) and rest[i] in ("-alias", "delete"):
+                i += 1
+                for l in links():
+                    if l["ifname"] == name:
+                        for a in l.get("addr_info", []):
+                            if a.get("family") == "inet" and a["local"] == addr.split("/")[0]:
+                                run(["ip", "addr", "del", "%s/%d" % (a["local"], a["prefixlen"]), "dev", name])
+            elif i < len(rest) and rest[i] == "alias":
+                i += 1
+                run(["ip", "addr", "add", addr if "/" in addr else addr + "/32", "dev", name])
+            else:
+                set_inet(name, addr if "/" in addr else addr + "/32")
         elif re.fullmatch(r"\d+\.\d+\.\d+\.\d+(/\d+)?", word):
             set_inet(name, word if "/" in word else word + "/32")
             i += 1

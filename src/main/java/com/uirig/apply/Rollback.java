@@ -10,12 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A rollback armed on the host before a change that can cut uirig off: the host keeps copies of
- * the files the change replaces and, unless uirig disarms it in time, puts them back by itself
- * and reloads pf (or disables it when it was disabled before).
+ * the files the change replaces (and what undoes a NIC or route change) and, unless uirig disarms
+ * it in time, puts everything back by itself.
  */
 final class Rollback {
     private static final String PF_CONF = "/etc/pf.conf";
@@ -25,9 +26,51 @@ final class Rollback {
 
     private Rollback() {}
 
-    /** The firewall changes: they decide whether uirig's next SSH connection gets through. */
+    /** What the host puts back by itself: copies of files, then commands. */
+    record Restore(List<String> files, List<String> commands) {}
+
+    /**
+     * The changes that decide whether uirig's next SSH connection gets through: pf and its tables,
+     * the NICs, the default route. Empty for any other change.
+     */
+    static Optional<Restore> restore(Change c) {
+        String r = c.resource();
+        if (r.startsWith("pf[") || r.startsWith("pf_table[")) {
+            return Optional.of(new Restore(files(c), List.of(
+                    "if [ -f " + PF_CONF + " ]; then pfctl -f " + PF_CONF + "; fi",
+                    "grep -q Enabled \"$d/running\" || pfctl -d")));
+        }
+        if (r.equals("route[default]")) {
+            Object old = c.before().get("gateway");
+            return Optional.of(new Restore(List.of(), List.of(old == null ? "route delete default"
+                    : "route change default " + Step.quote(String.valueOf(old)))));
+        }
+        if (r.startsWith("nic[")) {
+            return Optional.of(new Restore(List.of(), nicCommands(c)));
+        }
+        return Optional.empty();
+    }
+
     static boolean guards(Change c) {
-        return c.resource().startsWith("pf[") || c.resource().startsWith("pf_table[");
+        return restore(c).isPresent();
+    }
+
+    /** Takes the new address off, gives the NIC its old name back, then its old addresses. */
+    private static List<String> nicCommands(Change c) {
+        List<String> out = new ArrayList<>();
+        String now = String.valueOf(c.after().get("name"));
+        String was = String.valueOf(c.before().getOrDefault("name", now));
+        for (Object cidr : (List<?>) c.after().getOrDefault("inet", List.of())) {
+            String addr = String.valueOf(cidr).split("/")[0];
+            out.add("ifconfig " + Step.quote(now) + " inet " + Step.quote(addr) + " -alias");
+        }
+        if (!was.equals(now)) {
+            out.add("ifconfig " + Step.quote(now) + " name " + Step.quote(was));
+        }
+        for (Object cidr : (List<?>) c.before().getOrDefault("inet", List.of())) {
+            out.add("ifconfig " + Step.quote(was) + " inet " + Step.quote(String.valueOf(cidr)) + " alias");
+        }
+        return out;
     }
 
     /** The files the change puts in place (its {@code mv X.uirig-new X} steps), and pf.conf. */
@@ -43,15 +86,15 @@ final class Rollback {
         return new ArrayList<>(out);
     }
 
-    static String restoreScript(List<String> files) {
+    static String restoreScript(Restore r) {
+        List<String> files = r.files();
         StringBuilder s = new StringBuilder("d=$1\n");
         for (int i = 0; i < files.size(); i++) {
             String f = Step.quote(files.get(i));
             s.append("if [ -e \"$d/").append(i).append(".absent\" ]; then rm -f ").append(f)
                     .append("; else cp -p \"$d/").append(i).append("\" ").append(f).append("; fi\n");
         }
-        s.append("if [ -f ").append(PF_CONF).append(" ]; then pfctl -f ").append(PF_CONF).append("; fi\n");
-        s.append("grep -q Enabled \"$d/running\" || pfctl -d\n");
+        r.commands().forEach(cmd -> s.append(cmd).append('\n'));
         s.append("echo fired > \"$d/fired\"\n");
         return s.toString();
     }
@@ -76,8 +119,9 @@ final class Rollback {
     }
 
     static Armed arm(String host, Transport t, Change c, Duration after, Duration timeout) throws IOException {
-        List<String> files = files(c);
-        CommandResult r = t.run(armCommand(files, after, "/var/run"), restoreScript(files).getBytes(StandardCharsets.UTF_8), timeout);
+        Restore restore = restore(c).orElseThrow();
+        CommandResult r = t.run(armCommand(restore.files(), after, "/var/run"),
+                restoreScript(restore).getBytes(StandardCharsets.UTF_8), timeout);
         String[] out = r.stdout().trim().split(" ");
         if (!r.ok() || out.length != 2) {
             throw new IOException(host + ": cannot arm the rollback before " + c.resource() + " (exit " + r.exit() + ")");

@@ -55,7 +55,8 @@ class RollbackTest {
         Path added = dir.resolve("added.conf");
         Files.writeString(kept, "old\n");
         List<String> files = List.of(kept.toString(), added.toString());
-        CommandResult r = sh(Rollback.armCommand(files, Duration.ofSeconds(1), dir.toString()), Rollback.restoreScript(files));
+        Rollback.Restore restore = new Rollback.Restore(files, List.of("grep -q Enabled \"$d/running\" || pfctl -d"));
+        CommandResult r = sh(Rollback.armCommand(files, Duration.ofSeconds(1), dir.toString()), Rollback.restoreScript(restore));
         Rollback.Armed armed = Rollback.parse(r);
         assertThat(armed).as(r.stderr()).isNotNull();
         Files.writeString(kept, "new\n");
@@ -74,7 +75,7 @@ class RollbackTest {
     void aDisarmedRollbackNeverFires() throws Exception {
         List<String> files = List.of(dir.resolve("x.conf").toString());
         Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand(files, Duration.ofSeconds(30), dir.toString()),
-                Rollback.restoreScript(files)));
+                Rollback.restoreScript(new Rollback.Restore(files, List.of()))));
         assertThat(armed).isNotNull();
         assertThat(sh("kill -0 " + armed.pid(), "").ok()).isTrue();
         sh("kill " + armed.pid() + " 2>/dev/null; rm -rf " + armed.dir(), "");
@@ -88,5 +89,19 @@ class RollbackTest {
             }
         }
         assertThat(alive).as("the rollback timer was killed").isFalse();
+    }
+
+    @Test
+    void nicAndRouteChangesAreUndoneByCommands() {
+        Change nic = new Change("nic[xnic]", Action.CREATE, "", Map.of("name", "em0", "inet", List.of("10.1.1.5/24")),
+                Map.of("name", "xnic", "inet", List.of("192.0.2.155/24")), List.of(), "");
+        assertThat(Rollback.restore(nic).orElseThrow().commands()).containsExactly(
+                "ifconfig xnic inet 192.0.2.155 -alias", "ifconfig xnic name em0", "ifconfig em0 inet 10.1.1.5/24 alias");
+        Change route = new Change("route[default]", Action.UPDATE, "", Map.of("gateway", "10.1.1.1"),
+                Map.of("gateway", "192.0.2.1"), List.of(), "");
+        assertThat(Rollback.restore(route).orElseThrow().commands()).containsExactly("route change default 10.1.1.1");
+        Change fresh = new Change("route[default]", Action.CREATE, "", Map.of(), Map.of("gateway", "192.0.2.1"), List.of(), "");
+        assertThat(Rollback.restore(fresh).orElseThrow().commands()).containsExactly("route delete default");
+        assertThat(Rollback.restore(nic).orElseThrow().files()).isEmpty();
     }
 }
