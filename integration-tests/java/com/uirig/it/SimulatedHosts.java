@@ -1,12 +1,6 @@
 package com.uirig.it;
 
 import com.github.dockerjava.api.DockerClient;
-import com.uirig.config.Inventory;
-import com.uirig.config.InventoryLoader;
-import com.uirig.facts.FreshHost;
-import com.uirig.model.DesiredHost;
-import com.uirig.ssh.SshConnector;
-import com.uirig.ssh.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +31,6 @@ import org.testcontainers.utility.DockerImageName;
  * inventory is the prod inventory with only its SSH settings pointed at the containers.
  */
 final class SimulatedHosts implements AutoCloseable {
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     final Path dir;
     final Path identity;
@@ -118,10 +111,6 @@ final class SimulatedHosts implements AutoCloseable {
         return dir.resolve("inventory/test");
     }
 
-    Inventory loadInventory() {
-        return InventoryLoader.load(inventory());
-    }
-
     /**
      * The host port Docker maps to the container's SSH port, inspected now: connecting the second
      * network can move the mapping, and Testcontainers keeps the one it saw at start.
@@ -151,21 +140,6 @@ final class SimulatedHosts implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Opens SSH connections to every host (keys must be trusted first). */
-    Map<String, Transport> connect(SshConnector connector) throws IOException {
-        Map<String, Transport> out = new LinkedHashMap<>();
-        for (DesiredHost h : loadInventory().hosts()) {
-            out.put(h.name(), connector.connect(h.name(), h.ssh(), inventory()));
-        }
-        return out;
-    }
-
-    static Map<String, com.uirig.facts.ObservedHost> fresh(Inventory inv) {
-        Map<String, com.uirig.facts.ObservedHost> out = new LinkedHashMap<>();
-        inv.hosts().forEach(h -> out.put(h.name(), FreshHost.of(h)));
-        return out;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -144,14 +144,11 @@ final class ApplyCommand implements Callable<Integer> {
                 locks.put(h.name(), HostLock.acquire(h.name(), t, timeout));
             }
             FactsGatherer.Outcome o = FactsGatherer.read(t, h, timeout, !target);
-            if (!o.ok()) {
-                errors.put(h.name(), o.error());
-            } else if (o.facts().busy()) {
-                errors.put(h.name(), h.name() + ": busy: another uirig run holds it");
-            } else if (!o.facts().complete()) {
-                errors.put(h.name(), h.name() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown()));
-            } else {
+            String problem = Observation.problem(o);
+            if (problem == null) {
                 observed.put(h.name(), o.facts().observed());
+            } else {
+                errors.put(h.name(), problem);
             }
         } catch (IOException e) {
             errors.put(h.name(), e.getMessage());

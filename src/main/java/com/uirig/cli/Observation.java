@@ -54,17 +54,30 @@ final class Observation {
                                             java.util.Set<String> busy) {
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         for (FactsGatherer.Outcome o : outcomes) {
-            if (!o.ok()) {
-                errors.put(o.host(), o.error());
-            } else if (o.facts().busy()) {
-                busy.add(o.host());
-                errors.put(o.host(), o.host() + ": busy: another uirig run (an apply) holds it; its state may be half-way");
-            } else if (!o.facts().complete()) {
-                errors.put(o.host(), o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown()));
-            } else {
+            String problem = problem(o);
+            if (problem == null) {
                 observed.put(o.host(), o.facts().observed());
+            } else {
+                errors.put(o.host(), problem);
+                if (o.ok() && o.facts().busy()) {
+                    busy.add(o.host());
+                }
             }
         }
         return observed;
+    }
+
+    /** Why a host's facts cannot be planned on (unread, busy, incomplete), or null when they can. */
+    static String problem(FactsGatherer.Outcome o) {
+        if (!o.ok()) {
+            return o.error();
+        }
+        if (o.facts().busy()) {
+            return o.host() + ": busy: another uirig run holds " + com.uirig.apply.HostLock.PATH + "; its state may be half-way";
+        }
+        if (!o.facts().complete()) {
+            return o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown());
+        }
+        return null;
     }
 }
