@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Converges the hosts to the playbooks: reads them, shows the plan, asks for confirmation,",
-                "runs each host's changes in order (hosts in parallel) under a lock on the host, then reads",
-                "them again to verify. Exit 0 converged and verified (or nothing to do), 1 otherwise."})
+        description = {"Converges the hosts to the playbooks and verifies them.",
+                "Reads them, shows the plan, asks for confirmation, runs each host's changes in order (hosts in",
+                "parallel) under a lock on the host, then reads them again to verify.",
+                "Exit 0 converged and verified (or nothing to do), 1 otherwise."})
 final class ApplyCommand implements Callable<Integer> {
     enum Format { text, json }
 
@@ -50,8 +51,8 @@ final class ApplyCommand implements Callable<Integer> {
     boolean yes;
 
     @Option(names = "--confirm-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "After a firewall change, the host rolls it back by itself unless uirig reaches it over a new"
-                    + " SSH connection within this time (default: ${DEFAULT-VALUE}).")
+            description = "After a change that could cut uirig off (pf, a NIC, the default route), the host undoes it by"
+                    + " itself unless uirig reaches it over a new SSH connection within this time (default: ${DEFAULT-VALUE}).")
     int confirmTimeout;
 
     @Option(names = "--rotate-keys", description = "Replace every shared spiped key on all its ends (and restart the pipes).")

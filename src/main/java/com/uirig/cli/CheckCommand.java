@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Drift check for cron: reads every host and reports, per host and resource, what differs from",
-                "the playbooks. Prints nothing when all is in sync (unless -v).",
+        description = {"Drift check for cron: what differs from the playbooks, per host and resource.",
+                "Reads every host; prints nothing when all is in sync (unless -v).",
                 "Exit 0 all in sync, 2 drift found, 1 a host could not be checked or the input is invalid."})
 final class CheckCommand implements Callable<Integer> {
     enum Format { text, json }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "facts", mixinStandardHelpOptions = true,
         description = {"Reads each host's state over SSH in one round trip and prints it.",
+                "",
                 "--save DIR keeps each probe's raw output as DIR/HOST/PROBE.txt; --from DIR/HOST parses such a",
                 "directory again without SSH (probes missing from it are reported as unknown)."})
 final class FactsCommand implements Callable<Integer> {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {ValidateCommand.class, RenderCommand.class, TrustCommand.class, FactsCommand.class, PlanCommand.class,
                 CheckCommand.class, ApplyCommand.class, LogCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success, nothing to change", "1:error (invalid input, unreachable host, failure)",
+        exitCodeList = {"0:success: nothing to change, in sync, converged", "1:error (invalid input, unreachable or busy host, failure)",
                 "2:changes pending (plan) or drift found (check)"})
 public final class Main implements Runnable {
     public static final int OK = 0;

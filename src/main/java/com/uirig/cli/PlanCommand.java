@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Reads each host over SSH (or saved facts, or assumes fresh hosts with --offline) and shows",
-                "what apply would change, command by command, with file diffs.",
+        description = {"Shows what apply would change, command by command, with file diffs.",
+                "Reads each host over SSH (or saved facts, or assumes fresh hosts with --offline).",
                 "Exit 0 when nothing would change, 2 when something would, 1 on error (any host unreadable)."})
 final class PlanCommand implements Callable<Integer> {
     enum Format { text, json }

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = {"Writes the files uirig owns on a host (rc.conf settings, jail.conf, pf.conf, pf table files,",
-                "the jails' files, the crontab) at their host paths under DIR, or prints them.",
+        description = {"Writes or prints the files uirig owns on a host.",
+                "rc.conf settings, jail.conf, pf.conf, pf table files, the jails' files and the crontab, at their",
+                "host paths under DIR.",
                 "Secrets are never rendered: a key file is written as PATH.placeholder."})
 final class RenderCommand implements Callable<Integer> {
     @Mixin

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "trust", mixinStandardHelpOptions = true,
-        description = {"Connects to each host, prints the SHA256 fingerprint of the key it offers and, once you",
-                "confirm it (compare with 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' on the host's console),",
-                "records it in the inventory's known_hosts file. Without a terminal it needs --yes."})
+        description = {"Records the hosts' SSH keys in known_hosts after you confirm their fingerprints.",
+                "Connects to each host, prints the SHA256 fingerprint of the key it offers and, once you confirm it",
+                "(compare with 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' on the host's console), records it",
+                "in the inventory's known_hosts file. Without a terminal it needs --yes."})
 final class TrustCommand implements Callable<Integer> {
     @Mixin
     InventoryArgument inventory;
