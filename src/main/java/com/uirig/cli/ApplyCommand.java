@@ -74,12 +74,8 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        var loaded = inventory.load(err);
-        if (loaded.isEmpty()) {
-            return Main.ERROR;
-        }
-        var selected = InventoryArgument.select(loaded.get(), limit, err);
-        if (selected.isEmpty()) {
+        var selection = inventory.select(err, limit);
+        if (selection.isEmpty()) {
             return Main.ERROR;
         }
         java.io.Console console = System.console();
@@ -87,8 +83,8 @@ final class ApplyCommand implements Callable<Integer> {
             err.println("uirig: refusing to change hosts without a terminal to confirm on; review 'uirig plan' and run with --yes");
             return Main.ERROR;
         }
-        List<DesiredHost> all = loaded.get().hosts();
-        List<String> targets = selected.get().stream().map(DesiredHost::name).toList();
+        List<DesiredHost> all = selection.get().inventory().hosts();
+        List<String> targets = selection.get().hosts().stream().map(DesiredHost::name).toList();
         Duration timeout = Duration.ofSeconds(observation.timeoutSeconds);
         Instant start = Instant.now();
         Map<String, Transport> connections = new ConcurrentHashMap<>();
@@ -100,7 +96,7 @@ final class ApplyCommand implements Callable<Integer> {
             try {
                 List<Future<?>> reads = new ArrayList<>();
                 for (DesiredHost h : all) {
-                    Path inventoryDir = loaded.get().file().toAbsolutePath().getParent();
+                    Path inventoryDir = selection.get().inventory().file().toAbsolutePath().getParent();
                     reads.add(pool.submit(() -> open(connector, h, inventoryDir, targets.contains(h.name()), timeout, connections,
                             locks, errors, observed)));
                 }
@@ -113,7 +109,7 @@ final class ApplyCommand implements Callable<Integer> {
                 pool.shutdownNow();
             }
             try {
-                Path inventoryDir = loaded.get().file().toAbsolutePath().getParent();
+                Path inventoryDir = selection.get().inventory().file().toAbsolutePath().getParent();
                 Duration confirmConnect = Duration.ofSeconds(Math.max(2, Math.min(timeout.toSeconds(), confirmTimeout / 3)));
                 try (SshConnector confirmer = new SshConnector(confirmConnect)) {
                     java.util.function.Function<String, Transport> reconnect = name -> {
@@ -124,7 +120,7 @@ final class ApplyCommand implements Callable<Integer> {
                             throw new java.io.UncheckedIOException(e);
                         }
                     };
-                    return run(out, err, console, loaded.get().name(), all, targets, connections, errors, observed, timeout,
+                    return run(out, err, console, selection.get().inventory().name(), all, targets, connections, errors, observed, timeout,
                             start, reconnect);
                 }
             } finally {

@@ -54,21 +54,17 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         var err = spec.commandLine().getErr();
-        var loaded = inventory.load(err);
-        if (loaded.isEmpty()) {
-            return Main.ERROR;
-        }
-        var selected = InventoryArgument.select(loaded.get(), hosts, err);
-        if (selected.isEmpty()) {
+        var selection = inventory.select(err, hosts);
+        if (selection.isEmpty()) {
             return Main.ERROR;
         }
         Map<String, String> errors = new LinkedHashMap<>();
         java.util.Set<String> busy = new java.util.HashSet<>();
         Map<String, ObservedHost> observed = Observation.usable(
-                observation.read(loaded.get(), loaded.get().hosts(), factsDir), errors, busy);
-        Plan plan = Planner.plan(loaded.get().hosts(), observed);
-        List<DesiredHost> checked = selected.get();
-        CheckReport result = CheckReport.of(loaded.get().name(), checked, plan, errors, busy);
+                observation.read(selection.get().inventory(), selection.get().inventory().hosts(), factsDir), errors, busy);
+        Plan plan = Planner.plan(selection.get().inventory().hosts(), observed);
+        List<DesiredHost> checked = selection.get().hosts();
+        CheckReport result = CheckReport.of(selection.get().inventory().name(), checked, plan, errors, busy);
         spec.commandLine().getOut().print(output == Format.json ? result.json() : result.text(verbose));
         if (report != null) {
             Path tmp = report.resolveSibling(report.getFileName() + ".tmp");

@@ -70,15 +70,11 @@ final class FactsCommand implements Callable<Integer> {
             }
             InventoryArgument arg = new InventoryArgument();
             arg.path = inventoryPath;
-            var loaded = arg.load(err);
-            if (loaded.isEmpty()) {
+            var selection = arg.select(err, hosts);
+            if (selection.isEmpty()) {
                 return Main.ERROR;
             }
-            var selected = InventoryArgument.select(loaded.get(), hosts, err);
-            if (selected.isEmpty()) {
-                return Main.ERROR;
-            }
-            for (FactsGatherer.Outcome o : observation.read(loaded.get(), selected.get(), null)) {
+            for (FactsGatherer.Outcome o : observation.read(selection.get().inventory(), selection.get().hosts(), null)) {
                 if (!o.ok()) {
                     err.println("uirig: " + o.error());
                     failed = true;

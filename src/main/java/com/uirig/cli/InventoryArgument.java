@@ -33,6 +33,14 @@ final class InventoryArgument {
         }
     }
 
+    /** The loaded inventory and the hosts a command works on. */
+    record Selection(Inventory inventory, List<DesiredHost> hosts) {}
+
+    /** Loads the inventory and selects the named hosts (all when none); empty after printing why not. */
+    Optional<Selection> select(PrintWriter err, List<String> names) {
+        return load(err).flatMap(inv -> select(inv, names, err).map(hosts -> new Selection(inv, hosts)));
+    }
+
     /** The hosts named by {@code --host}, or all; empty after an error message when one is unknown. */
     static Optional<List<DesiredHost>> select(Inventory inventory, List<String> names, PrintWriter err) {
         if (names == null || names.isEmpty()) {

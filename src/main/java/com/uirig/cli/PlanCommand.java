@@ -49,26 +49,22 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        var loaded = inventory.load(err);
-        if (loaded.isEmpty()) {
-            return Main.ERROR;
-        }
-        var selected = InventoryArgument.select(loaded.get(), hosts, err);
-        if (selected.isEmpty()) {
+        var selection = inventory.select(err, hosts);
+        if (selection.isEmpty()) {
             return Main.ERROR;
         }
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         if (offline) {
-            for (DesiredHost h : loaded.get().hosts()) {
+            for (DesiredHost h : selection.get().inventory().hosts()) {
                 observed.put(h.name(), FreshHost.of(h));
             }
         } else {
             // Every host is read, not only the selected ones: shared keys are planned across hosts.
-            observed = Observation.usable(observation.read(loaded.get(), loaded.get().hosts(), factsDir), errors);
+            observed = Observation.usable(observation.read(selection.get().inventory(), selection.get().inventory().hosts(), factsDir), errors);
         }
-        Plan all = Planner.plan(loaded.get().hosts(), observed);
-        List<String> names = selected.get().stream().map(DesiredHost::name).toList();
+        Plan all = Planner.plan(selection.get().inventory().hosts(), observed);
+        List<String> names = selection.get().hosts().stream().map(DesiredHost::name).toList();
         Plan plan = new Plan(all.hosts().stream().filter(h -> names.contains(h.host())).toList());
         spec.commandLine().getOut().print(output == Format.json ? PlanJson.render(plan) : PlanText.render(plan));
         List<String> failed = names.stream().filter(errors::containsKey).toList();

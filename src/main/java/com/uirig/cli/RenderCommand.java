@@ -33,15 +33,11 @@ final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         var err = spec.commandLine().getErr();
-        var loaded = inventory.load(err);
-        if (loaded.isEmpty()) {
+        var selection = inventory.select(err, List.of(host));
+        if (selection.isEmpty()) {
             return Main.ERROR;
         }
-        var selected = InventoryArgument.select(loaded.get(), List.of(host), err);
-        if (selected.isEmpty()) {
-            return Main.ERROR;
-        }
-        DesiredHost h = selected.get().get(0);
+        DesiredHost h = selection.get().hosts().get(0);
         if (out == null) {
             spec.commandLine().getOut().print(HostFiles.print(h));
             return Main.OK;

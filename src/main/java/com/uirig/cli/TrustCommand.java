@@ -42,12 +42,8 @@ final class TrustCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        var loaded = inventory.load(err);
-        if (loaded.isEmpty()) {
-            return Main.ERROR;
-        }
-        var selected = InventoryArgument.select(loaded.get(), hosts, err);
-        if (selected.isEmpty()) {
+        var selection = inventory.select(err, hosts);
+        if (selection.isEmpty()) {
             return Main.ERROR;
         }
         java.io.Console console = System.console();
@@ -57,7 +53,7 @@ final class TrustCommand implements Callable<Integer> {
         }
         int code = Main.OK;
         try (SshConnector connector = new SshConnector(Duration.ofSeconds(timeoutSeconds))) {
-            for (DesiredHost h : selected.get()) {
+            for (DesiredHost h : selection.get().hosts()) {
                 var ssh = h.ssh();
                 if (ssh.hostKey().isPresent()) {
                     out.println(h.name() + ": its key is pinned in the inventory (ssh.host_key); nothing to record");
