@@ -43,6 +43,9 @@ final class FactsCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "DIR", description = "Parse raw outputs saved in DIR (one host's directory) instead of connecting.")
     Path from;
 
+    @Option(names = "--show-probe", description = "Print the shell script uirig would run on each host (fed to '/bin/sh -s'), without connecting.")
+    boolean showProbe;
+
     @Mixin
     Observation observation;
 
@@ -73,6 +76,10 @@ final class FactsCommand implements Callable<Integer> {
             var selection = arg.select(err, hosts);
             if (selection.isEmpty()) {
                 return Main.ERROR;
+            }
+            if (showProbe) {
+                selection.get().hosts().forEach(h -> out.print(com.uirig.facts.Probe.of(h, true).script()));
+                return Main.OK;
             }
             for (FactsGatherer.Outcome o : observation.read(selection.get().inventory(), selection.get().hosts(), null)) {
                 if (!o.ok()) {

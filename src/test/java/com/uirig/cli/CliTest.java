@@ -115,4 +115,14 @@ class CliTest {
         assertThat(check.code()).isEqualTo(Main.ERROR);
         assertThat(check.out()).contains("\"status\" : \"unreachable\"", "\"status\" : \"error\"");
     }
+
+    @Test
+    void theProbeScriptCanBeShownWithoutConnecting() {
+        Result r = run("facts", "inventory/prod", "--host", "server-a", "--show-probe");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin; export PATH\n")
+                .contains("section lock 'lockf -s -t 0 /var/run/uirig.lock true'", "section ifconfig 'ifconfig -a'",
+                        "section jail/pg_j/ifconfig 'jexec pg_j ifconfig -a'")
+                .doesNotContain("cat /jails/pg_j/etc/spiped.key");
+    }
 }
