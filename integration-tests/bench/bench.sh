@@ -85,10 +85,15 @@ for i in $(seq 1 "$n"); do
 done
 
 # One measurement: wall seconds, CPU seconds (user+sys, children included), peak RSS in MB.
+# A command that fails is reported with its output (kept in $work/last.log) and stops the run.
 measure() {
     local out=$work/time.txt
-    /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >/dev/null 2>&1 || true
-    awk '{printf "%.3f %.3f %.1f\n", $1, $2 + $3, $4 / 1024}' "$out"
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >"$work/last.log" 2>&1; then
+        echo "bench: '$*' failed:" >&2
+        tail -n 20 "$work/last.log" >&2
+        exit 1
+    fi
+    tail -n 1 "$out" | awk '{printf "%.3f %.3f %.1f\n", $1, $2 + $3, $4 / 1024}'
 }
 floor() {
     for i in $(seq 1 "$n"); do
@@ -102,7 +107,7 @@ export -f floor
 export n inv work
 
 echo "fresh apply of $n hosts" >&2
-fresh=$(measure java -jar "$jar" apply "$inv" --yes --journal "$work/journal" --forks "$n")
+fresh=$(measure java -jar "$jar" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120)
 
 results=()
 for name in floor check apply-noop; do
@@ -110,8 +115,8 @@ for name in floor check apply-noop; do
     for _ in $(seq 1 "$runs"); do
         case $name in
             floor) rows+=("$(measure bash -c floor)") ;;
-            check) rows+=("$(measure java -jar "$jar" check "$inv" --forks "$n")") ;;
-            apply-noop) rows+=("$(measure java -jar "$jar" apply "$inv" --yes --journal "$work/journal" --forks "$n")") ;;
+            check) rows+=("$(measure java -jar "$jar" check "$inv" --forks "$n" --timeout 120)") ;;
+            apply-noop) rows+=("$(measure java -jar "$jar" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120)") ;;
         esac
     done
     results+=("$name $(printf '%s\n' "${rows[@]}" | python3 -c '

@@ -49,6 +49,7 @@ public final class Applier {
     private final Duration timeout;
     private final Consumer<String> progress;
     private final Map<String, CompletableFuture<Void>> secretsMade = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
     private final java.util.function.Function<String, Transport> reconnect;
     private final Duration confirmTimeout;
 
@@ -94,12 +95,14 @@ public final class Applier {
             return verify(plan, observed, done, started);
         } finally {
             pool.shutdownNow();
+            secrets.values().forEach(b -> java.util.Arrays.fill(b, (byte) 0));
+            secrets.clear();
         }
     }
 
     private List<ChangeResult> applyHost(HostPlan h) {
         List<ChangeResult> results = new ArrayList<>();
-        StepRunner runner = new StepRunner(connections::get, timeout);
+        StepRunner runner = new StepRunner(connections::get, timeout, secrets);
         int i = 0;
         boolean failed = false;
         for (Change c : h.changes()) {
