@@ -322,30 +322,23 @@ def cmd_ifconfig(args):
     rest = args[1:]
     m = re.fullmatch(r"(epair|bridge)(\d*)", name)
     if rest and rest[0] == "create":
-        if m and m.group(1) == "epair":
-            unit = m.group(2)
-            if unit == "":
-                unit = 0
-                while link_exists("epair%da" % unit):
-                    unit += 1
-            if link_exists("epair%sa" % unit):
-                fail("ifconfig: SIOCIFCREATE2 (epair%s): File exists" % unit)
+        if not m:
+            fail("ifconfig: SIOCIFCREATE2: Invalid argument")
+        cloner, unit = m.group(1), m.group(2)
+        first = cloner + "%s" + ("a" if cloner == "epair" else "")  # the name 'create' prints
+        if unit == "":
+            unit = 0
+            while link_exists(first % unit):
+                unit += 1
+        if link_exists(first % unit):
+            fail("ifconfig: SIOCIFCREATE2 (%s%s): File exists" % (cloner, unit))
+        if cloner == "epair":
             run(["ip", "link", "add", "epair%sa" % unit, "type", "veth", "peer", "name", "epair%sb" % unit])
             for end in ("a", "b"):
                 run(["ip", "link", "set", "epair%s%s" % (unit, end), "alias", EPAIR_ALIAS])
-            created = "epair%sa" % unit
-        elif m and m.group(1) == "bridge":
-            unit = m.group(2)
-            if unit == "":
-                unit = 0
-                while link_exists("bridge%d" % unit):
-                    unit += 1
-            if link_exists("bridge%s" % unit):
-                fail("ifconfig: SIOCIFCREATE2 (bridge%s): File exists" % unit)
-            run(["ip", "link", "add", "bridge%s" % unit, "type", "bridge"])
-            created = "bridge%s" % unit
         else:
-            fail("ifconfig: SIOCIFCREATE2: Invalid argument")
+            run(["ip", "link", "add", "bridge%s" % unit, "type", "bridge"])
+        created = first % unit
         rest = rest[1:]
         if len(rest) >= 2 and rest[0] == "name":
             rename(created, rest[1])

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -73,7 +72,7 @@ final class SimulatedHosts implements AutoCloseable {
             exec(c, "/usr/lib/uirig-sim/boot");
             containers.put(name, c);
         }
-        copyTree(Path.of("playbooks"), dir.resolve("playbooks"));
+        com.uirig.config.InventoryCopy.copy(Path.of("playbooks"), dir.resolve("playbooks"));
         writeInventory("test", Map.of());
     }
 
@@ -139,19 +138,6 @@ final class SimulatedHosts implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 

@@ -24,7 +24,8 @@ public final class InventoryCopy {
         copy(Path.of("playbooks"), root.resolve("playbooks"));
     }
 
-    private static void copy(Path from, Path to) {
+    /** Copies a directory tree (also used by the integration tests). */
+    public static void copy(Path from, Path to) {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
