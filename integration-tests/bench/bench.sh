@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# Benchmark: uirig against the physical floor on N simulated FreeBSD hosts.
-#   usage: bash integration-tests/bench/bench.sh [N] [RUNS]      (defaults: N=2, RUNS=3)
-# Starts N simulated hosts (the integration-test image), applies the seed's playbooks once, then
-# measures RUNS times each, on the controller:
-#   floor       OpenSSH (BatchMode) to every host in parallel, each running uirig's own probe script
-#   check       uirig check (everything in sync)
-#   apply-noop  uirig apply --yes (everything in sync)
-# and prints wall time, CPU time (user+sys, children included) and peak RSS: median, min, max.
-# The same figures go to bench-N.json in the working directory. Needs root, Docker, debootstrap.
-# The Ansible comparison of the issue is not part of it yet.
+# Benchmark: uirig against the physical floor and against Ansible on N simulated FreeBSD hosts.
+#   usage: bash integration-tests/bench/bench.sh [N[,N...]] [RUNS]     (defaults: 2 and 3)
+#   for example: bash integration-tests/bench/bench.sh 1,10,50 3
+# For each N it starts N simulated hosts (the integration-test image), applies the seed's
+# playbooks once with uirig (measured: the fresh apply), then measures RUNS times each:
+#   floor          OpenSSH (BatchMode) to every host in parallel, each running uirig's own probe
+#   uirig-check    uirig check (everything in sync)
+#   uirig-apply    uirig apply --yes (everything in sync)
+#   ansible-check  ansible-playbook --check --diff of ansible/seed.yml (same state, same files)
+#   ansible-apply  ansible-playbook of the same playbook (everything in sync)
+# Figures (measure.py): wall time, the controller's CPU time and peak memory, and the CPU time the
+# simulated hosts spent: median, min and max, printed as a table and written to bench.json in the
+# working directory. Needs root, Docker and
+# debootstrap; installs Debian's ansible package when it is missing.
 set -euo pipefail
-n=${1:-2}
+sizes=${1:-2}
 runs=${2:-3}
-root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 tag=uirig-bench-$$
 net=$tag-lan
-jar=$root/target/uirig.jar
+uirig=$root/orchestrator/uirig
+results=$work/results.txt
+out=$PWD
 
 cleanup() {
     docker ps -aq --filter "name=$tag-" | xargs -r docker rm -f >/dev/null 2>&1 || true
@@ -25,45 +32,105 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for n in ${sizes//,/ }; do
+    [ "$n" -ge 1 ] && [ "$n" -le 50 ] || { echo "bench: N must be 1..50 (the private addresses come from one /24): $n" >&2; exit 1; }
+done
+if ! command -v ansible-playbook >/dev/null; then
+    echo "installing Debian's ansible package" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q ansible >/dev/null
+fi
 image=$(cd "$root" && bash integration-tests/image/build.sh 2>/dev/null | tail -n 1)
 (cd "$root" && mvn -q -B -DskipTests package >/dev/null)
 ssh-keygen -q -t ed25519 -N '' -f "$work/id_ed25519"
 docker network create --internal --subnet 192.168.56.0/24 "$net" >/dev/null
+export ANSIBLE_CONFIG=$work/ansible/ansible.cfg
+cp -r "$here/ansible" "$work/ansible"
+: > "$results"
 
-echo "starting $n simulated hosts from $image" >&2
-for i in $(seq 1 "$n"); do
-    docker run -d --name "$tag-$i" --cap-add NET_ADMIN --cap-add SYS_ADMIN -p 127.0.0.1::22 "$image" >/dev/null
-done
-for i in $(seq 1 "$n"); do
-    c=$tag-$i
-    docker cp "$work/id_ed25519.pub" "$c:/root/.ssh/authorized_keys"
-    docker exec "$c" sh -c 'chown root:root /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys'
-    docker network connect "$net" "$c"
-    docker exec "$c" /usr/lib/uirig-sim/boot
-done
+# One measurement, appended to $work/rows: wall s, CPU s, peak MB. A command that fails stops
+# the benchmark and shows the end of its output.
+measure() {
+    if ! python3 "$here/measure.py" "$work/last.log" -- "$@" >> "$work/rows"; then
+        echo "bench: '$*' failed:" >&2
+        tail -n 30 "$work/last.log" >&2
+        cp "$work/last.log" "$out/bench-failed.log"
+        echo "bench: its whole output is in bench-failed.log" >&2
+        exit 1
+    fi
+}
 
-# The inventory: prod's shared values, N hosts paired as peers (1-2, 3-4, ...; an odd last one
-# pairs with host-1), private addresses from separate ranges of the LAN.
-inv=$work/inventory/bench
-mkdir -p "$inv"
-cp -r "$root/playbooks" "$work/playbooks"
-sed -n '1,/^hosts:/p' "$root/inventory/prod/hosts.yml" \
-    | sed "s|identity: ~/.ssh/uirig_ed25519|identity: $work/id_ed25519|; s|known_hosts: ../../orchestrator/known_hosts|known_hosts: $work/known_hosts|" \
-    > "$inv/hosts.yml"
+# Ansible must find the hosts in sync, or the comparison would not be like for like.
+ansible_in_sync() {
+    if grep -E '^host-[0-9]+ +:' "$work/last.log" | grep -vqE 'changed=0 +unreachable=0 +failed=0'; then
+        echo "bench: Ansible found drift or failed on in-sync hosts:" >&2
+        awk '/^TASK /{task=$0} /^(changed|failed|fatal):/{print task; print}' "$work/last.log" | head -n 40 >&2
+        cp "$work/last.log" "$out/bench-failed.log"
+        echo "bench: its whole output is in bench-failed.log" >&2
+        exit 1
+    fi
+}
+
+# Ends the SSH control masters Ansible left behind, so that every run connects afresh as uirig does.
+close_ansible_masters() {
+    for s in "$work"/cp/*; do
+        [ -S "$s" ] && ssh -o ControlPath="$s" -O exit dummy >/dev/null 2>&1 || true
+    done
+}
+
 peer() {
-    local i=$1
+    local i=$1 n=$2
     if [ $((i % 2)) -eq 1 ]; then
         if [ "$i" -lt "$n" ]; then echo $((i + 1)); else echo 1; fi
     else
         echo $((i - 1))
     fi
 }
-for i in $(seq 1 "$n"); do
-    port=$(docker port "$tag-$i" 22 | head -n 1 | sed 's/.*://')
-    p=$(peer "$i")
-    cat >> "$inv/hosts.yml" <<EOF
+
+floor() {
+    local i
+    for i in $(seq 1 "$n"); do
+        ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+            -i "$work/id_ed25519" -p "${ports[$i]}" root@127.0.0.1 /bin/sh -s < "$work/probe-$i.sh" >/dev/null &
+    done
+    wait
+}
+
+bench_n() {
+    n=$1
+    echo "== $n hosts: starting them from $image" >&2
+    local i
+    for i in $(seq 1 "$n"); do
+        docker run -d --name "$tag-$n-$i" --cap-add NET_ADMIN --cap-add SYS_ADMIN -p 127.0.0.1::22 "$image" >/dev/null
+    done
+    ports=()
+    for i in $(seq 1 "$n"); do
+        c=$tag-$n-$i
+        docker cp "$work/id_ed25519.pub" "$c:/root/.ssh/authorized_keys"
+        docker exec "$c" sh -c 'chown root:root /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys'
+        docker network connect "$net" "$c"
+        docker exec "$c" /usr/lib/uirig-sim/boot
+        ports[$i]=$(docker port "$c" 22 | head -n 1 | sed 's/.*://')
+    done
+    BENCH_CONTAINERS=$(docker ps -q --no-trunc --filter "name=$tag-$n-" | tr '\n' ' ')
+    export BENCH_CONTAINERS
+
+    # uirig's inventory: prod's shared values, the hosts paired as peers (1-2, 3-4, ...; an odd
+    # last one pairs with host-1), private addresses from separate ranges of the LAN.
+    local inv=$work/inventory/bench-$n
+    mkdir -p "$inv"
+    [ -d "$work/playbooks" ] || cp -r "$root/playbooks" "$work/playbooks"
+    sed -n '1,/^hosts:/p' "$root/inventory/prod/hosts.yml" \
+        | sed "s|identity: ~/.ssh/uirig_ed25519|identity: $work/id_ed25519|; s|known_hosts: ../../orchestrator/known_hosts|known_hosts: $work/known_hosts-$n|" \
+        > "$inv/hosts.yml"
+    # Ansible's inventory: the same hosts, their peer and the directory uirig renders their files to.
+    local ainv=$work/ansible/inventory.yml
+    printf 'all:\n  vars:\n    ansible_ssh_private_key_file: %s\n  hosts:\n' "$work/id_ed25519" > "$ainv"
+    for i in $(seq 1 "$n"); do
+        local p
+        p=$(peer "$i" "$n")
+        cat >> "$inv/hosts.yml" <<EOF
   host-$i:
-    ssh: {address: 127.0.0.1, port: $port}
+    ssh: {address: 127.0.0.1, port: ${ports[$i]}}
     peer: host-$p
     vars:
       xnic: 192.0.2.$((10 + i))/24
@@ -75,76 +142,82 @@ for i in $(seq 1 "$n"); do
       hostname_node_j: node-$i.bench
       hostname_pg_j: pg-$i.bench
 EOF
-done
-[ "$n" -le 50 ] || { echo "at most 50 hosts: the private addresses come from one /24" >&2; exit 1; }
+        cat >> "$ainv" <<EOF
+    host-$i: {ansible_host: 127.0.0.1, ansible_port: ${ports[$i]}, peer: host-$p, files_dir: $work/rendered-$n/host-$i}
+EOF
+    done
 
-uirig() { java -jar "$jar" "$@"; }
-uirig trust "$inv" --yes >/dev/null
-for i in $(seq 1 "$n"); do
-    uirig facts "$inv" --host "host-$i" --show-probe > "$work/probe-$i.sh"
-done
-
-# One measurement: wall seconds, CPU seconds (user+sys, children included), peak RSS in MB.
-# A command that fails is reported with its output (kept in $work/last.log) and stops the run.
-measure() {
-    local out=$work/time.txt
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >"$work/last.log" 2>&1; then
-        echo "bench: '$*' failed:" >&2
-        tail -n 20 "$work/last.log" >&2
-        exit 1
-    fi
-    tail -n 1 "$out" | awk '{printf "%.3f %.3f %.1f\n", $1, $2 + $3, $4 / 1024}'
-}
-floor() {
+    "$uirig" trust "$inv" --yes >/dev/null
     for i in $(seq 1 "$n"); do
-        port=$(awk -v h="host-$i:" '$1 == h {getline; print $5}' "$inv/hosts.yml" | tr -d '}')
-        ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-            -i "$work/id_ed25519" -p "$port" root@127.0.0.1 /bin/sh -s < "$work/probe-$i.sh" >/dev/null &
+        "$uirig" facts "$inv" --host "host-$i" --show-probe > "$work/probe-$i.sh"
+        "$uirig" render "$inv" --host "host-$i" --out "$work/rendered-$n/host-$i" >/dev/null
     done
-    wait
-}
-export -f floor
-export n inv work
 
-echo "fresh apply of $n hosts" >&2
-fresh=$(measure java -jar "$jar" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120)
+    echo "== $n hosts: fresh apply" >&2
+    : > "$work/rows"
+    measure "$uirig" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120
+    echo "$n uirig-fresh-apply $(cat "$work/rows")" >> "$results"
 
-results=()
-for name in floor check apply-noop; do
-    rows=()
-    for _ in $(seq 1 "$runs"); do
-        case $name in
-            floor) rows+=("$(measure bash -c floor)") ;;
-            check) rows+=("$(measure java -jar "$jar" check "$inv" --forks "$n" --timeout 120)") ;;
-            apply-noop) rows+=("$(measure java -jar "$jar" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120)") ;;
-        esac
-    done
-    results+=("$name $(printf '%s\n' "${rows[@]}" | python3 -c '
+    local tool
+    for tool in floor uirig-check uirig-apply ansible-check ansible-apply; do
+        echo "== $n hosts: $tool x $runs" >&2
+        : > "$work/rows"
+        for _ in $(seq 1 "$runs"); do
+            case $tool in
+                floor) measure bash -c "$(declare -p n ports work; declare -f floor); floor" ;;
+                uirig-check) measure "$uirig" check "$inv" --forks "$n" --timeout 120 ;;
+                uirig-apply) measure "$uirig" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120 ;;
+                ansible-check | ansible-apply)
+                    mode=(); [ "$tool" = ansible-check ] && mode=(--check --diff)
+                    ANSIBLE_SSH_CONTROL_PATH_DIR=$work/cp measure ansible-playbook -f "$n" "${mode[@]}" "$work/ansible/seed.yml"
+                    close_ansible_masters
+                    ansible_in_sync ;;
+            esac
+        done
+        echo "$n $tool $(python3 - "$work/rows" <<'PY'
 import statistics, sys
-rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
-cols = list(zip(*rows))
-print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c in cols))')")
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c in zip(*rows)))
+PY
+)" >> "$results"
+    done
+    docker ps -aq --filter "name=$tag-$n-" | xargs -r docker rm -f >/dev/null
+}
+
+for n in ${sizes//,/ }; do
+    bench_n "$n"
 done
 
-printf '\n%d hosts, %d runs each (median / min / max); fresh apply: %s s wall, %s s CPU, %s MB peak\n' \
-    "$n" "$runs" $(echo "$fresh")
-printf '%-11s %26s %26s %26s\n' tool "wall s" "CPU s" "peak RSS MB"
-for r in "${results[@]}"; do
-    set -- $r
-    printf '%-11s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}"
-done
-python3 - "$n" "$runs" "$fresh" "${results[@]}" > "bench-$n.json" <<'PY'
-import json, sys
-n, runs, fresh = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split()
-out = {"hosts": n, "runs": runs, "machine": {"cpus": __import__("os").cpu_count()},
-       "fresh_apply": {"wall_s": float(fresh[0]), "cpu_s": float(fresh[1]), "peak_rss_mb": float(fresh[2])}, "tools": {}}
-for r in sys.argv[4:]:
-    f = r.split()
-    v = list(map(float, f[1:]))
-    out["tools"][f[0]] = {k: {"median": v[3 * i], "min": v[3 * i + 1], "max": v[3 * i + 2]}
-                          for i, k in enumerate(["wall_s", "cpu_s", "peak_rss_mb"])}
-floor, check = out["tools"]["floor"]["wall_s"]["median"], out["tools"]["check"]["wall_s"]["median"]
-out["check_over_floor"] = round(check / floor, 2) if floor else None
-print(json.dumps(out, indent=2))
+python3 - "$results" "$runs" "$out/bench.json" <<'PY'
+import json, os, platform, sys
+KEYS = ["wall_s", "cpu_s", "peak_mb", "hosts_cpu_s"]
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+runs = int(sys.argv[2])
+mem = next((int(l.split()[1]) // 1024 for l in open('/proc/meminfo') if l.startswith('MemTotal')), None)
+cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
+result = {"runs": runs, "machine": {"cpus": os.cpu_count(), "cpu": cpu, "memory_mb": mem,
+          "kernel": platform.release()}, "sizes": {}}
+for r in rows:
+    n, tool, v = r[0], r[1], list(map(float, r[2:]))
+    if len(v) == len(KEYS):  # a single run (the fresh apply)
+        v = [x for x in v for _ in range(3)]
+    result["sizes"].setdefault(n, {"tools": {}})["tools"][tool] = {
+        k: {"median": v[3 * i], "min": v[3 * i + 1], "max": v[3 * i + 2]} for i, k in enumerate(KEYS)}
+print("\nmedian (min-max) of %d runs. Controller: wall time, CPU (user+system of all its processes), peak"
+      " memory (summed PSS).\nHosts CPU: what the simulated hosts spent meanwhile (their cgroups)." % runs)
+print("%5s %-17s %22s %22s %22s %22s %9s" % ("hosts", "tool", "wall s", "CPU s", "peak MB", "hosts CPU s", "CPU/host"))
+for n, size in result["sizes"].items():
+    tools = size["tools"]
+    for tool, f in tools.items():
+        cells = ["%7.2f (%.2f-%.2f)" % (f[k]["median"], f[k]["min"], f[k]["max"]) for k in KEYS]
+        print("%5s %-17s %22s %22s %22s %22s %9.3f" % (n, tool, *cells, f["cpu_s"]["median"] / int(n)))
+    wall = {t: f["wall_s"]["median"] for t, f in tools.items()}
+    ratio = lambda a, b: round(wall[a] / wall[b], 2) if wall.get(b) else None
+    size["ratios"] = {"uirig_check_over_floor": ratio("uirig-check", "floor"),
+                      "ansible_check_over_uirig_check": ratio("ansible-check", "uirig-check"),
+                      "ansible_apply_over_uirig_apply": ratio("ansible-apply", "uirig-apply")}
+    print("%5s ratios of wall time: uirig check / floor %s, Ansible check / uirig check %s, Ansible apply / uirig apply %s"
+          % (n, *size["ratios"].values()))
+json.dump(result, open(sys.argv[3], "w"), indent=2)
+print("figures written to %s" % sys.argv[3])
 PY
-echo "figures written to bench-$n.json" >&2

@@ -11,23 +11,22 @@ tables (nothing is filtered), sysctl values, the host's default route, the packa
 A command run inside a jail (through jexec) sees UIRIG_JAIL and UIRIG_JAIL_ROOT: paths are then
 resolved under the jail's root, as a chrooted process would see them.
 """
+# Every command is a new process: modules only a few commands need are imported where used
+# (ipaddress, hashlib, socket), and the launcher imports this file so its bytecode is cached.
 import fcntl
 import grp
-import hashlib
-import ipaddress
 import json
 import os
 import pwd
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 STATE = "/var/run/uirig-sim"
 LINUX = "/usr/lib/uirig-sim/linux"
-SIM = "/usr/lib/uirig-sim/freebsd_sim.py"
+SIM = "/usr/lib/uirig-sim/freebsd-sim"
 SKELETON = "/usr/lib/uirig-sim/jail-skeleton"
 JAIL = os.environ.get("UIRIG_JAIL", "")
 JROOT = os.environ.get("UIRIG_JAIL_ROOT", "")
@@ -210,6 +209,7 @@ def netmask_hex(prefix):
 
 
 def show(link, members_of):
+    import ipaddress
     name = link["ifname"]
     k = kind(link)
     lines = ["%s: %s metric 0 mtu %d" % (fbsd_name(name), flags_of(link), link.get("mtu", 16384 if k == "loopback" else 1500))]
@@ -368,6 +368,7 @@ def cmd_ifconfig(args):
             addr = rest[i + 1]
             i += 2
             if i + 1 < len(rest) and rest[i] == "netmask":
+                import ipaddress
                 addr = "%s/%d" % (addr, ipaddress.ip_network("0.0.0.0/" + rest[i + 1]).prefixlen)
                 i += 2
             if i < len(rest) and rest[i] in ("-alias", "delete"):
@@ -738,6 +739,7 @@ def start_listener(service, port):
 
 def cmd_listener(args):
     """A stand-in daemon (nginx, node, postgresql): a TCP echo server on all addresses."""
+    import socket
     port, pidfile = int(args[0]), args[1]
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -1235,6 +1237,7 @@ def cmd_zfs(args):
 
 
 def cmd_sha256(args):
+    import hashlib
     quiet = "-q" in args
     code = 0
     for path in [a for a in args if not a.startswith("-")]:

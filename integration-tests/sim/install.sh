@@ -2,7 +2,8 @@
 # Turns a Debian root filesystem into a simulated FreeBSD host (run once, at image build).
 set -eu
 sim=/usr/lib/uirig-sim
-chmod 755 $sim/freebsd_sim.py $sim/start $sim/boot
+chmod 755 $sim/freebsd-sim $sim/start $sim/boot
+python3 -m py_compile $sim/freebsd_sim.py
 mkdir -p $sim/linux
 # Debian commands whose names FreeBSD uses differently move aside; the simulator takes their names.
 for c in sysctl service; do
@@ -10,7 +11,7 @@ for c in sysctl service; do
 done
 ln -sf /usr/bin/stat $sim/linux/stat
 for c in ifconfig jail jls jexec pfctl sysrc service sysctl route pkg zfs sha256 stat lockf; do
-    ln -sf $sim/freebsd_sim.py /usr/sbin/$c
+    ln -sf $sim/freebsd-sim /usr/sbin/$c
 done
 
 # What 'zfs clone' of a jail template gives: a tiny root with /bin/sh.
