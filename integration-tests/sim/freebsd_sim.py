@@ -42,6 +42,18 @@ def fail(message, code=1):
     sys.exit(code)
 
 
+SERVED = False  # True in a fork of the server, which must report the command's status itself
+
+
+def become(program, argv):
+    """Hands the rest of the command to another program, as exec does (a served command runs it
+    as a child instead, to send back its status)."""
+    if SERVED:
+        import shutil
+        return subprocess.run(argv, executable=program if "/" in program else shutil.which(program)).returncode
+    os.execvp(program, argv)
+
+
 def run(args, check=True, capture=True):
     r = subprocess.run(args, capture_output=capture, text=True)
     if check and r.returncode != 0:
@@ -634,8 +646,8 @@ def cmd_jexec(args):
     if info is None:
         fail('jexec: jail "%s" not found' % args[0])
     argv = args[1:] or ["/bin/sh"]
-    os.execvp("ip", ["ip", "netns", "exec", jail_netns(name), "env", "UIRIG_JAIL=" + name,
-                     "UIRIG_JAIL_ROOT=" + info["path"]] + argv)
+    return become("ip", ["ip", "netns", "exec", jail_netns(name), "env", "UIRIG_JAIL=" + name,
+                         "UIRIG_JAIL_ROOT=" + info["path"]] + argv)
 
 
 def cmd_rc(args):
@@ -1269,7 +1281,7 @@ def cmd_stat(args):
                     .replace("%z", str(st.st_size)).replace("%N", path))
             out(text + "\n")
         return code
-    os.execv(LINUX + "/stat", ["stat"] + args)
+    return become(LINUX + "/stat", ["stat"] + args)
 
 
 def cmd_lockf(args):
@@ -1298,9 +1310,96 @@ def cmd_lockf(args):
     return subprocess.run(command).returncode
 
 
+SOCKET_PATH = "/run/uirig-sim.sock"
+
+
+def cmd_serve(args):
+    """The simulator's server (see client.c): forks once per command, so that a command costs a
+    fork of this warm process instead of a Python start-up."""
+    import socket
+    import struct
+    import ipaddress  # noqa: F401 (imported once here rather than in every command)
+    import hashlib  # noqa: F401
+    try:
+        os.unlink(SOCKET_PATH)
+    except FileNotFoundError:
+        pass
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(SOCKET_PATH + ".new")
+    server.listen(128)
+    os.rename(SOCKET_PATH + ".new", SOCKET_PATH)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the forks are never waited for
+    while True:
+        conn, _ = server.accept()
+        if os.fork() == 0:
+            server.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os._exit(serve_one(conn, struct, socket))
+        conn.close()
+
+
+def serve_one(conn, struct, socket):
+    """Runs one command as the client asked for it and sends back its exit status."""
+    def exactly(n):
+        data = b""
+        while len(data) < n:
+            more = conn.recv(n - len(data))
+            if not more:
+                raise EOFError("the client went away")
+            data += more
+        return data
+
+    global JAIL, JROOT, SERVED
+    SERVED = True
+    try:
+        _, fds, _, _ = socket.recv_fds(conn, 1, 3)
+        fields = [f.decode("utf-8", "surrogateescape") for f in exactly(struct.unpack("I", exactly(4))[0]).split(b"\0")[:-1]]
+    except (OSError, EOFError, struct.error):
+        return 1
+    for target, fd in enumerate(fds):
+        if fd != target:
+            os.dup2(fd, target)
+            os.close(fd)
+    argc = int(fields[0])
+    sys.argv = fields[1:1 + argc]
+    cwd = fields[1 + argc]
+    os.environ.clear()
+    os.environ.update(e.split("=", 1) for e in fields[2 + argc:] if "=" in e)
+    JAIL = os.environ.get("UIRIG_JAIL", "")
+    JROOT = os.environ.get("UIRIG_JAIL_ROOT", "")
+    try:
+        os.chdir(cwd)
+    except OSError:
+        os.chdir("/")
+    status = 0
+    try:
+        main()
+    except SystemExit as e:
+        if isinstance(e.code, int):
+            status = e.code
+        elif e.code is not None:
+            sys.stderr.write("%s\n" % e.code)
+            status = 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            pass
+    try:
+        conn.sendall(struct.pack("i", status))
+    except OSError:
+        pass
+    return 0
+
+
 COMMANDS = {"lockf": cmd_lockf, "ifconfig": cmd_ifconfig, "jail": cmd_jail, "jls": cmd_jls, "jexec": cmd_jexec, "pfctl": cmd_pfctl,
             "sysrc": cmd_sysrc, "service": cmd_service, "sysctl": cmd_sysctl, "route": cmd_route, "pkg": cmd_pkg,
-            "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat, "rc": cmd_rc, "listener": cmd_listener}
+            "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat, "rc": cmd_rc, "listener": cmd_listener,
+            "serve": cmd_serve}
 
 
 def main():

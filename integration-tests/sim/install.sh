@@ -4,6 +4,7 @@ set -eu
 sim=/usr/lib/uirig-sim
 chmod 755 $sim/freebsd-sim $sim/start $sim/boot
 python3 -m py_compile $sim/freebsd_sim.py
+gcc -O2 -Wall -o $sim/client $sim/client.c
 mkdir -p $sim/linux
 # Debian commands whose names FreeBSD uses differently move aside; the simulator takes their names.
 for c in sysctl service; do
@@ -11,7 +12,7 @@ for c in sysctl service; do
 done
 ln -sf /usr/bin/stat $sim/linux/stat
 for c in ifconfig jail jls jexec pfctl sysrc service sysctl route pkg zfs sha256 stat lockf; do
-    ln -sf $sim/freebsd-sim /usr/sbin/$c
+    ln -sf $sim/client /usr/sbin/$c
 done
 
 # What 'zfs clone' of a jail template gives: a tiny root with /bin/sh.
