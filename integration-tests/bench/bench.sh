@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: uirig against the physical floor and against Ansible on N simulated FreeBSD hosts.
 #   usage: bash integration-tests/bench/bench.sh [N[,N...]] [RUNS]     (defaults: 2 and 3)
-#   for example: bash integration-tests/bench/bench.sh 1,10,50 3
+#   for example: bash integration-tests/bench/bench.sh 2,10,50 3
+# N is 2 to 50: every server of the seed needs a peer for its spiped tunnels, so the smallest
+# deployment is the seed's own pair (hosts pair up 1-2, 3-4, ...; an odd last one with host-1).
 # For each N it starts N simulated hosts (the integration-test image), applies the seed's
 # playbooks once with uirig (measured: the fresh apply), then measures RUNS times each:
 #   floor          OpenSSH (BatchMode) to every host in parallel, each running uirig's own probe
@@ -33,7 +35,10 @@ cleanup() {
 trap cleanup EXIT
 
 for n in ${sizes//,/ }; do
-    [ "$n" -ge 1 ] && [ "$n" -le 50 ] || { echo "bench: N must be 1..50 (the private addresses come from one /24): $n" >&2; exit 1; }
+    [ "$n" -ge 2 ] && [ "$n" -le 50 ] || {
+        echo "bench: N must be 2..50 (every server needs a peer; the private addresses come from one /24): $n" >&2
+        exit 1
+    }
 done
 if ! command -v ansible-playbook >/dev/null; then
     echo "installing Debian's ansible package" >&2
@@ -181,7 +186,31 @@ print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c i
 PY
 )" >> "$results"
     done
+    drift_seen_by_both "$inv" "$tag-$n-1"
     docker ps -aq --filter "name=$tag-$n-" | xargs -r docker rm -f >/dev/null
+}
+
+# The comparison is fair only if both tools see the same drift: change a jail's rc.conf and stop
+# a service on host-1, then both checks must report host-1 and only host-1.
+drift_seen_by_both() {
+    local inv=$1 c=$2 status=0
+    docker exec "$c" sysrc -f /jails/nginx_j/etc/rc.conf hostname=drifted.bench >/dev/null
+    docker exec "$c" jexec nginx_j service nginx stop >/dev/null
+    "$uirig" check "$inv" --forks "$n" --timeout 120 --output json > "$work/drift.json" || status=$?
+    local uirig_saw ansible_saw
+    uirig_saw=$(python3 -c 'import json, sys
+hosts = json.load(open(sys.argv[1]))["hosts"]
+print(" ".join("%s:%d" % (h["host"], len(h["drifted"])) for h in hosts if h.get("drifted")))' "$work/drift.json")
+    ANSIBLE_SSH_CONTROL_PATH_DIR=$work/cp ansible-playbook -f "$n" --check --diff "$work/ansible/seed.yml" > "$work/last.log" 2>&1 || true
+    close_ansible_masters
+    ansible_saw=$(grep -E '^host-[0-9]+ +:' "$work/last.log" | grep -vE 'changed=0 ' | awk '{print $1 ":" $4}' | sed 's/changed=//' | tr '\n' ' ')
+    echo "== $n hosts: drift on host-1 (jail rc.conf hostname, nginx stopped): uirig check exit $status, changes $uirig_saw; Ansible changed tasks ${ansible_saw:-none}" >&2
+    if [ "$status" -ne 2 ] || [ "${uirig_saw%%:*}" != host-1 ] || [ "${ansible_saw%%:*}" != host-1 ] \
+        || [ "$(echo $uirig_saw | wc -w)" -ne 1 ] || [ "$(echo $ansible_saw | wc -w)" -ne 1 ]; then
+        echo "bench: the two tools do not report the same drift" >&2
+        cp "$work/last.log" "$out/bench-failed.log"
+        exit 1
+    fi
 }
 
 for n in ${sizes//,/ }; do
