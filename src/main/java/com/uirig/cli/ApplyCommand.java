@@ -78,9 +78,9 @@ final class ApplyCommand implements Callable<Integer> {
         if (selection.isEmpty()) {
             return Main.ERROR;
         }
-        java.io.Console console = System.console();
-        if (!yes && console == null) {
-            err.println("uirig: refusing to change hosts without a terminal to confirm on; review 'uirig plan' and run with --yes");
+        var confirmation = Confirmation.open(yes, err,
+                "uirig: refusing to change hosts without a terminal to confirm on; review 'uirig plan' and run with --yes");
+        if (confirmation.isEmpty()) {
             return Main.ERROR;
         }
         List<DesiredHost> all = selection.get().inventory().hosts();
@@ -120,7 +120,7 @@ final class ApplyCommand implements Callable<Integer> {
                             throw new java.io.UncheckedIOException(e);
                         }
                     };
-                    return run(out, err, console, selection.get().inventory().name(), all, targets, connections, errors, observed, timeout,
+                    return run(out, err, confirmation.get(), selection.get().inventory().name(), all, targets, connections, errors, observed, timeout,
                             start, reconnect);
                 }
             } finally {
@@ -152,7 +152,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private int run(PrintWriter out, PrintWriter err, java.io.Console console, String inventoryName, List<DesiredHost> all,
+    private int run(PrintWriter out, PrintWriter err, Confirmation confirmation, String inventoryName, List<DesiredHost> all,
                     List<String> targets,
                     Map<String, Transport> connections, Map<String, String> errors, Map<String, ObservedHost> observed,
                     Duration timeout, Instant start, java.util.function.Function<String, Transport> reconnect) throws IOException {
@@ -170,14 +170,10 @@ final class ApplyCommand implements Callable<Integer> {
         out.flush();
         List<Applier.HostResult> results = List.of();
         if (plan.hasChanges()) {
-            if (!yes) {
-                long n = plan.hosts().stream().mapToLong(h -> h.changes().size()).sum();
-                String answer = console.readLine("Apply %d changes to %d host(s)? [y/N] ", n,
-                        plan.hosts().stream().filter(h -> !h.isEmpty()).count());
-                if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
-                    out.println("Nothing was changed.");
-                    return Main.ERROR;
-                }
+            long n = plan.hosts().stream().mapToLong(h -> h.changes().size()).sum();
+            if (!confirmation.granted("Apply %d changes to %d host(s)?", n, plan.hosts().stream().filter(h -> !h.isEmpty()).count())) {
+                out.println("Nothing was changed.");
+                return Main.ERROR;
             }
             Plan toApply = new Plan(plan.hosts().stream().filter(h -> !h.isEmpty()).toList());
             Applier applier = new Applier(all, connections, timeout, line -> {

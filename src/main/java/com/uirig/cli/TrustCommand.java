@@ -46,9 +46,8 @@ final class TrustCommand implements Callable<Integer> {
         if (selection.isEmpty()) {
             return Main.ERROR;
         }
-        java.io.Console console = System.console();
-        if (!yes && console == null) {
-            err.println("uirig: no terminal to confirm on; check the fingerprints and run again with --yes");
+        var confirmation = Confirmation.open(yes, err, "uirig: no terminal to confirm on; check the fingerprints and run again with --yes");
+        if (confirmation.isEmpty()) {
             return Main.ERROR;
         }
         int code = Main.OK;
@@ -76,14 +75,11 @@ final class TrustCommand implements Callable<Integer> {
                 }
                 out.println(h.name() + ": " + where + " offers " + key.getAlgorithm() + " key " + KnownHosts.fingerprint(key)
                         + (verdict == KnownHosts.Verdict.CHANGED ? " — DIFFERENT from the key recorded before" : ""));
-                if (!yes) {
-                    out.flush();
-                    String answer = console.readLine("Trust this key for %s? [y/N] ", h.name());
-                    if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
-                        out.println(h.name() + ": not recorded");
-                        code = Main.ERROR;
-                        continue;
-                    }
+                out.flush();
+                if (!confirmation.get().granted("Trust this key for %s?", h.name())) {
+                    out.println(h.name() + ": not recorded");
+                    code = Main.ERROR;
+                    continue;
                 }
                 known.trust(ssh.address(), ssh.port(), key);
                 out.println(h.name() + ": recorded in " + ssh.knownHosts());
