@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.uirig.apply.Applier;
 import com.uirig.apply.HostLock;
 import com.uirig.apply.Journal;
+import com.uirig.expect.ExpectationResult;
+import com.uirig.expect.Reachability;
 import com.uirig.facts.FactsGatherer;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.HostPlan;
 import com.uirig.plan.Plan;
 import com.uirig.plan.Planner;
+import com.uirig.render.CheckReport;
 import com.uirig.render.PlanText;
 import com.uirig.ssh.SshConnector;
 import com.uirig.ssh.Transport;
@@ -36,7 +39,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Converges the hosts to the playbooks and verifies them.",
                 "Reads them, shows the plan, asks for confirmation, runs each host's changes in order (hosts in",
-                "parallel) under a lock on the host, then reads them again to verify.",
+                "parallel) under a lock on the host, then reads them again and tests their reachability",
+                "expectations to verify.",
                 "Exit 0 converged and verified (or nothing to do), 1 otherwise."})
 final class ApplyCommand implements Callable<Integer> {
     enum Format { text, json }
@@ -184,8 +188,21 @@ final class ApplyCommand implements Callable<Integer> {
             }, reconnect, Duration.ofSeconds(confirmTimeout));
             results = applier.apply(toApply, readable, observation.forks);
         }
+        // Verification goes on with each host's expectations, over the same (still locked) connections.
+        List<DesiredHost> tested = all.stream().filter(d -> plan.hosts().stream().anyMatch(h -> h.host().equals(d.name()))).toList();
+        Map<String, List<ExpectationResult>> expectations = Reachability.test(tested, connections::get, timeout, observation.forks);
+        results = withExpectations(plan, results, expectations);
         List<String> errorLines = failedTargets.stream().map(errors::get).toList();
         var record = Journal.record(inventoryName, start, results, errorLines);
+        for (var node : record.path("hosts")) {
+            if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode host) {
+                List<ExpectationResult> tried = expectations.getOrDefault(host.path("host").asText(), List.of());
+                var failed = host.putArray("expectations_failed");
+                tried.stream().filter(e -> !e.passed()).forEach(e -> failed.add(CheckReport.expectationJson(e)));
+                var passed = host.putArray("expectations_passed");
+                tried.stream().filter(ExpectationResult::passed).forEach(e -> passed.add(e.resource()));
+            }
+        }
         Journal.append(Journal.path(journal), record);
         if (output == Format.json) {
             out.print(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record) + "\n");
@@ -196,15 +213,43 @@ final class ApplyCommand implements Callable<Integer> {
                     out.println(h.host() + ": nothing to change, in sync");
                     continue;
                 }
+                List<ExpectationResult> unmet = expectations.getOrDefault(h.host(), List.of()).stream().filter(e -> !e.passed()).toList();
                 long failed = r.changes().stream().filter(c -> !c.ok()).count();
-                out.println(h.host() + ": " + r.changed() + " changed, " + failed + " failed, "
+                out.println(h.host() + ": " + (h.isEmpty() && r.changes().isEmpty() ? "nothing to change, "
+                        : r.changed() + " changed, " + failed + " failed, ")
                         + (r.verified() ? "verified" : "NOT verified")
                         + (r.notConverged().isEmpty() ? "" : " (not converged: " + String.join(", ", r.notConverged()) + ")")
+                        + (unmet.isEmpty() ? "" : " (expectations failed: "
+                                + String.join(", ", unmet.stream().map(ExpectationResult::resource).toList()) + ")")
                         + (r.error() == null ? "" : "; " + r.error()));
+                unmet.forEach(e -> out.println("  " + e.resource() + ": " + e.describe()));
             }
         }
         boolean ok = failedTargets.isEmpty() && results.stream().allMatch(Applier.HostResult::ok);
         return ok ? Main.OK : Main.ERROR;
+    }
+
+    /**
+     * A host with a failed expectation is not verified; a host that had nothing to change gets a
+     * result of its own then, so the summary and the journal show it.
+     */
+    static List<Applier.HostResult> withExpectations(Plan plan, List<Applier.HostResult> results,
+                                                     Map<String, List<ExpectationResult>> expectations) {
+        List<Applier.HostResult> out = new ArrayList<>();
+        for (HostPlan h : plan.hosts()) {
+            boolean unmet = expectations.getOrDefault(h.host(), List.of()).stream().anyMatch(e -> !e.passed());
+            Applier.HostResult r = results.stream().filter(x -> x.host().equals(h.host())).findFirst().orElse(null);
+            if (r == null) {
+                if (unmet) {
+                    out.add(new Applier.HostResult(h.host(), List.of(), false, List.of(), null, 0));
+                }
+            } else {
+                out.add(unmet ? new Applier.HostResult(r.host(), r.changes(), false, r.notConverged(), r.error(), r.millis()) : r);
+            }
+        }
+        // Results of hosts outside the plan (none today) are kept as they are.
+        results.stream().filter(r -> plan.hosts().stream().noneMatch(h -> h.host().equals(r.host()))).forEach(out::add);
+        return out;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,5 +1,7 @@
 package com.uirig.cli;
 
+import com.uirig.expect.ExpectationResult;
+import com.uirig.expect.Reachability;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Plan;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Drift check for cron: what differs from the playbooks, per host and resource.",
+        description = {"Drift check for cron: what differs from the playbooks, per host and resource,",
+                "and which reachability expectations fail (reported like drift).",
                 "Reads every host; prints nothing when all is in sync (unless -v).",
                 "Exit 0 all in sync, 2 drift found, 1 a host could not be checked or the input is invalid."})
 final class CheckCommand implements Callable<Integer> {
@@ -39,10 +43,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE (atomically).")
     Path report;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also list hosts and resources in sync.")
+    @Option(names = {"-v", "--verbose"}, description = "Also list hosts and resources in sync, and expectations met.")
     boolean verbose;
 
-    @Option(names = "--facts", paramLabel = "DIR", description = "Check facts saved with 'uirig facts --save DIR'.")
+    @Option(names = "--facts", paramLabel = "DIR",
+            description = "Check facts saved with 'uirig facts --save DIR' (expectations, being live, are not tested).")
     Path factsDir;
 
     @Mixin
@@ -60,11 +65,25 @@ final class CheckCommand implements Callable<Integer> {
         }
         Map<String, String> errors = new LinkedHashMap<>();
         java.util.Set<String> busy = new java.util.HashSet<>();
-        Map<String, ObservedHost> observed = Observation.usable(
-                observation.read(selection.get().inventory(), selection.get().inventory().hosts(), factsDir), errors, busy);
-        Plan plan = Planner.plan(selection.get().inventory().hosts(), observed);
+        List<DesiredHost> all = selection.get().inventory().hosts();
         List<DesiredHost> checked = selection.get().hosts();
-        CheckReport result = CheckReport.of(selection.get().inventory().name(), checked, plan, errors, busy);
+        Map<String, ObservedHost> observed;
+        Map<String, List<ExpectationResult>> expectations = Map.of();
+        Plan plan;
+        if (factsDir != null) {
+            observed = Observation.usable(observation.read(selection.get().inventory(), all, factsDir), errors, busy);
+            plan = Planner.plan(all, observed);
+        } else {
+            try (Observation.LiveRead live = observation.readLive(selection.get().inventory(), all)) {
+                observed = Observation.usable(live.outcomes(), errors, busy);
+                plan = Planner.plan(all, observed);
+                // Only hosts that were checked: an unreadable or busy host is reported as such.
+                List<DesiredHost> tested = checked.stream().filter(h -> observed.containsKey(h.name())).toList();
+                expectations = Reachability.test(tested, live::connection, Duration.ofSeconds(observation.timeoutSeconds),
+                        observation.forks);
+            }
+        }
+        CheckReport result = CheckReport.of(selection.get().inventory().name(), checked, plan, errors, busy, expectations);
         spec.commandLine().getOut().print(output == Format.json ? result.json() : result.text(verbose));
         if (report != null) {
             Path tmp = report.resolveSibling(report.getFileName() + ".tmp");

@@ -49,6 +49,11 @@ final class LogCommand implements Callable<Integer> {
                 }
                 line.append("; ").append(h.path("host").asText()).append(": ").append(changed).append(" changed, ")
                         .append(failed).append(" failed, ").append(h.path("verified").asBoolean() ? "verified" : "NOT verified");
+                List<String> unmet = new java.util.ArrayList<>();
+                h.path("expectations_failed").forEach(e -> unmet.add(e.path("resource").asText()));
+                if (!unmet.isEmpty()) {
+                    line.append(" (expectations failed: ").append(String.join(", ", unmet)).append(')');
+                }
             }
             for (JsonNode e : r.path("errors")) {
                 line.append("; ").append(e.asText());

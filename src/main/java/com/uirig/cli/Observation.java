@@ -7,6 +7,8 @@ import com.uirig.facts.FactsStore;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.Probe;
 import com.uirig.model.DesiredHost;
+import com.uirig.ssh.SshConnector;
+import com.uirig.ssh.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Option;
 
 /** How commands read hosts: live over SSH, or from facts saved with {@code facts --save}. */
@@ -42,6 +45,49 @@ final class Observation {
             }
         }
         return out;
+    }
+
+    /** Facts read live, with each reachable host's SSH connection still open; closing closes them. */
+    static final class LiveRead implements AutoCloseable {
+        private final SshConnector connector;
+        private final Map<String, Transport> connections = new ConcurrentHashMap<>();
+        private final List<FactsGatherer.Outcome> outcomes = new ArrayList<>();
+
+        private LiveRead(SshConnector connector) {
+            this.connector = connector;
+        }
+
+        List<FactsGatherer.Outcome> outcomes() {
+            return outcomes;
+        }
+
+        /** The host's open connection, or null when it could not be reached. */
+        Transport connection(String host) {
+            return connections.get(host);
+        }
+
+        @Override
+        public void close() {
+            connections.values().forEach(Transport::close);
+            connector.close();
+        }
+    }
+
+    /**
+     * Reads every host as {@link #read} does live (one connection and one probe each, {@code forks}
+     * at a time), and keeps the connections open for tests that follow (expectations).
+     */
+    LiveRead readLive(Inventory inventory, List<DesiredHost> hosts) {
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        LiveRead live = new LiveRead(new SshConnector(timeout));
+        try {
+            live.outcomes.addAll(FactsGatherer.gather(live.connector, hosts, inventory.file().toAbsolutePath().getParent(), forks,
+                    timeout, live.connections));
+            return live;
+        } catch (RuntimeException e) {
+            live.close();
+            throw e;
+        }
     }
 
     /** Observed states of the hosts whose facts are complete; the others get an error line. */

@@ -27,7 +27,8 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Inventory inv = loaded.get();
         for (var h : inv.hosts()) {
-            out.println(h.name() + ": " + Resources.of(h).size() + " resources");
+            out.println(h.name() + ": " + Resources.of(h).size() + " resources"
+                    + (h.expectations().isEmpty() ? "" : ", " + h.expectations().size() + " expectations"));
         }
         out.println(inv.name() + ": " + inv.hosts().size() + " hosts, no problems found");
         return Main.OK;

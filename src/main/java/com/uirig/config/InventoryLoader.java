@@ -67,7 +67,7 @@ public final class InventoryLoader {
         Map<String, YamlValue> sshDefaults = top.has("ssh") ? sshFields(top.get("ssh"), false) : Map.of();
 
         record HostEntry(String name, YamlValue value, Scope scope, Optional<String> peer, YamlValue peerValue,
-                         Map<String, YamlValue> ssh) {}
+                         DesiredHost.SshTarget ssh) {}
         List<HostEntry> entries = new ArrayList<>();
         Map<String, Scope> scopes = new LinkedHashMap<>();
         if (top.has("hosts")) {
@@ -85,8 +85,10 @@ public final class InventoryLoader {
                 if (hf.has("ssh")) {
                     ssh.putAll(sshFields(hf.get("ssh"), true));
                 }
+                DesiredHost.SshTarget target = sshTarget(e.getKey(), hv, ssh, dir);
+                scope.setAddress(target == null ? null : target.address());
                 scopes.put(e.getKey(), scope);
-                entries.add(new HostEntry(e.getKey(), hv, scope, peer, hf.get("peer"), ssh));
+                entries.add(new HostEntry(e.getKey(), hv, scope, peer, hf.get("peer"), target));
             }
             if (entries.isEmpty() && problems.isEmpty()) {
                 top.get("hosts").error("the inventory has no hosts");
@@ -115,9 +117,8 @@ public final class InventoryLoader {
                     }
                 }
             }
-            DesiredHost.SshTarget ssh = sshTarget(h.name(), h.value(), h.ssh(), dir);
             PlaybookReader reader = new PlaybookReader(sections);
-            DesiredHost desired = reader.read(h.name(), ssh, h.peer());
+            DesiredHost desired = reader.read(h.name(), h.ssh(), h.peer());
             loaded.add(new LoadedHost(desired, reader.origins()));
         }
         new Validator(loaded).check();

@@ -15,6 +15,7 @@ import com.uirig.model.DesiredHost.Side;
 import com.uirig.model.DesiredHost.SpipedKey;
 import com.uirig.model.DesiredHost.SpipedPipe;
 import com.uirig.model.Endpoint;
+import com.uirig.model.Expectation;
 import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  */
 final class PlaybookReader {
     static final List<String> SECTIONS = List.of("nics", "defaultrouter", "epairs", "bridges", "rc_conf", "sysctl",
-            "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages");
+            "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "expectations");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern RC_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -142,8 +143,16 @@ final class PlaybookReader {
         }
         List<FileSpec> files = files(section("files"), sectionDir("files"), "");
         List<String> packages = packages(section("packages"));
+        List<String> jailNames = jails.stream().map(Jail::name).toList();
+        List<Expectation> expectations = new ArrayList<>();
+        for (var e : entries("expectations").entrySet()) {
+            Expectation x = expectation(e.getKey(), e.getValue(), jailNames);
+            if (x != null) {
+                expectations.add(x);
+            }
+        }
         return new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
-                keys, pf, cron, files, packages);
+                keys, pf, cron, files, packages, expectations);
     }
 
     private Map<String, YamlValue> entries(String name) {
@@ -555,6 +564,71 @@ final class PlaybookReader {
             return null;
         }
         return schedule == null || user == null || command == null ? null : new CronJob(name, schedule, user, command);
+    }
+
+    /**
+     * One expectation: {@code from} orchestrator, host or a jail of {@code jails}; {@code to} an IPv4
+     * address; {@code tcp} a port; {@code expect} open or closed; optional {@code send} and
+     * {@code receive} (open only) and {@code timeout} in seconds.
+     */
+    private Expectation expectation(String name, YamlValue v, List<String> jails) {
+        var f = v.fields(List.of("from", "to", "tcp", "expect", "send", "receive", "timeout"),
+                List.of("from", "to", "tcp", "expect"));
+        String from = parse(f.get("from"), text -> {
+            boolean keyword = text.equals(Expectation.ORCHESTRATOR) || text.equals(Expectation.HOST);
+            if (keyword && jails.contains(text)) {
+                throw new IllegalArgumentException("'" + text + "' is both a jail's name and a keyword of 'from'");
+            }
+            if (!keyword && !jails.contains(text)) {
+                throw new IllegalArgumentException("expected orchestrator, host or a jail of this host"
+                        + (jails.isEmpty() ? "" : " (" + String.join(", ", jails) + ")") + ", found '" + text + "'");
+            }
+            return text;
+        });
+        Ipv4 to = parse(f.get("to"), Ipv4::parse);
+        Integer port = f.has("tcp") ? f.get("tcp").integer(1, 65535) : null;
+        Expectation.Reach expect = parse(f.get("expect"), text -> switch (text) {
+            case "open" -> Expectation.Reach.OPEN;
+            case "closed" -> Expectation.Reach.CLOSED;
+            default -> throw new IllegalArgumentException("expected open or closed, found '" + text + "'");
+        });
+        Optional<String> send = Optional.empty();
+        if (f.has("send")) {
+            send = Optional.ofNullable(f.get("send").text());
+            if (send.isEmpty()) {
+                return null;
+            }
+        }
+        Optional<String> receive = Optional.empty();
+        if (f.has("receive")) {
+            receive = Optional.ofNullable(f.get("receive").text());
+            if (receive.isEmpty()) {
+                return null;
+            }
+            if (receive.get().isEmpty()) {
+                f.get("receive").error("'receive' cannot be empty");
+                return null;
+            }
+        }
+        Integer timeout = f.has("timeout") ? f.get("timeout").integer(1, Expectation.MAX_TIMEOUT)
+                : Integer.valueOf(Expectation.DEFAULT_TIMEOUT);
+        if (expect == Expectation.Reach.CLOSED) {
+            for (String key : List.of("send", "receive")) {
+                if (f.has(key)) {
+                    f.get(key).error("'" + key + "' needs 'expect: open' (a closed port cannot answer)");
+                    return null;
+                }
+            }
+        }
+        if (!Expectation.NAME.matcher(name).matches()) {
+            v.error("invalid expectation name '" + name + "' (letters, digits and '_')");
+            return null;
+        }
+        if (from == null || to == null || port == null || expect == null || timeout == null) {
+            return null;
+        }
+        origins.put("expect." + name, v);
+        return new Expectation(name, from, to, port, expect, send, receive, timeout);
     }
 
     private List<FileSpec> files(YamlValue section, Path dir, String jail) {

@@ -5,13 +5,15 @@ import java.util.Optional;
 
 /**
  * The variables one host's playbooks see: the host's own, then the inventory's shared ones,
- * {@code peer.NAME} for the peer host's values and {@code host.name} for the host's name.
+ * {@code peer.NAME} for the peer host's values, {@code host.name} for the host's name and
+ * {@code host.address} for its {@code ssh.address}.
  */
 public final class Scope {
     private final String host;
     private final Map<String, Var> hostVars;
     private final Map<String, Var> sharedVars;
     private Scope peer;
+    private String address;
 
     /** A variable as written in the inventory; its templates resolve in {@code scope}. */
     public record Var(String name, YamlNodeRef ref) {}
@@ -29,6 +31,11 @@ public final class Scope {
         this.peer = peer;
     }
 
+    /** The host's {@code ssh.address}, as {@code {{ host.address }}}; null when it is missing or invalid. */
+    public void setAddress(String address) {
+        this.address = address;
+    }
+
     public String host() {
         return host;
     }
@@ -44,6 +51,9 @@ public final class Scope {
         if (name.equals("host.name")) {
             return Optional.of(new Found(null, this, host));
         }
+        if (name.equals("host.address")) {
+            return address == null ? Optional.empty() : Optional.of(new Found(null, this, address));
+        }
         Var v = hostVars.get(name);
         if (v == null) {
             v = sharedVars.get(name);
@@ -55,6 +65,12 @@ public final class Scope {
     public String whyUndefined(String name) {
         if (name.startsWith("peer.") && peer == null) {
             return "host " + host + " has no peer (set hosts." + host + ".peer in the inventory)";
+        }
+        if (name.equals("host.address")) {
+            return "host " + host + " has no valid ssh.address";
+        }
+        if (name.startsWith("host.")) {
+            return "the host's own values are host.name and host.address";
         }
         return "it is defined neither in the " + (name.startsWith("peer.") ? "peer's" : "host's")
                 + " vars nor in the inventory's vars";

@@ -30,11 +30,22 @@ public final class FactsGatherer {
     private FactsGatherer() {}
 
     public static List<Outcome> gather(List<DesiredHost> hosts, Path inventoryDir, int forks, Duration timeout) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, hosts.size())));
         try (SshConnector connector = new SshConnector(timeout)) {
+            return gather(connector, hosts, inventoryDir, forks, timeout, null);
+        }
+    }
+
+    /**
+     * Reads the hosts through {@code connector}; with {@code open} non-null each host's connection
+     * is kept there (for what the caller does next over it) instead of being closed.
+     */
+    public static List<Outcome> gather(SshConnector connector, List<DesiredHost> hosts, Path inventoryDir, int forks,
+                                       Duration timeout, java.util.Map<String, Transport> open) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, hosts.size())));
+        try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (DesiredHost h : hosts) {
-                futures.add(pool.submit(() -> readOne(connector, h, inventoryDir, timeout)));
+                futures.add(pool.submit(() -> readOne(connector, h, inventoryDir, timeout, open)));
             }
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {
@@ -53,11 +64,20 @@ public final class FactsGatherer {
         }
     }
 
-    private static Outcome readOne(SshConnector connector, DesiredHost host, Path inventoryDir, Duration timeout) {
-        try (Transport t = connector.connect(host.name(), host.ssh(), inventoryDir)) {
-            return read(t, host, timeout, true);
+    private static Outcome readOne(SshConnector connector, DesiredHost host, Path inventoryDir, Duration timeout,
+                                   java.util.Map<String, Transport> open) {
+        Transport t;
+        try {
+            t = connector.connect(host.name(), host.ssh(), inventoryDir);
         } catch (IOException e) {
             return new Outcome(host.name(), null, e.getMessage());
+        }
+        if (open != null) {
+            open.put(host.name(), t);
+            return read(t, host, timeout, true);
+        }
+        try (t) {
+            return read(t, host, timeout, true);
         }
     }
 

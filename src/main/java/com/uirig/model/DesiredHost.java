@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Everything the playbooks ask of one host, with every variable resolved and every value typed.
  * Built by the loader; read by the validator, the resource builder and the renderer.
+ * {@code expectations} are tested by check and apply, never converged: they are no resources.
  */
 public record DesiredHost(
         String name,
@@ -25,7 +26,12 @@ public record DesiredHost(
         Optional<Pf> pf,
         List<CronJob> cron,
         List<FileSpec> files,
-        List<String> packages) {
+        List<String> packages,
+        List<Expectation> expectations) {
+
+    public DesiredHost {
+        expectations = List.copyOf(expectations);
+    }
 
     private static final Pattern RC_VALUE_FORBIDDEN = Pattern.compile("[\"\\\\\\n]");
 

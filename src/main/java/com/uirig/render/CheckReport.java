@@ -3,6 +3,7 @@ package com.uirig.render;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.uirig.expect.ExpectationResult;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Change;
 import com.uirig.plan.HostPlan;
@@ -16,26 +17,50 @@ import java.util.Optional;
 
 /**
  * The drift check's result per host and resource: in sync, drifted (what was found and what is
- * desired), or not readable. Rendered as text for people and JSON for monitoring.
+ * desired), or not readable; and per host its reachability expectations, a failed one counting
+ * as drift. Rendered as text for people and JSON for monitoring.
  */
 public record CheckReport(String inventory, Instant time, List<HostResult> hosts) {
 
     public enum Status { IN_SYNC, DRIFT, UNREACHABLE, BUSY }
 
-    public record HostResult(String host, Status status, String error, List<Change> drifted, List<String> inSync) {}
+    /** {@code expectations}: every tested expectation of the host, passed or failed, in playbook order. */
+    public record HostResult(String host, Status status, String error, List<Change> drifted, List<String> inSync,
+                             List<ExpectationResult> expectations) {
+        public HostResult {
+            expectations = List.copyOf(expectations);
+        }
+
+        public List<ExpectationResult> failedExpectations() {
+            return expectations.stream().filter(e -> !e.passed()).toList();
+        }
+
+        public List<ExpectationResult> passedExpectations() {
+            return expectations.stream().filter(ExpectationResult::passed).toList();
+        }
+    }
 
     public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors,
                                  java.util.Set<String> busy) {
+        return of(inventory, hosts, plan, errors, busy, Map.of());
+    }
+
+    /** {@code expectations}: each checked host's tested expectations (a host not in it tested none). */
+    public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors,
+                                 java.util.Set<String> busy, Map<String, List<ExpectationResult>> expectations) {
         List<HostResult> results = hosts.stream().map(h -> {
             if (errors.containsKey(h.name())) {
                 return new HostResult(h.name(), busy.contains(h.name()) ? Status.BUSY : Status.UNREACHABLE,
-                        errors.get(h.name()), List.of(), List.of());
+                        errors.get(h.name()), List.of(), List.of(), List.of());
             }
             Optional<HostPlan> hp = plan.hosts().stream().filter(p -> p.host().equals(h.name())).findFirst();
             List<Change> drifted = hp.map(HostPlan::changes).orElse(List.of());
             List<String> changed = drifted.stream().map(Change::resource).toList();
             List<String> inSync = Resources.of(h).stream().map(Resource::address).filter(a -> !changed.contains(a)).toList();
-            return new HostResult(h.name(), drifted.isEmpty() ? Status.IN_SYNC : Status.DRIFT, null, drifted, inSync);
+            List<ExpectationResult> tested = expectations.getOrDefault(h.name(), List.of());
+            boolean failed = tested.stream().anyMatch(e -> !e.passed());
+            return new HostResult(h.name(), drifted.isEmpty() && !failed ? Status.IN_SYNC : Status.DRIFT, null, drifted, inSync,
+                    tested);
         }).toList();
         return new CheckReport(inventory, Instant.now(), results);
     }
@@ -63,8 +88,14 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             switch (h.status()) {
                 case UNREACHABLE, BUSY -> s.append(h.host()).append(": not checked: ").append(h.error()).append('\n');
                 case DRIFT -> {
-                    s.append(h.host()).append(": drift in ").append(h.drifted().size()).append(" of ")
-                            .append(h.drifted().size() + h.inSync().size()).append(" resources\n");
+                    List<String> parts = new java.util.ArrayList<>();
+                    if (!h.drifted().isEmpty()) {
+                        parts.add("drift in " + h.drifted().size() + " of " + (h.drifted().size() + h.inSync().size()) + " resources");
+                    }
+                    if (!h.failedExpectations().isEmpty()) {
+                        parts.add(h.failedExpectations().size() + " of " + h.expectations().size() + " expectations failed");
+                    }
+                    s.append(h.host()).append(": ").append(String.join("; ", parts)).append('\n');
                     for (Change c : h.drifted()) {
                         s.append("  ").append(c.resource()).append(": ").append(c.reason()).append('\n');
                         if (!c.before().isEmpty()) {
@@ -72,6 +103,7 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
                         }
                         s.append("      desired: ").append(json(c.after())).append('\n');
                     }
+                    h.failedExpectations().forEach(e -> s.append("  ").append(e.resource()).append(": ").append(e.describe()).append('\n'));
                 }
                 case IN_SYNC -> {
                     if (verbose) {
@@ -81,6 +113,9 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             }
             if (verbose && h.status() == Status.DRIFT) {
                 h.inSync().forEach(a -> s.append("  ").append(a).append(": in sync\n"));
+            }
+            if (verbose) {
+                h.passedExpectations().forEach(e -> s.append("  ").append(e.resource()).append(": ").append(e.describe()).append('\n'));
             }
         }
         return s.toString();
@@ -109,12 +144,28 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
                 d.set("desired", PlanJson.MAPPER.valueToTree(c.after()));
             }
             n.set("in_sync", PlanJson.MAPPER.valueToTree(h.inSync()));
+            ArrayNode failed = n.putArray("expectations_failed");
+            h.failedExpectations().forEach(e -> failed.add(expectationJson(e)));
+            n.set("expectations_passed", PlanJson.MAPPER.valueToTree(h.passedExpectations().stream().map(ExpectationResult::resource).toList()));
         }
         try {
             return PlanJson.MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A failed expectation as reports show it: resource, from, to, tcp, expect, found, detail. */
+    public static ObjectNode expectationJson(ExpectationResult e) {
+        ObjectNode n = PlanJson.MAPPER.createObjectNode();
+        n.put("resource", e.resource());
+        n.put("from", e.expectation().from());
+        n.put("to", e.expectation().to().toString());
+        n.put("tcp", e.expectation().port());
+        n.put("expect", e.expectation().expect().word());
+        n.put("found", e.found().word());
+        n.put("detail", e.detail());
+        return n;
     }
 
     private static String json(Map<String, Object> values) {
