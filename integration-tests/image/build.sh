@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ctx=$(cd "$here/.." && pwd)
-packages=openssh-server,iproute2,spiped,procps,iputils-ping,netcat-openbsd,python3,tini,iptables,gcc,libc6-dev
+packages=openssh-server,iproute2,spiped,procps,iputils-ping,netcat-openbsd,python3,tini,iptables,nftables,conntrack,dnsmasq-base,gcc,libc6-dev
 base=uirig-debian-base:$(echo "$packages" | sha256sum | cut -c1-12)
 
 if ! docker image inspect "$base" >/dev/null 2>&1; then

@@ -2,11 +2,11 @@
 """Simulated FreeBSD commands for uirig's integration tests.
 
 One program, called under the name of the FreeBSD command it stands for (ifconfig, jail, jls,
-jexec, pfctl, sysrc, service, sysctl, route, pkg, zfs, sha256, stat). Each prints what FreeBSD
-prints, with FreeBSD's exit codes, on top of real Linux objects: interfaces are real links
-(veth pairs for epairs, Linux bridges for if_bridge), a VNET jail is a network namespace, spiped
-runs for real. What has no Linux twin here is bookkeeping in /var/run/uirig-sim: pf's rules and
-tables (nothing is filtered), sysctl values, the host's default route, the package database.
+jexec, pfctl, kldload, kldunload, kldstat, sysrc, service, sysctl, route, pkg, zfs, sha256, stat).
+Each prints what FreeBSD prints, with FreeBSD's exit codes, on top of real Linux objects:
+interfaces are real links (veth pairs for epairs, Linux bridges for if_bridge), a VNET jail is a
+network namespace, spiped runs for real, pf filters with nftables (pf_sim.py). What has no Linux
+twin here is bookkeeping in /var/run/uirig-sim: sysctl values, the package database.
 
 A command run inside a jail (through jexec) sees UIRIG_JAIL and UIRIG_JAIL_ROOT: paths are then
 resolved under the jail's root, as a chrooted process would see them.
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-STATE = "/var/run/uirig-sim"
+STATE = os.environ.get("UIRIG_SIM_STATE", "/var/run/uirig-sim")
 LINUX = "/usr/lib/uirig-sim/linux"
 SIM = "/usr/lib/uirig-sim/freebsd-sim"
 SKELETON = "/usr/lib/uirig-sim/jail-skeleton"
@@ -295,19 +295,29 @@ def is_up(name):
 
 
 def set_inet(name, cidr):
-    """FreeBSD's 'ifconfig IF inet ADDR' replaces the first address and brings the interface up."""
-    run(["ip", "-4", "addr", "flush", "dev", name])
-    run(["ip", "addr", "add", cidr, "dev", name])
+    """FreeBSD's 'ifconfig IF inet ADDR' replaces the first address and brings the interface up
+    (sbin/ifconfig/af_inet.c in_getaddr, ifconfig.c setifaddr: SIOCDIFADDR then SIOCAIFADDR).
+    When ADDR already is the only address nothing is taken away, so connections to it keep flowing."""
+    current = [a for l in links() if l["ifname"] == name for a in l.get("addr_info", []) if a.get("family") == "inet"]
+    if ["%s/%d" % (a["local"], a["prefixlen"]) for a in current] != [cidr]:
+        run(["ip", "-4", "addr", "flush", "dev", name])
+        run(["ip", "addr", "add", cidr, "dev", name])
     run(["ip", "link", "set", name, "up"])
 
 
 def rename(old, new):
+    """ifconfig IF name NEW (SIOCSIFNAME) renames in place: addresses and routes stay. Linux can
+    rename only a link that is down, and taking it down drops its routes: they are put back."""
     was_up = is_up(old)
+    routes = json.loads(run(["ip", "-j", "route", "show", "dev", old]).stdout or "[]") if was_up else []
     if was_up:
         run(["ip", "link", "set", old, "down"])
     run(["ip", "link", "set", old, "name", new])
     if was_up:
         run(["ip", "link", "set", new, "up"])
+        for r in routes:
+            if r.get("gateway"):
+                run(["ip", "route", "replace", r["dst"], "via", r["gateway"], "dev", new], check=False)
 
 
 def jail_netns(jail):
@@ -674,7 +684,7 @@ def cmd_rc(args):
 
 SERVICES = {
     "spiped": {"package": "spiped"},
-    "nginx": {"package": "nginx", "port": 80},
+    "nginx": {"package": "nginx", "port": "80,443"},
     "node": {"package": "node", "port": 3000},
     "postgresql": {"package": r"postgresql\d*-server", "port": 5432},
 }
@@ -750,22 +760,33 @@ def start_listener(service, port):
 
 
 def cmd_listener(args):
-    """A stand-in daemon (nginx, node, postgresql): a TCP echo server on all addresses."""
+    """A stand-in daemon (nginx, node, postgresql): a TCP echo server on all addresses, on each of
+    the comma-separated ports."""
+    import select
     import socket
-    port, pidfile = int(args[0]), args[1]
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("0.0.0.0", port))
-    srv.listen(16)
+    ports, pidfile = [int(p) for p in str(args[0]).split(",")], args[1]
+    servers = []
+    for port in ports:
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("0.0.0.0", port))
+        srv.listen(128)
+        servers.append(srv)
     with open(pidfile, "w") as f:
         f.write("%d\n" % os.getpid())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
+        ready, _, _ = select.select(servers, [], [])
+        srv = ready[0]
         conn, _ = srv.accept()
         if os.fork() == 0:
-            srv.close()
+            for s in servers:
+                s.close()
             while True:
-                data = conn.recv(65536)
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    break
                 if not data:
                     break
                 conn.sendall(data)
@@ -936,199 +957,55 @@ def cmd_sysrc(args):
     return code
 
 
-# ---------------------------------------------------------------- pf
+# ---------------------------------------------------------------- pf (pf_sim.py)
 
-def pf_state():
-    return {"enabled": False, "rules": [], "nat": [], "tables": {}}
-
-
-def pf_normalise(text, path):
-    """pf.conf as pfctl reads it: comments dropped, continuations joined, macros expanded."""
-    text = re.sub(r"\\\n", " ", text)
-    macros = {}
-    rules, nat, tables, errors = [], [], {}, []
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = re.sub(r"#.*$", "", raw).strip()
-        if not line:
-            continue
-        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\"?(.*?)\"?", line)
-        if m and not line.startswith(("pass", "block")):
-            macros[m.group(1)] = m.group(2)
-            continue
-
-        def expand(mm):
-            if mm.group(1) not in macros:
-                errors.append("%s:%d: macro '%s' not defined" % (path, number, mm.group(1)))
-                return ""
-            return macros[mm.group(1)]
-        line = re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", expand, line)
-        line = re.sub(r"\s+", " ", line)
-        word = line.split()[0]
-        if word == "table":
-            t = re.match(r"table <([^>]+)>(.*)", line)
-            f = re.search(r'file "([^"]+)"', t.group(2)) if t else None
-            tables[t.group(1)] = f.group(1) if f else None
-        elif word in ("nat", "rdr", "binat"):
-            nat.append(line)
-        elif word in ("pass", "block", "match", "scrub", "antispoof"):
-            rules.append(line)
-        elif word in ("set", "anchor", "load", "altq", "queue"):
-            continue
-        else:
-            errors.append("%s:%d: syntax error" % (path, number))
-    return macros, rules, nat, tables, errors
-
-
-def load_table_file(path):
-    with open(path) as f:
-        return sorted({l.split("#")[0].strip() for l in f if l.split("#")[0].strip()})
+def pf_sim():
+    """The pf module (pf_sim.py), imported once; install.sh compiles it, nothing writes a
+    __pycache__ into the source tree (image/build.sh hashes every file of sim/)."""
+    sys.modules.setdefault("freebsd_sim", sys.modules[__name__])
+    sys.dont_write_bytecode = True
+    import pf_sim as module
+    return module
 
 
 def cmd_pfctl(args):
-    opts = {}
-    flags = ""
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if re.fullmatch(r"-[a-zA-Z]+", a):
-            for k, ch in enumerate(a[1:], 1):
-                if ch in "fstTFok":
-                    if k + 1 < len(a):
-                        opts["-" + ch] = a[k + 1:]
-                    else:
-                        i += 1
-                        opts["-" + ch] = args[i] if i < len(args) else ""
-                    break
-                flags += ch
-        elif not a.startswith("-"):
-            opts.setdefault("args", []).append(a)
-        i += 1
-    with State("pf", pf_state()) as st:
-        pf = st.data
-        if "-s" in opts:
-            what = opts["-s"]
-            if what in ("Running", "running"):
-                out("Enabled\n" if pf["enabled"] else "Disabled\n")
-            elif what in ("r", "rules"):
-                out("".join(r + "\n" for r in pf["rules"]))
-            elif what in ("n", "nat"):
-                out("".join(r + "\n" for r in pf["nat"]))
-            elif what in ("Tables", "T"):
-                out("".join(t + "\n" for t in sorted(pf["tables"])))
-            return 0
-        if "-t" in opts and "-T" in opts:
-            return pf_table(pf, opts["-t"], opts["-T"], opts)
-        if "-F" in opts:
-            if opts["-F"] in ("rules", "all"):
-                pf["rules"] = []
-            if opts["-F"] in ("nat", "all"):
-                pf["nat"] = []
-            sys.stderr.write("rules cleared\n")
-            enforce_ssh_filter(pf)
-            return 0
-        if "-f" in opts:
-            path = opts["-f"]
-            try:
-                with open(path) as f:
-                    text = f.read()
-            except FileNotFoundError:
-                fail("pfctl: %s: No such file or directory" % path)
-            macros, rules, nat, tables, errors = pf_normalise(text, path)
-            for name, file in tables.items():
-                if file and not os.path.exists(file):
-                    errors.append('%s: cannot load "%s": No such file or directory' % (path, file))
-            if errors:
-                sys.stderr.write("".join(e + "\n" for e in errors))
-                fail("pfctl: Syntax error in config file: pf rules not loaded")
-            if "n" in flags:
-                if "v" in flags:
-                    out("".join('%s = "%s"\n' % kv for kv in macros.items()))
-                    out("".join("table <%s> persist%s\n" % (t, ' file "%s"' % f if f else "") for t, f in tables.items()))
-                    out("".join(r + "\n" for r in nat + rules))
-                return 0
-            pf["rules"], pf["nat"] = rules, nat
-            for name, file in tables.items():
-                pf["tables"][name] = load_table_file(file) if file else pf["tables"].get(name, [])
-            for name in list(pf["tables"]):
-                if name not in tables:
-                    del pf["tables"][name]
-        if "e" in flags:
-            if pf["enabled"]:
-                fail("pfctl: pf already enabled")
-            pf["enabled"] = True
-            sys.stderr.write("pf enabled\n")
-        if "d" in flags:
-            if not pf["enabled"]:
-                fail("pfctl: pf not enabled")
-            pf["enabled"] = False
-            sys.stderr.write("pf disabled\n")
-        enforce_ssh_filter(pf)
-    return 0
+    return pf_sim().cmd_pfctl(args)
 
 
-def blocks_ssh(pf):
-    """The one pf effect the simulator enforces: enabled rules that block and never pass port 22."""
-    if not pf["enabled"]:
-        return False
-    rules = pf["rules"]
-    blocks = any(r.startswith("block") for r in rules)
-    passes_ssh = any(r.startswith("pass") and not r.startswith("pass out") and re.search(r"port (22|ssh|= ?22)\b", r)
-                     for r in rules)
-    return blocks and not passes_ssh
+def cmd_kld(name):
+    return lambda args: pf_sim().cmd_kld(name, args)
 
 
-def enforce_ssh_filter(pf):
-    """Drops SSH (new and established) with iptables while the loaded pf rules would."""
-    rule = ["INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"]
-    present = run(["iptables", "-C"] + rule, check=False).returncode == 0
-    if blocks_ssh(pf) and not present:
-        run(["iptables", "-I"] + rule, check=False)
-    elif not blocks_ssh(pf) and present:
-        run(["iptables", "-D"] + rule, check=False)
-
-
-def pf_table(pf, table, command, opts):
-    entries = pf["tables"].get(table)
-    if command == "show":
-        if entries is None:
-            fail("pfctl: Table does not exist.")
-        out("".join("   %s\n" % e for e in entries))
-        return 0
-    if command == "replace":
-        new = load_table_file(opts["-f"]) if "-f" in opts else opts.get("args", [])
-        created = entries is None
-        old = set(entries or [])
-        pf["tables"][table] = sorted(set(new))
-        if created:
-            sys.stderr.write("1 table created.\n")
-        added, deleted = len(set(new) - old), len(old - set(new))
-        if added or deleted:
-            sys.stderr.write("%d addresses added.\n%d addresses deleted.\n" % (added, deleted) if deleted
-                             else "%d addresses added.\n" % added)
-        else:
-            sys.stderr.write("no changes.\n")
-        return 0
-    if entries is None:
-        fail("pfctl: Table does not exist.")
-    if command == "add":
-        for a in opts.get("args", []):
-            if a not in entries:
-                entries.append(a)
-        sys.stderr.write("%d/%d addresses added.\n" % (len(opts.get("args", [])), len(opts.get("args", []))))
-    elif command == "delete":
-        pf["tables"][table] = [e for e in entries if e not in opts.get("args", [])]
-    elif command == "expire":
-        sys.stderr.write("0/0 addresses expired.\n")
-    elif command == "flush":
-        sys.stderr.write("%d addresses deleted.\n" % len(entries))
-        pf["tables"][table] = []
-    return 0
+def cmd_pfwatch(args):
+    return pf_sim().pfwatch(args)
 
 
 # ---------------------------------------------------------------- small commands
 
 SYSCTL_DEFAULTS = {"net.inet.ip.forwarding": "0", "kern.ostype": "FreeBSD", "kern.osrelease": "14.1-RELEASE",
                    "security.jail.jailed": "0"}
+
+
+# FreeBSD sysctls whose Linux twin is a real setting of the current network stack.
+SYSCTL_LINUX = {"net.inet.ip.forwarding": "/proc/sys/net/ipv4/ip_forward"}
+
+
+def sysctl_get(data, name):
+    try:
+        with open(SYSCTL_LINUX[name]) as f:
+            return f.read().strip()
+    except (KeyError, OSError):
+        return data[name]
+
+
+def sysctl_set(data, name, value):
+    data[name] = value
+    if name in SYSCTL_LINUX:
+        try:
+            with open(SYSCTL_LINUX[name], "w") as f:
+                f.write(value + "\n")
+        except OSError:
+            pass  # /proc/sys read-only (the benchmark's hosts): bookkeeping only
 
 
 def cmd_sysctl(args):
@@ -1148,44 +1025,49 @@ def cmd_sysctl(args):
                 code = 1
                 continue
             if _:
-                out("%s: %s -> %s\n" % (name, st.data[name], value))
-                st.data[name] = value
+                out("%s: %s -> %s\n" % (name, sysctl_get(st.data, name), value))
+                sysctl_set(st.data, name, value)
             else:
-                out(st.data[name] + "\n" if only_value else "%s: %s\n" % (name, st.data[name]))
+                current = sysctl_get(st.data, name)
+                out(current + "\n" if only_value else "%s: %s\n" % (name, current))
     return code
 
 
 def cmd_route(args):
+    """route(8) on the real routing table of the current stack (the host's or a jail's VNET).
+    Messages as sbin/route/route.c prints them (rtmsg, newroute): 'add net default: gateway G'
+    on success; on failure 'route: writing to routing socket: ERR' then the same line with the
+    reason (errno EEXIST 'route already in table', ESRCH 'not in table')."""
     words = [a for a in args if a not in ("-n", "-q")]
-    if JAIL:
-        if words[:2] == ["get", "default"]:
-            r = run(["ip", "-j", "route", "show", "default"])
-            routes = json.loads(r.stdout or "[]")
-            gateway = routes[0]["gateway"] if routes else None
-        else:
-            return run(["ip", "route"] + words, check=False).returncode
-    else:
-        with State("route", {"default": None}) as st:
-            if words[:1] in (["add"], ["change"]) and words[1:2] == ["default"]:
-                if words[0] == "add" and st.data["default"]:
-                    fail("route: writing to routing socket: File exists\nadd net default: gateway %s fib 0: route already in table"
-                         % words[2])
-                st.data["default"] = words[2]
-                out("%s net default: gateway %s\n" % (words[0], words[2]))
-                return 0
-            if words[:2] == ["delete", "default"]:
-                st.data["default"] = None
-                out("delete net default\n")
-                return 0
-            gateway = st.data["default"]
+    if words[:1] in (["add"], ["change"]) and words[1:2] == ["default"] and len(words) >= 3:
+        verb, gateway = words[0], words[2]
+        r = run(["ip", "route", "add" if verb == "add" else "change", "default", "via", gateway], check=False)
+        if r.returncode != 0:
+            if "File exists" in r.stderr:
+                fail("route: writing to routing socket: File exists\n%s net default: gateway %s fib 0: route already in table"
+                     % (verb, gateway))
+            if "No such" in r.stderr:
+                fail("route: writing to routing socket: No such process\n%s net default: gateway %s fib 0: not in table"
+                     % (verb, gateway))
+            fail("route: writing to routing socket: Network is unreachable\n%s net default: gateway %s fib 0: "
+                 "Network is unreachable" % (verb, gateway))
+        out("%s net default: gateway %s\n" % (verb, gateway))
+        return 0
+    if words[:2] == ["delete", "default"]:
+        if run(["ip", "route", "del", "default"], check=False).returncode != 0:
+            fail("route: writing to routing socket: No such process\ndelete net default: not in table")
+        out("delete net default\n")
+        return 0
     if words[:2] != ["get", "default"]:
         fail("usage: route [-46dnqtv] command [[modifiers] args]")
-    if not gateway:
+    routes = json.loads(run(["ip", "-j", "route", "show", "default"]).stdout or "[]")
+    if not routes or "gateway" not in routes[0]:
         fail("route: route has not been found")
     out("   route to: default\ndestination: default\n       mask: default\n    gateway: %s\n        fib: 0\n"
-        "  interface: xnic\n      flags: <UP,GATEWAY,DONE,STATIC>\n"
+        "  interface: %s\n      flags: <UP,GATEWAY,DONE,STATIC>\n"
         " recvpipe  sendpipe  ssthresh  rtt,msec    mtu        weight    expire\n"
-        "       0         0         0         0      1500         1         0 \n" % gateway)
+        "       0         0         0         0      1500         1         0 \n"
+        % (routes[0]["gateway"], fbsd_name(routes[0].get("dev", ""))))
     return 0
 
 
@@ -1320,6 +1202,7 @@ def cmd_serve(args):
     import struct
     import ipaddress  # noqa: F401 (imported once here rather than in every command)
     import hashlib  # noqa: F401
+    pf_sim()
     try:
         os.unlink(SOCKET_PATH)
     except FileNotFoundError:
@@ -1399,7 +1282,8 @@ def serve_one(conn, struct, socket):
 COMMANDS = {"lockf": cmd_lockf, "ifconfig": cmd_ifconfig, "jail": cmd_jail, "jls": cmd_jls, "jexec": cmd_jexec, "pfctl": cmd_pfctl,
             "sysrc": cmd_sysrc, "service": cmd_service, "sysctl": cmd_sysctl, "route": cmd_route, "pkg": cmd_pkg,
             "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat, "rc": cmd_rc, "listener": cmd_listener,
-            "serve": cmd_serve}
+            "serve": cmd_serve, "kldload": cmd_kld("kldload"), "kldunload": cmd_kld("kldunload"),
+            "kldstat": cmd_kld("kldstat"), "pfwatch": cmd_pfwatch}
 
 
 def main():

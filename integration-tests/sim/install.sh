@@ -2,8 +2,8 @@
 # Turns a Debian root filesystem into a simulated FreeBSD host (run once, at image build).
 set -eu
 sim=/usr/lib/uirig-sim
-chmod 755 $sim/freebsd-sim $sim/start $sim/boot
-python3 -m py_compile $sim/freebsd_sim.py
+chmod 755 $sim/freebsd-sim $sim/start $sim/boot $sim/internet
+python3 -m py_compile $sim/freebsd_sim.py $sim/pf_sim.py
 gcc -O2 -Wall -o $sim/client $sim/client.c
 mkdir -p $sim/linux
 # Debian commands whose names FreeBSD uses differently move aside; the simulator takes their names.
@@ -11,7 +11,7 @@ for c in sysctl service; do
     if [ -e /usr/sbin/$c ] && [ ! -L /usr/sbin/$c ]; then mv /usr/sbin/$c $sim/linux/$c; fi
 done
 ln -sf /usr/bin/stat $sim/linux/stat
-for c in ifconfig jail jls jexec pfctl sysrc service sysctl route pkg zfs sha256 stat lockf; do
+for c in ifconfig jail jls jexec pfctl kldload kldunload kldstat sysrc service sysctl route pkg zfs sha256 stat lockf; do
     ln -sf $sim/client /usr/sbin/$c
 done
 

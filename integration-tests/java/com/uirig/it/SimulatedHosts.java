@@ -1,7 +1,11 @@
 package com.uirig.it;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +14,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -25,17 +31,54 @@ import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Two simulated FreeBSD servers (server-a, server-b) in containers built from Debian packages,
- * reached over real SSH; a second Docker network stands for the private LAN (inic). The test
- * inventory is the prod inventory with only its SSH settings pointed at the containers.
+ * The seed's network, simulated: two FreeBSD servers (server-a, server-b) whose public NIC is on
+ * a network standing for the internet (192.0.2.0/24, the prod inventory's addresses), a private
+ * LAN between them (inic, 192.168.56.0/24), a router container holding every outside address the
+ * firewall names (resolvers, payments, email, a package mirror, outside clients), and the
+ * orchestrator: a network namespace at 192.0.2.5 (prod's {@code <xpeers>} entry) in which every
+ * uirig command of the tests runs, so all its SSH traffic arrives on xnic and passes pf.
+ *
+ * <pre>
+ *   orchestrator netns 192.0.2.5 --+                       +-- router 192.0.2.1 (1.1.1.1 8.8.8.8
+ *                                  |  internet 192.0.2/24  |   198.51.100.20/21 66.111.4.25
+ *   server-a xnic 192.0.2.155 -----+-----------------------+   192.0.2.80 mirror, clients .200 .201)
+ *   server-b xnic 192.0.2.165 -----+
+ *   server-a inic ----- lan 192.168.56/24 ----- server-b inic
+ * </pre>
+ *
+ * Both Docker networks are internal and give the machine running the tests no address on them
+ * (inhibit_ipv4): nothing reaches them from outside, and no packet to their addresses can leave
+ * the machine (this machine's own uplink may well be 192.0.2.0/24: it is a documentation range).
  */
 final class SimulatedHosts implements AutoCloseable {
+    static final String ORCHESTRATOR = "192.0.2.5";
+    static final String ROUTER = "192.0.2.1";
+    static final List<String> RESOLVERS = List.of("1.1.1.1", "8.8.8.8");
+    static final List<String> PAYMENTS = List.of("198.51.100.20", "198.51.100.21");
+    static final String EMAIL = "66.111.4.25";
+    static final String MIRROR = "192.0.2.80";
+    /** Outside clients: not in {@code <xpeers>}, not in any blocking table. */
+    static final List<String> CLIENTS = List.of("192.0.2.200", "192.0.2.201");
+    static final Map<String, String> PUBLIC = Map.of("server-a", "192.0.2.155", "server-b", "192.0.2.165");
+
+    /** The tests' traffic probes (integration-tests/probes), copied into every container. */
+    private static final org.testcontainers.utility.MountableFile PROBES =
+            org.testcontainers.utility.MountableFile.forHostPath("integration-tests/probes/");
+
+    /** What a uirig command printed and returned. */
+    record Result(int code, String out, String err) {}
 
     final Path dir;
     final Path identity;
     final Path knownHosts;
+    final Network internet;
     final Network lan;
+    final GenericContainer<?> router;
     final Map<String, GenericContainer<?>> containers = new LinkedHashMap<>();
+    private final String suffix = Long.toHexString(System.nanoTime() & 0xffffffffL);
+    private final String netns = "uirig-orch-" + suffix;
+    private boolean netnsMade;
+    private boolean bridgeRuleAdded;
 
     SimulatedHosts(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
         this.dir = dir;
@@ -47,33 +90,96 @@ final class SimulatedHosts implements AutoCloseable {
         }
         knownHosts = dir.resolve("known_hosts");
         byte[] authorized = (PublicKeyEntry.toString(key.getPublic()) + "\n").getBytes(StandardCharsets.UTF_8);
-        // Internal: the private LAN gives no gateway, so Docker keeps publishing the SSH port
-        // through the default bridge (uirig renumbers em1, which would cut a connection through it).
-        lan = Network.builder().createNetworkCmdModifier(cmd -> cmd.withInternal(true)
-                .withName("uirig-lan-" + Long.toHexString(System.nanoTime()))
-                .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
-                        .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet("192.168.56.0/24"))))
-                .build();
+        internet = network("uirig-i" + suffix, "192.0.2.0/24", "192.0.2.254");
+        lan = network("uirig-l" + suffix, "192.168.56.0/24", "192.168.56.254");
+        List<String> roles = List.of("resolver=" + String.join(",", RESOLVERS), "payments=" + String.join(",", PAYMENTS),
+                "email=" + EMAIL, "mirror=" + MIRROR, "client=" + String.join(",", CLIENTS));
+        List<String> command = new ArrayList<>(List.of("/usr/bin/tini", "--", "/usr/lib/uirig-sim/internet"));
+        command.addAll(roles);
+        router = new GenericContainer<>(DockerImageName.parse(image))
+                .withImagePullPolicy(n -> false)
+                .withNetwork(internet)
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withHostName("internet").withIpv4Address(ROUTER);
+                    cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN);
+                })
+                .withCommand(command.toArray(String[]::new))
+                .withCopyFileToContainer(PROBES, "/usr/local/lib/uirig-probes/")
+                .waitingFor(Wait.forLogMessage(".*internet ready.*", 1).withStartupTimeout(Duration.ofSeconds(60)));
+        router.start();
         DockerClient docker = DockerClientFactory.instance().client();
         for (String name : List.of("server-a", "server-b")) {
             GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                     .withImagePullPolicy(n -> false)
+                    .withNetwork(internet)
+                    .withEnv("UIRIG_SIM_UPLINK", "eth0")
                     .withCreateContainerCmdModifier(cmd -> {
-                        cmd.withHostName(name);
-                        cmd.getHostConfig().withCapAdd(com.github.dockerjava.api.model.Capability.NET_ADMIN,
-                                com.github.dockerjava.api.model.Capability.SYS_ADMIN);
+                        cmd.withHostName(name).withIpv4Address(PUBLIC.get(name));
+                        cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN);
                     })
-                    .withExposedPorts(22)
                     .withCopyToContainer(Transferable.of(authorized, 0600), "/root/.ssh/authorized_keys")
+                    .withCopyFileToContainer(PROBES, "/usr/local/lib/uirig-probes/")
                     .waitingFor(Wait.forLogMessage(".*Server listening on 0\\.0\\.0\\.0 port 22.*", 1)
                             .withStartupTimeout(Duration.ofSeconds(60)));
             c.start();
-            docker.connectToNetworkCmd().withContainerId(c.getContainerId()).withNetworkId(lan.getId()).exec();
+            docker.connectToNetworkCmd().withContainerId(c.getContainerId()).withNetworkId(lan.getId())
+                    .withContainerNetwork(new ContainerNetwork()).exec();
             exec(c, "/usr/lib/uirig-sim/boot");
             containers.put(name, c);
         }
+        orchestratorNamespace();
         com.uirig.config.InventoryCopy.copy(Path.of("playbooks"), dir.resolve("playbooks"));
         writeInventory("test", Map.of());
+    }
+
+    /**
+     * An internal Docker network that gives this machine no address on it (the orchestrator joins
+     * through its own namespace), its bridge named NAME so the namespace can be plugged into it.
+     */
+    private static Network network(String name, String subnet, String gateway) {
+        return Network.builder().createNetworkCmdModifier(cmd -> cmd.withInternal(true).withName(name)
+                        .withOptions(Map.of("com.docker.network.bridge.inhibit_ipv4", "true",
+                                "com.docker.network.bridge.name", name))
+                        .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                                new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(subnet).withGateway(gateway))))
+                .build();
+    }
+
+    /**
+     * Docker drops frames on an internal network's bridge whose addresses are outside its subnet
+     * (DOCKER-ISOLATION-STAGE-1, through br_netfilter), so 1.1.1.1 and the other outside addresses
+     * could not be reached over it. This accepts what stays on that bridge, from one port to
+     * another (nothing that leaves it), until {@link #close}.
+     */
+    private List<String> bridgeRule() {
+        String bridge = "uirig-i" + suffix;
+        return List.of("DOCKER-USER", "-i", bridge, "-o", bridge, "-j", "ACCEPT");
+    }
+
+    /** The orchestration server: a namespace at 192.0.2.5 with one veth into the internet's bridge. */
+    private void orchestratorNamespace() throws IOException, InterruptedException {
+        internet.getId(); // creates the network and its bridge
+        List<String> insert = new ArrayList<>(List.of("iptables", "-I"));
+        insert.addAll(bridgeRule());
+        host(insert.toArray(String[]::new));
+        bridgeRuleAdded = true;
+        String bridge = "uirig-i" + suffix;
+        String veth = "uo" + suffix;
+        host("ip", "netns", "add", netns);
+        netnsMade = true;
+        host("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", netns);
+        host("ip", "link", "set", veth, "master", bridge, "up");
+        host("ip", "-n", netns, "addr", "add", ORCHESTRATOR + "/24", "dev", "eth0");
+        host("ip", "-n", netns, "link", "set", "eth0", "up");
+        host("ip", "-n", netns, "link", "set", "lo", "up");
+    }
+
+    private static void host(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", argv) + ": " + out);
+        }
     }
 
     /** Runs integration-tests/image/build.sh and returns the image it names on its last line. */
@@ -88,18 +194,17 @@ final class SimulatedHosts implements AutoCloseable {
     }
 
     /**
-     * Writes inventory/NAME/hosts.yml: prod's, with SSH pointed at the containers. {@code ports}
-     * overrides a host's SSH port (to make it unreachable).
+     * Writes inventory/NAME/hosts.yml: prod's, with the test's SSH key and known_hosts file.
+     * {@code ports} overrides a host's SSH port (to make it unreachable).
      */
     Path writeInventory(String name, Map<String, Integer> ports) throws IOException {
-        String prod = Files.readString(Path.of("inventory/prod/hosts.yml"), StandardCharsets.UTF_8);
-        String text = prod
+        String text = Files.readString(Path.of("inventory/prod/hosts.yml"), StandardCharsets.UTF_8)
                 .replace("identity: ~/.ssh/uirig_ed25519", "identity: " + identity)
-                .replace("known_hosts: ../../orchestrator/known_hosts", "known_hosts: " + knownHosts)
-                .replace("ssh: {address: 192.0.2.155}", "ssh: {address: 127.0.0.1, port: "
-                        + ports.getOrDefault("server-a", port("server-a")) + "}")
-                .replace("ssh: {address: 192.0.2.165}", "ssh: {address: 127.0.0.1, port: "
-                        + ports.getOrDefault("server-b", port("server-b")) + "}");
+                .replace("known_hosts: ../../orchestrator/known_hosts", "known_hosts: " + knownHosts);
+        for (var e : ports.entrySet()) {
+            String address = PUBLIC.get(e.getKey());
+            text = text.replace("ssh: {address: " + address + "}", "ssh: {address: " + address + ", port: " + e.getValue() + "}");
+        }
         Path inv = dir.resolve("inventory").resolve(name);
         Files.createDirectories(inv);
         Files.writeString(inv.resolve("hosts.yml"), text, StandardCharsets.UTF_8);
@@ -110,20 +215,81 @@ final class SimulatedHosts implements AutoCloseable {
         return dir.resolve("inventory/test");
     }
 
-    /**
-     * The host port Docker maps to the container's SSH port, inspected now: connecting the second
-     * network can move the mapping, and Testcontainers keeps the one it saw at start.
-     */
-    int port(String host) {
-        var info = DockerClientFactory.instance().client().inspectContainerCmd(containers.get(host).getContainerId()).exec();
-        var bindings = info.getNetworkSettings().getPorts().getBindings()
-                .get(com.github.dockerjava.api.model.ExposedPort.tcp(22));
-        return Integer.parseInt(bindings[0].getHostPortSpec());
+    /** Starts uirig (this build's classes) on the orchestrator, with no terminal. */
+    Process start(String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns,
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "com.uirig.cli.Main"));
+        argv.addAll(List.of(args));
+        return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    /** Runs uirig on the orchestrator and waits for it. */
+    Result uirig(String... args) {
+        try {
+            return finish(start(args), "uirig " + String.join(" ", args));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (10 minutes at most) for a process, collecting what it prints. */
+    private static Result finish(Process p, String what) {
+        try {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = drain(p.getErrorStream(), err);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(what + " did not finish");
+            }
+            errReader.join();
+            return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Thread drain(InputStream in, OutputStream into) {
+        Thread t = new Thread(() -> {
+            try {
+                in.transferTo(into);
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /** Runs a command on the orchestrator (its namespace), as its operator would. */
+    Result orchestrator(String command) {
+        try {
+            return finish(new ProcessBuilder("ip", "netns", "exec", netns, "sh", "-c", command).start(), command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs a shell command in the container, as an operator on the host's console would. */
     String exec(String host, String command) {
         return exec(containers.get(host), command);
+    }
+
+    /** Runs a shell command on the router (the simulated internet), e.g. as an outside client. */
+    org.testcontainers.containers.Container.ExecResult internet(String command) {
+        try {
+            return router.execInContainer("sh", "-c", command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String exec(GenericContainer<?> c, String command) {
@@ -144,6 +310,26 @@ final class SimulatedHosts implements AutoCloseable {
     @Override
     public void close() {
         containers.values().forEach(GenericContainer::stop);
+        if (router != null) {
+            router.stop();
+        }
+        if (netnsMade) {
+            try {
+                host("ip", "netns", "del", netns);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // already gone
+            }
+        }
+        if (bridgeRuleAdded) {
+            List<String> delete = new ArrayList<>(List.of("iptables", "-D"));
+            delete.addAll(bridgeRule());
+            try {
+                host(delete.toArray(String[]::new));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // already gone
+            }
+        }
         lan.close();
+        internet.close();
     }
 }

@@ -102,7 +102,7 @@ public final class Applier {
 
     private List<ChangeResult> applyHost(HostPlan h) {
         List<ChangeResult> results = new ArrayList<>();
-        StepRunner runner = new StepRunner(connections::get, timeout, secrets);
+        StepRunner runner = new StepRunner(connections::get, timeout, secrets, reconnect == null ? null : this::resume);
         int i = 0;
         boolean failed = false;
         for (Change c : h.changes()) {
@@ -133,6 +133,52 @@ public final class Applier {
         return results;
     }
 
+    /** No new connection reached a host after a step cut its open ones. */
+    private static final class CutOff extends IOException {
+        CutOff(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A new connection to a host whose open connections a step cut (enabling pf): connects, once
+     * the step has had time to run, until a connection gets through and {@code ranCheck} succeeds
+     * on it (a connection made before the step ran is cut too: its command times out), then moves
+     * this run's lock on the host to it. Gives up when the rollback armed before the change fires.
+     */
+    private Transport resume(String host, String ranCheck) throws IOException {
+        connections.get(host).abandon();
+        long deadline = System.nanoTime() + confirmTimeout.toNanos();
+        pause(StepRunner.DETACH_DELAY_SECONDS * 1000L + 300);
+        Duration quick = Duration.ofSeconds(Math.max(2, Math.min(5, timeout.toSeconds())));
+        while (System.nanoTime() < deadline) {
+            Transport fresh = null;
+            try {
+                fresh = reconnect.apply(host);
+                if (fresh.run(ranCheck, quick).ok()) {
+                    HostLock.takeOver(host, fresh, timeout);
+                    connections.put(host, fresh);
+                    return fresh;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not through yet
+            }
+            if (fresh != null) {
+                fresh.abandon();
+            }
+            pause(300);
+        }
+        throw new CutOff(host + ": no new SSH connection got through after the change cut the open ones");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Runs a change; a firewall change runs under a rollback armed on the host, disarmed only
      * once a new SSH connection proves the host is still reachable.
@@ -142,22 +188,31 @@ public final class Applier {
             runner.run(host, c);
             return;
         }
-        Transport t = connections.get(host);
         long armedAt = System.nanoTime();
-        Rollback.Armed armed = Rollback.arm(host, t, c, confirmTimeout, timeout);
+        Rollback.Armed armed = Rollback.arm(host, connections.get(host), c, confirmTimeout, timeout);
+        boolean cutOff = false;
+        IOException failed = null;
         try {
             runner.run(host, c);
+        } catch (CutOff e) {
+            cutOff = true;
         } catch (IOException e) {
-            Rollback.disarm(t, armed, timeout);
-            throw e;
+            // A step that failed may have changed something already (pfctl replaces a table and
+            // then fails): the rollback is disarmed only once a new connection gets through.
+            failed = e;
         }
-        try (Transport fresh = reconnect.apply(host)) {
-            if (fresh.run("true", timeout).ok()) {
-                Rollback.disarm(fresh, armed, timeout);
-                return;
+        if (!cutOff) {
+            try (Transport fresh = reconnect.apply(host)) {
+                if (fresh.run("true", timeout).ok()) {
+                    Rollback.disarm(fresh, armed, timeout);
+                    if (failed != null) {
+                        throw failed;
+                    }
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // unreachable: the rollback fires on the host
             }
-        } catch (RuntimeException e) {
-            // unreachable: the rollback fires on the host
         }
         long waitMs = confirmTimeout.toMillis() + 10_000 - (System.nanoTime() - armedAt) / 1_000_000;
         try {
@@ -173,7 +228,8 @@ public final class Applier {
         }
         throw new IOException("ROLLED BACK: after this change no new SSH connection reached the host; it restored"
                 + " its previous pf configuration by itself after " + confirmTimeout.toSeconds() + " s"
-                + (back ? " and is reachable again" : ", but it is STILL UNREACHABLE"));
+                + (back ? " and is reachable again" : ", but it is STILL UNREACHABLE")
+                + (failed == null ? "" : " (the change had failed: " + failed.getMessage() + ")"));
     }
 
     private void awaitSecrets(Change c) throws IOException {

@@ -73,7 +73,10 @@ final class Rollback {
         return out;
     }
 
-    /** The files the change puts in place (its {@code mv X.uirig-new X} steps), and pf.conf. */
+    /**
+     * The files the change puts in place (its {@code mv X.uirig-new X} steps), pf.conf and the record
+     * of the rules loaded from it (restored with it, so the restored rules are judged in sync).
+     */
     static List<String> files(Change c) {
         Set<String> out = new LinkedHashSet<>();
         for (Step s : c.steps()) {
@@ -83,6 +86,7 @@ final class Rollback {
             }
         }
         out.add(PF_CONF);
+        out.add(com.uirig.plan.PfResource.RECORD);
         return new ArrayList<>(out);
     }
 
@@ -101,7 +105,8 @@ final class Rollback {
 
     static String armCommand(List<String> files, Duration after, String baseDir) {
         StringBuilder s = new StringBuilder("d=$(mktemp -d ").append(baseDir).append("/uirig-rollback.XXXXXX) && cat > \"$d/restore.sh\" && ");
-        s.append("{ pfctl -s Running > \"$d/running\" 2>/dev/null; ");
+        // pfctl -s Running exits 1 when pf is disabled, and without the pf module (pfctl.c).
+        s.append("{ pfctl -s Running > \"$d/running\" 2>/dev/null || :; ");
         for (int i = 0; i < files.size(); i++) {
             String f = Step.quote(files.get(i));
             s.append("if [ -e ").append(f).append(" ]; then cp -p ").append(f).append(" \"$d/").append(i)

@@ -21,6 +21,19 @@ public final class StepRunner {
     private final Function<String, Transport> hosts;
     private final Duration timeout;
     private final java.util.Map<String, byte[]> secrets;
+    private final Resumer resumer;
+
+    /** How long a detached step waits before it runs, so that the command that started it can return. */
+    static final int DETACH_DELAY_SECONDS = 1;
+
+    /**
+     * Carries on after a step that cut the host's connections: returns a new connection over which
+     * {@code ranCheck} succeeded (it does once the step has run).
+     */
+    @FunctionalInterface
+    public interface Resumer {
+        Transport resume(String host, String ranCheck) throws IOException;
+    }
 
     /**
      * {@code hosts} gives the open connection of a host by name (for secrets read from a peer);
@@ -28,9 +41,20 @@ public final class StepRunner {
      * (many hosts reading it at the same time would exceed sshd's sessions per connection).
      */
     public StepRunner(Function<String, Transport> hosts, Duration timeout, java.util.Map<String, byte[]> secrets) {
+        this(hosts, timeout, secrets, null);
+    }
+
+    /**
+     * With a {@code resumer}, a step that cuts the host's connections ({@link Step.Effect#CUTS_SESSIONS})
+     * is started detached on the host and the following steps run over the connection the resumer
+     * returns; without one it runs like any other step.
+     */
+    public StepRunner(Function<String, Transport> hosts, Duration timeout, java.util.Map<String, byte[]> secrets,
+                      Resumer resumer) {
         this.hosts = hosts;
         this.timeout = timeout;
         this.secrets = secrets;
+        this.resumer = resumer;
     }
 
     /** A step that failed: which, and what it printed (never its secret input). */
@@ -43,12 +67,41 @@ public final class StepRunner {
     public void run(String host, Change change) throws IOException {
         Transport t = hosts.apply(host);
         for (Step s : change.steps()) {
+            if (s.effect() == Step.Effect.CUTS_SESSIONS && resumer != null) {
+                // The session that ran it would hang: start it detached, and carry on over a
+                // connection made after it ran; its exit status waits in a file.
+                String status = "/var/run/uirig.cut." + Long.toHexString(RANDOM.nextLong());
+                CommandResult r = t.run(detached(s, status), timeout);
+                if (!r.ok()) {
+                    throw new StepFailed(host + ": " + change.resource() + ": cannot start '" + s.shellLine() + "' (exit "
+                            + r.exit() + ")");
+                }
+                t = resumer.resume(host, "test -s " + status);
+                CommandResult ran = t.run("cat " + status + " && rm -f " + status, timeout);
+                String exit = ran.stdout().trim();
+                if (!ran.ok() || !exit.equals("0")) {
+                    throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited "
+                            + (exit.isEmpty() ? "?" : exit));
+                }
+                continue;
+            }
             CommandResult r = t.run(s.commandLine(), input(s), timeout);
             if (!r.ok()) {
                 throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
             }
         }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * The step run in the background, detached from the session, after {@link #DETACH_DELAY_SECONDS};
+     * its exit status is written to {@code status}.
+     */
+    static String detached(Step s, String status) {
+        return "nohup sh -c " + Step.quote("sleep " + DETACH_DELAY_SECONDS + "; " + s.commandLine() + " >/dev/null 2>&1; echo $? > "
+                + status) + " >/dev/null 2>&1 </dev/null &";
     }
 
     /** Reads a secret as hex: the bytes are binary and must pass the text channel unchanged. */

@@ -55,6 +55,7 @@ public final class FactsJson {
             }
         });
         ObjectNode pf = h.putObject("pf");
+        pf.put("module_loaded", o.pf().moduleLoaded());
         pf.put("enabled", o.pf().enabled());
         pf.put("rules_loaded", o.pf().rulesLoaded());
         pf.put("rules_match_file", o.pf().rulesMatchFile());

@@ -94,10 +94,21 @@ public final class FactsReader {
                 services.remove(ObservedHost.serviceKey(parts[1], "spiped"));
             }
         }
+        boolean module = Optional.ofNullable(sections.get(Sections.PF_MODULE)).map(s -> s.exit() == 0)
+                // saved facts from before the module was probed: pf answering means it is loaded
+                .orElse(ok(sections, Sections.PF_RUNNING).isPresent());
         boolean enabled = ok(sections, Sections.PF_RUNNING).map(PfctlParser::running).orElse(false);
         List<String> loaded = ruleLines(ok(sections, Sections.PF_RULES).orElse(""));
-        List<String> fromFile = ruleLines(ok(sections, Sections.PF_FILE_RULES).orElse(""));
-        ObservedHost.PfState pf = new ObservedHost.PfState(enabled, !loaded.isEmpty(), loaded.equals(fromFile), tables);
+        // The loaded rules are judged against what pfctl printed for them right after uirig loaded
+        // /etc/pf.conf, not against a fresh listing of the file: pfctl prints -sn/-sr in another
+        // order than -nvf and its optimizer may reorder rules (sbin/pfctl/pfctl_optimize.c), but the
+        // same ruleset always prints the same way.
+        List<String> recorded = ruleLines(ok(sections, Sections.PF_LOADED).orElse(""));
+        // Filter rules decide what passes: with none (pfctl -F rules), pf passes everything and keeps
+        // no state (pf.c pf_test_rule: the default rule), whatever nat and rdr rules remain.
+        boolean filtering = loaded.stream().anyMatch(l -> l.startsWith("pass") || l.startsWith("block"));
+        ObservedHost.PfState pf = new ObservedHost.PfState(module, enabled, filtering,
+                filtering && loaded.equals(recorded), tables);
 
         Map<String, String> sysctl = new LinkedHashMap<>();
         ok(sections, Sections.SYSCTL).ifPresent(t -> t.lines().forEach(line -> {

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * The state of a freshly installed FreeBSD host, for {@code plan --offline}: the NICs exist under
- * their driver names, there are no cloned interfaces, jails or uirig files, pf is disabled and
+ * their driver names, there are no cloned interfaces, jails or uirig files, the pf module is not
+ * loaded (sys/modules/pf: not in GENERIC; /etc/rc.d/pf loads it at boot only with pf_enable) and
  * rc.conf is what the installer writes.
  */
 public final class FreshHost {
@@ -33,7 +34,7 @@ public final class FreshHost {
         rcConf.put("dumpdev", "AUTO");
         rcConf.put("zfs_enable", "YES");
         return new ObservedHost(desired.name(), interfaces, Map.of(), Map.of(), Set.of(),
-                Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, false, Map.of()),
+                Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, false, false, Map.of()),
                 Map.of("net.inet.ip.forwarding", "0"), Optional.empty(), Map.of(), Set.of());
     }
 }

@@ -42,10 +42,13 @@ public record ObservedHost(
     public record FileState(String sha256, Optional<String> content, String mode, String owner) {}
 
     /**
-     * pf's state: enabled, whether a ruleset is loaded, whether the loaded rules are those of
-     * /etc/pf.conf as pfctl reads it on the host, and the file-backed tables' contents.
+     * pf's state: whether the pf kernel module is loaded (without it there is no /dev/pf and no
+     * pf), enabled, whether filter rules are loaded, whether the loaded rules are those uirig loaded
+     * from /etc/pf.conf (as pfctl printed them right after loading), and the file-backed tables'
+     * contents.
      */
-    public record PfState(boolean enabled, boolean rulesLoaded, boolean rulesMatchFile, Map<String, Set<String>> tables) {}
+    public record PfState(boolean moduleLoaded, boolean enabled, boolean rulesLoaded, boolean rulesMatchFile,
+                          Map<String, Set<String>> tables) {}
 
     /** Finds an interface by name on the host or in any running jail. */
     public Optional<Located> findInterface(String name) {

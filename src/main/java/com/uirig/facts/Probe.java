@@ -46,9 +46,10 @@ public final class Probe {
         p.add(Sections.JLS, "jls -n --libxo json");
         p.add(Sections.SYSCTL, "sysctl " + String.join(" ", host.sysctl().keySet().stream().map(Step::quote).toList()));
         p.add(Sections.ROUTE, "route -n get default");
+        p.add(Sections.PF_MODULE, "kldstat -q -m pf");
         p.add(Sections.PF_RUNNING, "pfctl -s Running");
-        p.add(Sections.PF_RULES, "pfctl -sn; pfctl -sr");
-        p.add(Sections.PF_FILE_RULES, "pfctl -o none -nvf /etc/pf.conf");
+        p.add(Sections.PF_RULES, com.uirig.plan.PfResource.SHOW_RULES);
+        p.add(Sections.PF_LOADED, "cat " + com.uirig.plan.PfResource.RECORD);
         host.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
                 .forEach(t -> p.add(Sections.table(t.name()), "pfctl -t " + Step.quote(t.name()) + " -T show")));
         if (!host.packages().isEmpty()) {

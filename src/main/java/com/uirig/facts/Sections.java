@@ -12,7 +12,10 @@ public final class Sections {
     public static final String ROUTE = "route";
     public static final String PF_RUNNING = "pf/running";
     public static final String PF_RULES = "pf/rules";
-    public static final String PF_FILE_RULES = "pf/file-rules";
+    /** {@code kldstat -q -m pf}: exit 0 when the pf module is loaded. */
+    public static final String PF_MODULE = "pf/module";
+    /** What pfctl printed right after uirig loaded /etc/pf.conf (see {@link com.uirig.plan.PfResource#RECORD}). */
+    public static final String PF_LOADED = "pf/loaded";
 
     private Sections() {}
 

@@ -8,10 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * pf: pf.conf checked with {@code pfctl -nf} before it replaces the old one, then loaded, and
- * pf enabled. Tables declared with {@code file} in pf.conf are loaded with the ruleset.
+ * pf: the pf module loaded when it is not (a fresh FreeBSD has no /dev/pf), pf.conf checked with
+ * {@code pfctl -nf} before it replaces the old one, then loaded, and pf enabled. Tables declared
+ * with {@code file} in pf.conf are loaded with the ruleset.
  */
 public record PfResource(String path, String content, List<String> dependsOn) implements Resource {
+    /** How the loaded ruleset is printed: translation rules, then scrub and filter rules. */
+    public static final String SHOW_RULES = "pfctl -sn; pfctl -sr";
+    /**
+     * Where uirig keeps what {@link #SHOW_RULES} printed right after it loaded pf.conf: the loaded
+     * rules are in sync while they still print the same (see FactsReader).
+     */
+    public static final String RECORD = "/var/db/uirig/pf.loaded";
+    /** Records what pfctl prints for the ruleset just loaded (written whole, then renamed). */
+    public static final Step RECORD_LOADED = Step.run("sh", "-c", "mkdir -p /var/db/uirig && { " + SHOW_RULES + "; } > "
+            + RECORD + ".uirig-new && mv " + RECORD + ".uirig-new " + RECORD);
+
     public PfResource {
         dependsOn = List.copyOf(dependsOn);
     }
@@ -30,8 +42,20 @@ public record PfResource(String path, String content, List<String> dependsOn) im
         Map<String, Object> after = new LinkedHashMap<>(file.map(FileWrite.Outcome::after).orElse(Map.of()));
         List<String> reasons = new ArrayList<>();
         file.ifPresent(o -> reasons.add(path + (o.action() == Action.CREATE ? " does not exist" : " differs")));
+        if (!observed.pf().moduleLoaded()) {
+            // /etc/rc.d/pf: required_modules="pf"; pfctl needs /dev/pf for everything but -n.
+            steps.add(0, Step.run("kldload", "-n", "pf"));
+            reasons.add("the pf module is not loaded");
+            before.put("module_loaded", false);
+            after.put("module_loaded", true);
+        }
         if (file.isPresent() || !observed.pf().rulesLoaded() || !observed.pf().rulesMatchFile()) {
-            steps.add(Step.run("pfctl", "-f", path));
+            // While pf runs without filter rules it keeps no state: the connections open now, uirig's
+            // own included, have none, and the rules loaded next block them (flags S/SA). Loading
+            // over filter rules keeps their states: sessions carry on.
+            boolean cuts = observed.pf().enabled() && !observed.pf().rulesLoaded();
+            steps.add(cuts ? Step.cuttingSessions("pfctl", "-f", path) : Step.run("pfctl", "-f", path));
+            steps.add(RECORD_LOADED);
             if (!observed.pf().rulesLoaded()) {
                 reasons.add("no ruleset is loaded");
             } else if (file.isEmpty()) {
@@ -41,7 +65,7 @@ public record PfResource(String path, String content, List<String> dependsOn) im
             }
         }
         if (!observed.pf().enabled()) {
-            steps.add(Step.run("pfctl", "-e"));
+            steps.add(Step.cuttingSessions("pfctl", "-e"));
             reasons.add("pf is disabled");
             before.put("enabled", false);
             after.put("enabled", true);

@@ -11,14 +11,35 @@ import java.util.regex.Pattern;
  * One command run on a host: an argument list (quoted once, when shown) and what it reads on
  * standard input. Secret input is described, never carried: it is read from a host at apply time.
  */
-public record Step(List<String> argv, Input input) {
+public record Step(List<String> argv, Input input, Effect effect) {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    /** What running the step does to the SSH sessions open on the host. */
+    public enum Effect {
+        /** Nothing: the session that runs it carries on. */
+        NONE,
+        /**
+         * Every TCP connection open on the host stops passing, the one running the step included
+         * ({@code pfctl -e}: pf keeps state only from a SYN, so connections made before have none).
+         * The step is started detached, and uirig carries on over a new connection.
+         */
+        CUTS_SESSIONS
+    }
 
     public Step {
         argv = List.copyOf(argv);
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("a step needs a command");
         }
+    }
+
+    public Step(List<String> argv, Input input) {
+        this(argv, input, Effect.NONE);
+    }
+
+    /** A step that cuts the host's open connections (see {@link Effect#CUTS_SESSIONS}). */
+    public static Step cuttingSessions(String... argv) {
+        return new Step(List.of(argv), new NoInput(), Effect.CUTS_SESSIONS);
     }
 
     public static Step run(String... argv) {

@@ -85,6 +85,11 @@ public final class SshTransport implements Transport {
     }
 
     @Override
+    public void abandon() {
+        session.close(true);
+    }
+
+    @Override
     public void close() {
         try {
             session.close(false).await(Duration.ofSeconds(5));

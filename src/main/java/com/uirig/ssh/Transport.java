@@ -19,4 +19,9 @@ public interface Transport extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Closes without a goodbye: for a connection that no longer passes packets. */
+    default void abandon() {
+        close();
+    }
 }

@@ -26,7 +26,7 @@ class RollbackTest {
         Path bin = dir.resolve("bin");
         Files.createDirectories(bin);
         Path pfctl = bin.resolve("pfctl");
-        Files.writeString(pfctl, "#!/bin/sh\necho \"$*\" >> " + dir.resolve("pfctl.log") + "\n[ \"$*\" = \"-s Running\" ] && echo Disabled\nexit 0\n");
+        Files.writeString(pfctl, "#!/bin/sh\necho \"$*\" >> " + dir.resolve("pfctl.log") + "\n[ \"$*\" = \"-s Running\" ] && { echo Disabled; exit 1; }\nexit 0\n");
         Files.setPosixFilePermissions(pfctl, PosixFilePermissions.fromString("rwxr-xr-x"));
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
@@ -44,7 +44,7 @@ class RollbackTest {
                 Step.run("install", "-m", "0644", "-o", "root", "-g", "wheel", "/dev/null", "/etc/ips_xnic_peers.uirig-new"),
                 Step.run("mv", "/etc/ips_xnic_peers.uirig-new", "/etc/ips_xnic_peers"),
                 Step.run("pfctl", "-t", "xpeers", "-T", "replace", "-f", "/etc/ips_xnic_peers")), "");
-        assertThat(Rollback.files(c)).containsExactly("/etc/ips_xnic_peers", "/etc/pf.conf");
+        assertThat(Rollback.files(c)).containsExactly("/etc/ips_xnic_peers", "/etc/pf.conf", "/var/db/uirig/pf.loaded");
         assertThat(Rollback.guards(c)).isTrue();
         assertThat(Rollback.guards(new Change("jail[pg_j]", Action.CREATE, "", Map.of(), Map.of(), List.of(), ""))).isFalse();
     }
@@ -69,6 +69,16 @@ class RollbackTest {
         assertThat(kept).hasContent("old");
         assertThat(added).doesNotExist();
         assertThat(Files.readString(dir.resolve("pfctl.log"))).contains("-d");
+    }
+
+    @Test
+    void aRollbackWithoutFilesArmsWhilePfIsDisabledOrAbsent() throws Exception {
+        // A NIC change keeps no files; the fake pfctl exits 1 for '-s Running' as FreeBSD's does
+        // when pf is disabled (and without the pf module).
+        Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand(List.of(), Duration.ofSeconds(30), dir.toString()),
+                Rollback.restoreScript(new Rollback.Restore(List.of(), List.of("true")))));
+        assertThat(armed).isNotNull();
+        sh("kill " + armed.pid() + " 2>/dev/null; rm -rf " + armed.dir(), "");
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Steps run in order with their input; a secret is read from its host once per apply, as bytes. */
 class StepRunnerTest {
     /** A host that records the commands it is asked to run and what they read. */
-    static final class RecordingHost implements Transport {
+    static class RecordingHost implements Transport {
         final List<String> commands = new ArrayList<>();
         final List<byte[]> inputs = new ArrayList<>();
 
@@ -70,5 +70,61 @@ class StepRunnerTest {
                 .hasMessage("server-a: file[/x]: 'false' exited 1: boom");
         assertThat(a.commands).containsExactly("dd of=/x.uirig-new status=none", "false");
         assertThat(new String(a.inputs.get(0), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+    }
+
+    @Test
+    void aStepThatCutsTheSessionsStartsDetachedAndTheRestRunsOverTheNewConnection() throws Exception {
+        RecordingHost old = new RecordingHost();
+        RecordingHost fresh = new RecordingHost() {
+            @Override
+            public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+                super.run(command, stdin, timeout);
+                return new CommandResult(0, command.startsWith("cat /var/run/uirig.cut.") ? "0\n" : "", "");
+            }
+        };
+        Map<String, Transport> hosts = new ConcurrentHashMap<>(Map.of("server-a", old));
+        List<String> checks = new ArrayList<>();
+        StepRunner runner = new StepRunner(hosts::get, Duration.ofSeconds(5), new ConcurrentHashMap<>(), (host, ranCheck) -> {
+            checks.add(ranCheck);
+            hosts.put(host, fresh);
+            return fresh;
+        });
+        Change change = new Change("pf[/etc/pf.conf]", Action.UPDATE, "", Map.of(), Map.of(), List.of(
+                Step.run("pfctl", "-f", "/etc/pf.conf"), Step.cuttingSessions("pfctl", "-e"), Step.run("true")), "");
+        runner.run("server-a", change);
+        assertThat(old.commands).hasSize(2);
+        assertThat(old.commands.get(1)).startsWith("nohup sh -c 'sleep 1; pfctl -e >/dev/null 2>&1; echo $? > /var/run/uirig.cut.")
+                .endsWith(" >/dev/null 2>&1 </dev/null &");
+        String status = checks.get(0).substring("test -s ".length());
+        assertThat(fresh.commands).containsExactly("cat " + status + " && rm -f " + status, "true");
+    }
+
+    @Test
+    void aDetachedStepThatFailsReportsItsExitStatus() throws Exception {
+        RecordingHost fresh = new RecordingHost() {
+            @Override
+            public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+                return new CommandResult(0, "1\n", "");
+            }
+        };
+        StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", new RecordingHost())::get, Duration.ofSeconds(5),
+                new ConcurrentHashMap<>(), (host, ranCheck) -> fresh);
+        Change change = new Change("pf[/etc/pf.conf]", Action.UPDATE, "", Map.of(), Map.of(),
+                List.of(Step.cuttingSessions("pfctl", "-e")), "");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
+                .isInstanceOf(StepRunner.StepFailed.class).hasMessage("server-a: pf[/etc/pf.conf]: 'pfctl -e' exited 1");
+    }
+
+    @Test
+    void theDetachedCommandRunsAfterItsStarterReturnedAndLeavesItsStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path status = dir.resolve("status");
+        Process p = new ProcessBuilder("sh", "-c", StepRunner.detached(Step.run("sh", "-c", "exit 3"), status.toString())).start();
+        assertThat(p.waitFor()).isZero();
+        assertThat(status).as("not yet: it waits a second").doesNotExist();
+        for (int i = 0; i < 100 && !(java.nio.file.Files.exists(status) && java.nio.file.Files.size(status) > 0); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(java.nio.file.Files.readString(status)).isEqualTo("3\n");
     }
 }

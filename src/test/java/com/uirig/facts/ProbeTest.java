@@ -107,9 +107,10 @@ class ProbeTest {
         put(s, "root/jails/node_j", 1, "");
         put(s, "file/jails/pg_j/etc/rc.conf", 0, "hostname=\"pg-a\"\nspiped_enable=\"YES\"\n");
         put(s, "secret/jails/pg_j/etc/spiped.key", 0, "600 root:wheel\nab12\n");
+        put(s, "pf/module", 0, "");
         put(s, "pf/running", 0, "Enabled\n");
         put(s, "pf/rules", 0, "No ALTQ support in kernel\nblock drop all\n");
-        put(s, "pf/file-rules", 0, "xbridge_net = \"10.0.2/24\"\nblock drop all\n");
+        put(s, "pf/loaded", 0, "block drop all\n");
         put(s, "pf/table/xpeers", 0, "   192.0.2.5\n");
         put(s, "sysctl", 0, "net.inet.ip.forwarding: 1\n");
         put(s, "route", 0, "   route to: default\ndestination: default\n       mask: default\n    gateway: 192.0.2.1\n");
@@ -124,7 +125,7 @@ class ProbeTest {
         assertThat(o.rcConf().get("/jails/pg_j/etc/rc.conf")).containsEntry("spiped_enable", "YES");
         assertThat(o.files().get("/jails/pg_j/etc/spiped.key").content()).isEmpty();
         assertThat(o.files().get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12");
-        assertThat(o.pf()).isEqualTo(new ObservedHost.PfState(true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
+        assertThat(o.pf()).isEqualTo(new ObservedHost.PfState(true, true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
         assertThat(o.sysctl()).containsEntry("net.inet.ip.forwarding", "1");
         assertThat(o.defaultRoute()).contains("192.0.2.1");
     }

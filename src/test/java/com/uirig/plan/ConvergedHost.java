@@ -79,6 +79,6 @@ final class ConvergedHost {
                 .forEach(t -> tables.put(t.name(), new java.util.TreeSet<>(t.addresses().stream().map(Cidr::entryText).toList()))));
         Map<String, String> sysctl = new LinkedHashMap<>(d.sysctl());
         return new ObservedHost(d.name(), host, inJails, jails, roots, rc, files,
-                new ObservedHost.PfState(true, true, true, tables), sysctl, d.defaultRouter().map(Object::toString), packages, services);
+                new ObservedHost.PfState(true, true, true, true, tables), sysctl, d.defaultRouter().map(Object::toString), packages, services);
     }
 }

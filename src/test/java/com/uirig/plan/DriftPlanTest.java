@@ -91,7 +91,7 @@ class DriftPlanTest {
     @Test
     void disabledPfIsEnabledWithoutReloading() {
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(false, true, true, o.pf().tables()), o.sysctl(),
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.sysctl(),
                 o.defaultRoute(), o.packages(), o.runningServices()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("pf[/etc/pf.conf]");
@@ -223,11 +223,27 @@ class DriftPlanTest {
     @Test
     void flushedRulesAreReloadedFromTheFile() {
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, o.pf().tables()), o.sysctl(),
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, true, false, o.pf().tables()), o.sysctl(),
                 o.defaultRoute(), o.packages(), o.runningServices()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("the loaded rules differ from /etc/pf.conf");
-            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
+                    PfResource.RECORD_LOADED.shellLine());
+        });
+    }
+
+    @Test
+    void loadingRulesIntoPfRunningWithoutFilterRulesCutsTheSessionsAndSoRunsDetached() {
+        // pfctl -F rules: pf runs and passes everything without state; the load that follows
+        // blocks every connection open until then, the one running it included.
+        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, false, o.pf().tables()), o.sysctl(),
+                o.defaultRoute(), o.packages(), o.runningServices()));
+        assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
+            assertThat(c.reason()).isEqualTo("no ruleset is loaded");
+            assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
+                    PfResource.RECORD_LOADED.shellLine());
+            assertThat(c.steps().get(0).effect()).isEqualTo(Step.Effect.CUTS_SESSIONS);
         });
     }
 

@@ -88,13 +88,20 @@ class OfflinePlanTest {
                 .allSatisfy(x -> assertThat(order.indexOf(x)).isLessThan(pf));
         Change change = a.changes().get(pf);
         assertThat(change.steps()).extracting(Step::shellLine).containsExactly(
+                "kldload -n pf",
                 "install -m 0644 -o root -g wheel /dev/null /etc/pf.conf.uirig-new",
-                change.steps().get(1).shellLine(),
+                change.steps().get(2).shellLine(),
                 "pfctl -nf /etc/pf.conf.uirig-new",
                 "mv /etc/pf.conf.uirig-new /etc/pf.conf",
                 "pfctl -f /etc/pf.conf",
+                "sh -c 'mkdir -p /var/db/uirig && { pfctl -sn; pfctl -sr; } > /var/db/uirig/pf.loaded.uirig-new"
+                        + " && mv /var/db/uirig/pf.loaded.uirig-new /var/db/uirig/pf.loaded'",
                 "pfctl -e");
-        assertThat(change.steps().get(1).shellLine()).startsWith("dd of=/etc/pf.conf.uirig-new status=none < [");
+        assertThat(change.steps().get(2).shellLine()).startsWith("dd of=/etc/pf.conf.uirig-new status=none < [");
+        // Enabling pf cuts every connection open before (only a SYN creates state): apply starts it
+        // detached and carries on over a new connection.
+        assertThat(change.steps().get(7).effect()).isEqualTo(Step.Effect.CUTS_SESSIONS);
+        assertThat(change.steps().subList(0, 7)).allSatisfy(s -> assertThat(s.effect()).isEqualTo(Step.Effect.NONE));
         assertThat(change.diff()).startsWith("--- /dev/null\n+++ /etc/pf.conf\n").contains("+block all\n");
     }
 
