@@ -209,9 +209,10 @@ class FreeBsdHostsIT {
                 assertThat(sim.exec(host, "jexec node_j python3 " + PROBES + "dns.py " + resolver + " api.stripe.com").trim())
                         .as(host + " dns " + resolver).isEqualTo(payments);
             }
-            assertThat(fromJail(host, "node_j", payments, 443, "charge")).as(host).isEqualTo("open payments " + payments);
+            // The services greet with their name (the echo of what was sent may come with it).
+            assertThat(fromJail(host, "node_j", payments, 443, "charge")).as(host).startsWith("open payments " + payments);
             assertThat(fromJail(host, "node_j", SimulatedHosts.EMAIL, 465, "mail")).as(host)
-                    .isEqualTo("open email " + SimulatedHosts.EMAIL);
+                    .startsWith("open email " + SimulatedHosts.EMAIL);
             // Nothing else outside: not the package mirror ...
             assertThat(fromJail(host, "node_j", SimulatedHosts.MIRROR, 80, "")).as(host).isEqualTo("timeout");
             // ... and the other jails reach nothing outside at all.
