@@ -70,7 +70,7 @@ RULE = re.compile(r'^(pass|block|match|nat|rdr|binat|scrub|antispoof)\b')
 
 
 def pf_rules(text):
-    """The rule lines pfctl prints for a loaded ruleset and for `pfctl -nvf` of a file alike."""
+    """The rule lines of what pfctl prints for a loaded ruleset (-sn, -sr), without its noise."""
     return [l.strip() for l in text.splitlines() if RULE.match(l.strip())]
 
 
