@@ -325,6 +325,7 @@ def jail_netns(jail):
 
 
 def cmd_ifconfig(args):
+    """ifconfig(8), after sbin/ifconfig/ifconfig.c (main, the cloner and option tables of ifclone.c, af_inet.c, ifbridge.c, ifepair.c)."""
     if not args or args[0] == "-a":
         ifconfig_list()
         return 0
@@ -508,6 +509,7 @@ def run_in_jail(jail, path, argv, env_extra=None):
 
 
 def cmd_jail(args):
+    """jail(8), after usr.sbin/jail/jail.c (-c/-r/-m on jail.conf(5) entries; "NAME: created"/"removed")."""
     conf_file = "/etc/jail.conf"
     quiet = False
     action = None
@@ -614,6 +616,7 @@ def jail_remove(name, params, quiet):
 
 
 def cmd_jls(args):
+    """jls(8), after usr.sbin/jls/jls.c (the default table, -j, and --libxo json through libxo)."""
     st = jails_state()
     jails = sorted(st["jails"].items(), key=lambda kv: kv[1]["jid"])
     if "--libxo" in args and "json" in args:
@@ -644,6 +647,7 @@ def cmd_jls(args):
 
 
 def cmd_jexec(args):
+    """jexec(8), after usr.sbin/jexec/jexec.c: runs the command in the jail (here its network namespace and root)."""
     if not args:
         fail("usage: jexec [-l] [-d working-directory] [-u username | -U username] jail [command ...]")
     name = args[0]
@@ -660,6 +664,8 @@ def cmd_jexec(args):
                          "UIRIG_JAIL_ROOT=" + info["path"]] + argv)
 
 
+# A jail's /etc/rc and /etc/rc.shutdown (libexec/rc/rc, rc.d/netif, rc.subr run_rc_command), reduced
+# to what the seed's jails use.
 def cmd_rc(args):
     """The jail's /etc/rc and /etc/rc.shutdown: configure interfaces from rc.conf, start services."""
     rc = rc_read(rc_conf_path())
@@ -759,6 +765,8 @@ def start_listener(service, port):
         time.sleep(0.05)
 
 
+# Not a FreeBSD command: the stand-in daemon the simulated nginx, node and postgresql run as (an
+# echo server).
 def cmd_listener(args):
     """A stand-in daemon (nginx, node, postgresql): a TCP echo server on all addresses, on each of
     the comma-separated ports."""
@@ -859,6 +867,7 @@ def service_action(service, action, quiet=False):
 
 
 def cmd_service(args):
+    """service(8), after usr.sbin/service/service.sh (-j, -e, NAME COMMAND through the rc.d script)."""
     if args and args[0] == "-j":
         return cmd_jexec([args[1], "service"] + args[2:])
     if len(args) < 2:
@@ -898,6 +907,7 @@ def remove_rc(path, name):
 
 
 def cmd_sysrc(args):
+    """sysrc(8), after usr.sbin/sysrc/sysrc (-f, -j, -n, -c, -x, -a, NAME[+|-]=VALUE)."""
     path = rc_conf_path()
     only_value = check = remove = dump = False
     i = 0
@@ -969,14 +979,18 @@ def pf_sim():
 
 
 def cmd_pfctl(args):
+    """pfctl(8): sbin/pfctl/pfctl.c main, in pf_sim.py."""
     return pf_sim().cmd_pfctl(args)
 
 
 def cmd_kld(name):
+    """kldload(8), kldunload(8), kldstat(8) (sbin/kldload/kldload.c, sbin/kldunload/kldunload.c,
+    sbin/kldstat/kldstat.c), in pf_sim.py."""
     return lambda args: pf_sim().cmd_kld(name, args)
 
 
 def cmd_pfwatch(args):
+    """Not a FreeBSD command: the simulated kernel's overload task (sys/netpfil/pf/pf.c pf_overload_task), in pf_sim.py."""
     return pf_sim().pfwatch(args)
 
 
@@ -1009,6 +1023,7 @@ def sysctl_set(data, name, value):
 
 
 def cmd_sysctl(args):
+    """sysctl(8), after sbin/sysctl/sysctl.c (NAME, NAME=VALUE, -n; "sysctl: unknown oid")."""
     only_value = False
     names = []
     for a in args:
@@ -1072,6 +1087,7 @@ def cmd_route(args):
 
 
 def cmd_pkg(args):
+    """pkg(8), after the pkg sources (ports-mgmt/pkg: -j, -r, install, query, info), on a simulated package database."""
     global JROOT
     if len(args) >= 2 and args[0] == "-j":
         return cmd_jexec([args[1], "pkg"] + args[2:])
@@ -1106,6 +1122,7 @@ def cmd_pkg(args):
 
 
 def cmd_zfs(args):
+    """zfs(8) clone and list (sys/contrib/openzfs/cmd/zfs/zfs_main.c), on a recorded dataset list."""
     if args[:1] == ["clone"]:
         mountpoint = None
         rest = args[1:]
@@ -1131,6 +1148,7 @@ def cmd_zfs(args):
 
 
 def cmd_sha256(args):
+    """sha256(1), after sbin/md5/md5.c (-q prints the digest alone; "SHA256 (FILE) = ..." otherwise)."""
     import hashlib
     quiet = "-q" in args
     code = 0
@@ -1147,6 +1165,7 @@ def cmd_sha256(args):
 
 
 def cmd_stat(args):
+    """stat(1) -f FORMAT, after usr.bin/stat/stat.c (%Lp, %Su, %Sg, %z, %N); anything else is Linux stat."""
     if len(args) >= 3 and args[0] == "-f":
         fmt = args[1]
         code = 0
@@ -1167,7 +1186,8 @@ def cmd_stat(args):
 
 
 def cmd_lockf(args):
-    """lockf [-ks] [-t seconds] file command...: runs the command while holding an exclusive lock."""
+    """lockf(1) [-ks] [-t seconds] file command... (usr.bin/lockf/lockf.c): runs the command while
+    holding an exclusive lock; exit 75 (EX_TEMPFAIL) when -t runs out."""
     silent, timeout, i = False, None, 0
     while i < len(args) and args[i].startswith("-"):
         if args[i] == "-t":
@@ -1196,8 +1216,8 @@ SOCKET_PATH = "/run/uirig-sim.sock"
 
 
 def cmd_serve(args):
-    """The simulator's server (see client.c): forks once per command, so that a command costs a
-    fork of this warm process instead of a Python start-up."""
+    """Not a FreeBSD command: the simulator's server (see client.c), forking once per command, so that
+    a command costs a fork of this warm process instead of a Python start-up."""
     import socket
     import struct
     import ipaddress  # noqa: F401 (imported once here rather than in every command)

@@ -4052,6 +4052,7 @@ def table_match(view, e):
 
 
 def cmd_pfctl(args):
+    """pfctl(8): sbin/pfctl/pfctl.c main."""
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a C program's default: "pfctl -sr | head" ends quietly
     try:
         p = Pfctl(args)
@@ -4234,6 +4235,8 @@ def getopt_simple(args, spec, usage_text):
 
 
 def cmd_kld(name, args):
+    """kldload(8), kldunload(8), kldstat(8): sbin/kldload/kldload.c, sbin/kldunload/kldunload.c,
+    sbin/kldstat/kldstat.c main."""
     try:
         return {"kldload": cmd_kldload, "kldunload": cmd_kldunload, "kldstat": cmd_kldstat}[name](args)
     except Exit as e:
