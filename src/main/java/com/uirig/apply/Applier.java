@@ -156,11 +156,15 @@ public final class Applier {
             try {
                 fresh = reconnect.apply(host);
                 if (fresh.run(ranCheck, quick).ok()) {
-                    HostLock.takeOver(host, fresh, timeout);
                     connections.put(host, fresh);
+                    // Once only: after a failed take-over the holder may be another run's.
+                    HostLock.takeOver(host, fresh, timeout);
                     return fresh;
                 }
             } catch (IOException | RuntimeException e) {
+                if (fresh != null && connections.get(host) == fresh) {
+                    throw e instanceof IOException io ? io : new IOException(host + ": " + e.getMessage(), e);
+                }
                 // not through yet
             }
             if (fresh != null) {
