@@ -1143,18 +1143,22 @@ class Parser:
         i["not"] = int(neg)
         return i
 
+    def braced(self, item):
+        """parse.y's list rules: one item, or '{' optnl item [comma item ...] '}' (with newlines)."""
+        if not self.ch("{"):
+            return [item()]
+        self.optnl()
+        items = [item()]
+        self.optnl()
+        while not self.ch("}"):
+            self.comma()
+            items.append(item())
+            self.optnl()
+        return items
+
     def interface_list(self):
         """interface after ON: if_item_not | '{' optnl if_list '}'."""
-        if self.ch("{"):
-            self.optnl()
-            items = [self.if_item_not()]
-            self.optnl()
-            while not self.ch("}"):
-                self.comma()
-                items.append(self.if_item_not())
-                self.optnl()
-            return items
-        return [self.if_item_not()]
+        return self.braced(self.if_item_not)
 
     def interface(self):
         if self.kw("on"):
@@ -1187,16 +1191,7 @@ class Parser:
         """proto: PROTO proto_item | PROTO '{' optnl proto_list '}'."""
         if not self.kw("proto"):
             return None
-        if self.ch("{"):
-            self.optnl()
-            items = [self.proto_item()]
-            self.optnl()
-            while not self.ch("}"):
-                self.comma()
-                items.append(self.proto_item())
-                self.optnl()
-            return items
-        return [self.proto_item()]
+        return self.braced(self.proto_item)
 
     def proto_item(self):
         if self.tok.kind == "num":
@@ -1384,16 +1379,7 @@ class Parser:
         return {"op": PF_OP_RRG if t else PF_OP_EQ, "port": [a, b]}
 
     def portspec(self):
-        if self.ch("{"):
-            self.optnl()
-            items = [self.port_item()]
-            self.optnl()
-            while not self.ch("}"):
-                self.comma()
-                items.append(self.port_item())
-                self.optnl()
-            return items
-        return [self.port_item()]
+        return self.braced(self.port_item)
 
     # -- filter rules
     def blockspec(self):
@@ -1470,16 +1456,7 @@ class Parser:
     def icmpspec(self):
         six = self.tok.is_("kw", "icmp6-type")
         self.shift()
-        if self.ch("{"):
-            self.optnl()
-            items = [self.icmp_item(six)]
-            self.optnl()
-            while not self.ch("}"):
-                self.comma()
-                items.append(self.icmp_item(six))
-                self.optnl()
-            return items
-        return [self.icmp_item(six)]
+        return self.braced(lambda: self.icmp_item(six))
 
     def icmp_item(self, six):
         """icmp_item: icmptype [CODE STRING|NUMBER]; type and code are stored plus one (0 = unset)."""
