@@ -102,7 +102,7 @@ public final class Applier {
 
     private List<ChangeResult> applyHost(HostPlan h) {
         List<ChangeResult> results = new ArrayList<>();
-        StepRunner runner = new StepRunner(connections::get, timeout, secrets, reconnect == null ? null : this::resume);
+        StepRunner runner = new StepRunner(connections::get, timeout, secrets, reconnect == null ? null : this::resume, progress);
         int i = 0;
         boolean failed = false;
         for (Change c : h.changes()) {

@@ -74,14 +74,14 @@ final class Rollback {
     }
 
     /**
-     * The files the change puts in place (its {@code mv X.uirig-new X} steps), pf.conf and the record
+     * The files the change puts in place (its {@code mv TEMPORARY X} steps), pf.conf and the record
      * of the rules loaded from it (restored with it, so the restored rules are judged in sync).
      */
     static List<String> files(Change c) {
         Set<String> out = new LinkedHashSet<>();
         for (Step s : c.steps()) {
             List<String> a = s.argv();
-            if (a.size() == 3 && a.get(0).equals("mv") && a.get(1).equals(a.get(2) + ".uirig-new")) {
+            if (a.size() == 3 && a.get(0).equals("mv") && a.get(1).equals(com.uirig.plan.FileWrite.temporary(a.get(2)))) {
                 out.add(a.get(2));
             }
         }

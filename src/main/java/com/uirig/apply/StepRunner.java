@@ -51,11 +51,21 @@ public final class StepRunner {
      */
     public StepRunner(Function<String, Transport> hosts, Duration timeout, java.util.Map<String, byte[]> secrets,
                       Resumer resumer) {
+        this(hosts, timeout, secrets, resumer, line -> { });
+    }
+
+    /** {@code progress} hears that a {@link Step.Effect#LONG} step is still running, every {@link #PROGRESS_EVERY}. */
+    public StepRunner(Function<String, Transport> hosts, Duration timeout, java.util.Map<String, byte[]> secrets,
+                      Resumer resumer, java.util.function.Consumer<String> progress) {
         this.hosts = hosts;
         this.timeout = timeout;
         this.secrets = secrets;
         this.resumer = resumer;
+        this.progress = progress;
     }
+
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
+    private final java.util.function.Consumer<String> progress;
 
     /** A step that failed: which, and what it printed (never its secret input). */
     public static final class StepFailed extends IOException {
@@ -85,10 +95,38 @@ public final class StepRunner {
                 }
                 continue;
             }
-            CommandResult r = t.run(s.commandLine(), input(s), timeout);
+            CommandResult r = s.effect() == Step.Effect.LONG ? runLong(t, host, change, s) : t.run(s.commandLine(), input(s), timeout);
             if (!r.ok()) {
                 throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+            }
+        }
+    }
+
+    /** Runs a step that takes minutes with its own timeout, saying every so often that it still runs. */
+    private CommandResult runLong(Transport t, String host, Change change, Step s) throws IOException {
+        byte[] in = input(s);
+        java.util.concurrent.FutureTask<CommandResult> task =
+                new java.util.concurrent.FutureTask<>(() -> t.run(s.commandLine(), in, Step.LONG_TIMEOUT));
+        Thread worker = new Thread(task, "uirig-long-step-" + host);
+        worker.setDaemon(true);
+        worker.start();
+        long t0 = System.nanoTime();
+        while (true) {
+            try {
+                return task.get(PROGRESS_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                progress.accept(host + ": " + change.resource() + ": still running '" + s.shellLine() + "' ("
+                        + (System.nanoTime() - t0) / 1_000_000_000L + " s)");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' failed: " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                task.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new StepFailed(host + ": " + change.resource() + ": interrupted while '" + s.shellLine() + "' ran");
             }
         }
     }

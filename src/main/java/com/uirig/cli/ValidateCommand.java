@@ -26,6 +26,7 @@ final class ValidateCommand implements Callable<Integer> {
             return Main.ERROR;
         }
         Inventory inv = loaded.get();
+        inv.warnings().forEach(spec.commandLine().getErr()::println);
         for (var h : inv.hosts()) {
             out.println(h.name() + ": " + Resources.of(h).size() + " resources"
                     + (h.expectations().isEmpty() ? "" : ", " + h.expectations().size() + " expectations"));

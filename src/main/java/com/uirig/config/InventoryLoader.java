@@ -1,5 +1,6 @@
 package com.uirig.config;
 
+import com.uirig.model.Become;
 import com.uirig.model.DesiredHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +126,9 @@ public final class InventoryLoader {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems.lines());
         }
-        return new Inventory(name, file, loaded.stream().map(LoadedHost::desired).toList());
+        Problems warnings = new Problems();
+        new Validator(loaded).warn(warnings);
+        return new Inventory(name, file, loaded.stream().map(LoadedHost::desired).toList(), warnings.lines());
     }
 
     private record PlaybookFile(Path path, Node node) {}
@@ -169,8 +172,8 @@ public final class InventoryLoader {
 
     private static Map<String, YamlValue> sshFields(YamlValue v, boolean host) {
         List<String> allowed = host
-                ? List.of("address", "port", "user", "identity", "known_hosts", "host_key")
-                : List.of("port", "user", "identity", "known_hosts");
+                ? List.of("address", "port", "user", "become", "identity", "known_hosts", "host_key")
+                : List.of("port", "user", "become", "identity", "known_hosts");
         return new LinkedHashMap<>(v.fields(allowed, List.of()).values());
     }
 
@@ -187,6 +190,9 @@ public final class InventoryLoader {
         });
         Integer port = f.containsKey("port") ? f.get("port").integer(1, 65535) : Integer.valueOf(22);
         String user = f.containsKey("user") ? f.get("user").text() : "root";
+        // An unsupported value is reported where it is written; the rest of the host is still checked.
+        Become become = f.containsKey("become") ? Optional.ofNullable(f.get("become").as(Become::parse)).orElse(Become.NONE)
+                : Become.NONE;
         String identity = f.containsKey("identity") ? f.get("identity").text() : null;
         String knownHosts = f.containsKey("known_hosts") ? f.get("known_hosts").text() : null;
         Optional<String> hostKey = Optional.empty();
@@ -205,7 +211,7 @@ public final class InventoryLoader {
             return null;
         }
         String knownHostsPath = knownHosts == null ? null : dir.resolve(knownHosts).normalize().toString();
-        return new DesiredHost.SshTarget(address, port, user, identity, knownHostsPath, hostKey);
+        return new DesiredHost.SshTarget(address, port, user, identity, knownHostsPath, hostKey, become);
     }
 
     /** A host's desired state with where its parts were written. */

@@ -28,6 +28,14 @@ final class Origins {
         }
     }
 
+    /** Records a warning about the named part in {@code warnings}, where the part was written. */
+    void warn(String key, String message, Problems.Sink warnings) {
+        YamlValue v = byKey.getOrDefault(key, fallback);
+        if (v != null) {
+            warnings.add(v.location(), v.path(), "warning: " + message);
+        }
+    }
+
     /** Records a problem at a place outside the YAML (such as a line of a template). */
     void errorAt(Location location, String message) {
         if (fallback != null) {

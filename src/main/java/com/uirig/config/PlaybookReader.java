@@ -11,6 +11,7 @@ import com.uirig.model.DesiredHost.Nic;
 import com.uirig.model.DesiredHost.PfTable;
 import com.uirig.model.DesiredHost.PipeMode;
 import com.uirig.model.DesiredHost.RootSource;
+import com.uirig.model.DesiredHost.RunOnce;
 import com.uirig.model.DesiredHost.Side;
 import com.uirig.model.DesiredHost.SpipedKey;
 import com.uirig.model.DesiredHost.SpipedPipe;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  */
 final class PlaybookReader {
     static final List<String> SECTIONS = List.of("nics", "defaultrouter", "epairs", "bridges", "rc_conf", "sysctl",
-            "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "expectations");
+            "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "run_once", "expectations");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern RC_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -143,6 +144,7 @@ final class PlaybookReader {
         }
         List<FileSpec> files = files(section("files"), sectionDir("files"), "");
         List<String> packages = packages(section("packages"));
+        List<RunOnce> runOnce = runOnce(section("run_once"), "");
         List<String> jailNames = jails.stream().map(Jail::name).toList();
         List<Expectation> expectations = new ArrayList<>();
         for (var e : entries("expectations").entrySet()) {
@@ -152,7 +154,7 @@ final class PlaybookReader {
             }
         }
         return new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
-                keys, pf, cron, files, packages, expectations);
+                keys, pf, cron, files, packages, runOnce, expectations);
     }
 
     private Map<String, YamlValue> entries(String name) {
@@ -185,6 +187,7 @@ final class PlaybookReader {
         }
         origins.put("nic." + name, v);
         origins.put("nic." + name + ".inet", f.get("inet"));
+        origins.put("nic." + name + ".options", f.get("options"));
         for (String o : options) {
             try {
                 DesiredHost.rcValue(o);
@@ -324,7 +327,7 @@ final class PlaybookReader {
 
     private Jail jail(String name, YamlValue v, Map<String, Object> defaults) {
         var f = v.fields(List.of("root", "parameters", "vnet_interfaces", "hostname", "inet", "defaultrouter",
-                "packages", "services", "files", "spiped_pipes"), List.of("root", "hostname"));
+                "packages", "services", "files", "spiped_pipes", "run_once"), List.of("root", "hostname"));
         if (!NAME.matcher(name).matches()) {
             v.error("invalid jail name '" + name + "' (letters, digits and '_')");
             return null;
@@ -408,9 +411,10 @@ final class PlaybookReader {
                 }
             }
         }
+        List<RunOnce> runOnce = f.has("run_once") ? runOnce(f.get("run_once"), name) : List.of();
         // A jail with problems is kept (with empty parts) so its references are still checked.
         return new Jail(name, path == null ? "" : path, root, params, vnet, hostname == null ? "" : hostname, inet,
-                router, packages, services, files, pipes);
+                router, packages, services, files, pipes, runOnce);
     }
 
     private RootSource root(String jail, YamlValue v) {
@@ -476,7 +480,7 @@ final class PlaybookReader {
     }
 
     private DesiredHost.Pf pf(Section s) {
-        var f = s.value().fields(List.of("conf", "tables"), List.of("conf"));
+        var f = s.value().fields(List.of("conf", "tables", "egress_window"), List.of("conf"));
         List<PfTable> tables = new ArrayList<>();
         if (f.has("tables")) {
             for (var e : f.get("tables").entries().entrySet()) {
@@ -506,7 +510,17 @@ final class PlaybookReader {
         String conf = YamlValue.expandFile(text, file, confValue.scope(), confValue.sink());
         origins.put("pf", s.value());
         origins.put("pf.conf", confValue);
-        return conf == null ? null : new DesiredHost.Pf(file, conf, tables);
+        Optional<String> egress = Optional.empty();
+        if (f.has("egress_window")) {
+            String rules = f.get("egress_window").text();
+            if (rules == null || rules.isBlank()) {
+                f.get("egress_window").error("the egress window needs the pf rules that let packages be fetched");
+                return null;
+            }
+            egress = Optional.of(rules.endsWith("\n") ? rules : rules + "\n");
+            origins.put("pf.egress_window", f.get("egress_window"));
+        }
+        return conf == null ? null : new DesiredHost.Pf(file, conf, tables, egress);
     }
 
     private PfTable pfTable(String name, YamlValue v) {
@@ -670,6 +684,37 @@ final class PlaybookReader {
             if (content != null && mode != null && owner != null) {
                 out.add(new FileSpec(path, content, mode, owner));
                 origins.put("file." + jail + ":" + path, v);
+            }
+        }
+        return out;
+    }
+
+    /** {@code run_once: {NAME: {command: ..., creates: /path}}} on the host or in {@code jail}. */
+    private List<RunOnce> runOnce(YamlValue section, String jail) {
+        List<RunOnce> out = new ArrayList<>();
+        if (section == null || section.isNull()) {
+            return out;
+        }
+        for (var e : section.entries().entrySet()) {
+            YamlValue v = e.getValue();
+            if (!NAME.matcher(e.getKey()).matches()) {
+                v.error("invalid run_once name '" + e.getKey() + "' (letters, digits and '_')");
+                continue;
+            }
+            var f = v.fields(List.of("command", "creates"), List.of("command", "creates"));
+            if (!f.has("command") || !f.has("creates")) {
+                continue;
+            }
+            String command = f.get("command").as(text -> {
+                if (text.isBlank() || text.contains("\n")) {
+                    throw new IllegalArgumentException("a run_once command is one non-empty line");
+                }
+                return text.strip();
+            });
+            String creates = absolutePath(f.get("creates"));
+            if (command != null && creates != null) {
+                out.add(new RunOnce(jail, e.getKey(), command, creates));
+                origins.put("run_once." + jail + ":" + e.getKey(), v);
             }
         }
         return out;

@@ -39,6 +39,22 @@ final class Validator {
         checkTunnels();
     }
 
+    /** Records what is valid but likely not meant: words of a NIC's options that ifconfig takes as addresses. */
+    void warn(Problems warnings) {
+        for (LoadedHost h : hosts) {
+            Problems.Sink sink = warnings.forHost(h.desired().name());
+            for (Nic n : h.desired().nics()) {
+                List<String> addresses = com.uirig.model.IfconfigArgs.addresses(n.ifconfigArgs());
+                if (addresses.size() > 1) {
+                    h.origins().warn("nic." + n.name() + ".options", "ifconfig takes '" + String.join("', '",
+                            addresses.subList(1, addresses.size())) + "' as an address (after the NIC's own, a"
+                            + " destination or broadcast address), not as the value of an option: the option before"
+                            + " it takes no value", sink);
+                }
+            }
+        }
+    }
+
     /** Who owns an interface name: a NIC, an epair (end) or a bridge. */
     private record Owner(String kind, String key) {}
 

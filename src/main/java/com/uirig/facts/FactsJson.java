@@ -68,6 +68,7 @@ public final class FactsJson {
         }
         h.set("packages", MAPPER.valueToTree(o.packages()));
         h.set("running_services", MAPPER.valueToTree(new TreeSet<>(o.runningServices())));
+        h.set("existing_paths", MAPPER.valueToTree(new TreeSet<>(o.existingPaths())));
         h.set("unknown", MAPPER.valueToTree(new TreeSet<>(f.unknown())));
         return h;
     }

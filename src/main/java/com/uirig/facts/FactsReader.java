@@ -40,6 +40,7 @@ public final class FactsReader {
         Map<String, ObservedHost.RunningJail> jails = ok(sections, Sections.JLS).map(JlsParser::parse).orElse(Map.of());
         Map<String, Map<String, Iface>> jailInterfaces = new LinkedHashMap<>();
         Set<String> roots = new HashSet<>();
+        Set<String> existing = new HashSet<>();
         Map<String, Set<String>> packages = new LinkedHashMap<>();
         Set<String> services = new HashSet<>();
         Map<String, Map<String, String>> rcConf = new LinkedHashMap<>();
@@ -64,6 +65,10 @@ public final class FactsReader {
             } else if (name.startsWith("service/") && parts.length == 2) {
                 if (ok) {
                     services.add(ObservedHost.serviceKey(ObservedHost.HOST, parts[1]));
+                }
+            } else if (name.startsWith("exists/")) {
+                if (ok) {
+                    existing.add(name.substring("exists".length()));
                 }
             } else if (name.startsWith("root/")) {
                 if (ok) {
@@ -120,7 +125,7 @@ public final class FactsReader {
         Optional<String> route = ok(sections, Sections.ROUTE).flatMap(t -> t.lines().map(String::trim)
                 .filter(l -> l.startsWith("gateway:")).map(l -> l.substring("gateway:".length()).trim()).findFirst());
         return new ObservedHost(host, interfaces, jailInterfaces, jails, roots, rcConf, files, pf, sysctl, route,
-                packages, services);
+                packages, services, existing);
     }
 
     /** A file section: {@code MODE USER:GROUP} on the first line, then the content (or the hash of a secret). */

@@ -11,10 +11,15 @@ import java.util.Set;
 /**
  * The state of a freshly installed FreeBSD host, for {@code plan --offline}: the NICs exist under
  * their driver names, there are no cloned interfaces, jails or uirig files, the pf module is not
- * loaded (sys/modules/pf: not in GENERIC; /etc/rc.d/pf loads it at boot only with pf_enable) and
- * rc.conf is what the installer writes.
+ * loaded (sys/modules/pf: not in GENERIC; /etc/rc.d/pf loads it at boot only with pf_enable),
+ * pkg is only its bootstrap stub (no /usr/local/sbin/pkg), rc.conf is what the installer writes
+ * (DHCP on the first NIC), and so a default route exists, via the DHCP lease's router, which the
+ * installer does not know in advance ({@link #DHCP_ROUTER}).
  */
 public final class FreshHost {
+    /** The default route's gateway as a fresh install has it: whatever the DHCP server gave. */
+    public static final String DHCP_ROUTER = "the DHCP lease's router";
+
     private FreshHost() {}
 
     public static ObservedHost of(DesiredHost desired) {
@@ -35,6 +40,7 @@ public final class FreshHost {
         rcConf.put("zfs_enable", "YES");
         return new ObservedHost(desired.name(), interfaces, Map.of(), Map.of(), Set.of(),
                 Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, false, false, Map.of()),
-                Map.of("net.inet.ip.forwarding", "0"), Optional.empty(), Map.of(), Set.of());
+                Map.of("net.inet.ip.forwarding", "0"),
+                desired.nics().isEmpty() ? Optional.empty() : Optional.of(DHCP_ROUTER), Map.of(), Set.of(), Set.of());
     }
 }

@@ -22,7 +22,8 @@ public record ObservedHost(
         Map<String, String> sysctl,
         Optional<String> defaultRoute,
         Map<String, Set<String>> packages,
-        Set<String> runningServices) {
+        Set<String> runningServices,
+        Set<String> existingPaths) {
 
     /** The scope name of the host itself in {@link #packages} and {@link #runningServices}. */
     public static final String HOST = "";

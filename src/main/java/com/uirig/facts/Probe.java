@@ -55,6 +55,9 @@ public final class Probe {
         if (!host.packages().isEmpty()) {
             p.add(Sections.packages(""), "pkg query %n");
         }
+        if (!host.packages().isEmpty() || host.jails().stream().anyMatch(j -> !j.packages().isEmpty())) {
+            p.add(Sections.exists(com.uirig.plan.PkgBootstrapResource.PKG), "test -e " + com.uirig.plan.PkgBootstrapResource.PKG);
+        }
         for (Jail j : host.jails()) {
             String jail = Step.quote(j.name());
             p.add(Sections.jailRoot(j.path()), "test -x " + Step.quote(j.hostPath("/bin/sh")));
@@ -70,6 +73,14 @@ public final class Probe {
             for (var pipe : j.pipes()) {
                 p.add(Sections.pipe(j.name(), pipe.name()),
                         "pgrep -F " + Step.quote(j.hostPath("/var/run/spiped_" + pipe.name() + ".pid")));
+            }
+        }
+        for (var r : host.runOnce()) {
+            p.add(Sections.exists(r.creates()), "test -e " + Step.quote(r.creates()));
+        }
+        for (Jail j : host.jails()) {
+            for (var r : j.runOnce()) {
+                p.add(Sections.exists(j.hostPath(r.creates())), "test -e " + Step.quote(j.hostPath(r.creates())));
             }
         }
         for (OwnedFile f : HostFiles.of(host)) {

@@ -45,6 +45,11 @@ public final class Sections {
         return "jail/" + jail + "/spiped/" + pipe;
     }
 
+    /** Whether a path exists on the host ({@code test -e}): {@code exists/usr/local/sbin/pkg}. */
+    public static String exists(String path) {
+        return "exists" + path;
+    }
+
     /** A managed file's mode, owner and content; {@code /etc/pf.conf} becomes {@code file/etc/pf.conf}. */
     public static String file(String path) {
         return "file" + path;

@@ -1,5 +1,6 @@
 package com.uirig.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public record DesiredHost(
         List<CronJob> cron,
         List<FileSpec> files,
         List<String> packages,
+        List<RunOnce> runOnce,
         List<Expectation> expectations) {
 
     public DesiredHost {
@@ -44,14 +46,30 @@ public record DesiredHost(
         return value;
     }
 
-    /** How uirig reaches the host. */
+    /** How uirig reaches the host, and how its commands gain root when the login is not root. */
     public record SshTarget(String address, int port, String user, String identity, String knownHosts,
-                            Optional<String> hostKey) {}
+                            Optional<String> hostKey, Become become) {
+        public SshTarget(String address, int port, String user, String identity, String knownHosts, Optional<String> hostKey) {
+            this(address, port, user, identity, knownHosts, hostKey, Become.NONE);
+        }
+    }
 
     /** A physical NIC renamed from its driver name and given an address. */
     public record Nic(IfName device, IfName name, Cidr inet, List<String> options) {
         public Nic {
             options = List.copyOf(options);
+        }
+
+        /**
+         * The arguments of the NIC's one ifconfig command: its address, then its options, as in its
+         * rc.conf line {@code ifconfig_NAME="ADDRESS OPTIONS"}, which rc's network.subr (ifconfig_up)
+         * hands to ifconfig whole at boot; uirig runs the same command at run time.
+         */
+        public List<String> ifconfigArgs() {
+            List<String> words = new ArrayList<>();
+            words.add(inet.toString());
+            options.forEach(o -> words.addAll(List.of(o.trim().split("\\s+"))));
+            return words;
         }
     }
 
@@ -101,7 +119,7 @@ public record DesiredHost(
     public record Jail(String name, String path, RootSource root, Map<String, Object> parameters,
                        List<IfName> vnetInterfaces, String hostname, Map<IfName, Cidr> inet,
                        Optional<Ipv4> defaultRouter, List<String> packages, List<String> services,
-                       List<FileSpec> files, List<SpipedPipe> pipes) {
+                       List<FileSpec> files, List<SpipedPipe> pipes, List<RunOnce> runOnce) {
         /** A path inside the jail as seen from the host. */
         public String hostPath(String inJail) {
             return path + inJail;
@@ -124,7 +142,18 @@ public record DesiredHost(
     public record SpipedKey(String name, String path) {}
 
     /** pf: pf.conf's text and the tables the playbook fills. */
-    public record Pf(String confTemplate, String conf, List<PfTable> tables) {}
+    /**
+     * pf.conf (rendered from {@code confTemplate}) and its tables; {@code egressWindow}: filter rules
+     * appended to pf.conf while packages install (the seed's "Uncomment for updating FreeBSD and
+     * packages"), empty when the playbook declares none.
+     */
+    public record Pf(String confTemplate, String conf, List<PfTable> tables, Optional<String> egressWindow) {
+        /** The ruleset loaded while the egress window is open: pf.conf, then the window's rules (last match wins). */
+        public String egressConf() {
+            return conf + (conf.endsWith("\n") ? "" : "\n") + "\n# uirig: the egress window, loaded only while packages install\n"
+                    + egressWindow.orElse("");
+        }
+    }
 
     /** A pf table: filled at run time, or loaded from a file uirig writes. */
     public record PfTable(String name, boolean runtime, Optional<String> file, List<Cidr> addresses) {}
@@ -134,4 +163,16 @@ public record DesiredHost(
 
     /** A file uirig owns: its full content, mode and owner. */
     public record FileSpec(String path, String content, String mode, String owner) {}
+
+    /**
+     * A command run once, on the host or in a jail ({@code jail} empty for the host), guarded by the
+     * path it creates: it runs while {@code creates} does not exist, and must create it. Paths are as
+     * the command's scope sees them.
+     */
+    public record RunOnce(String jail, String name, String command, String creates) {
+        /** The directory whose content the command creates (files there are written after it runs). */
+        public String createdDirectory() {
+            return creates.substring(0, Math.max(1, creates.lastIndexOf('/')));
+        }
+    }
 }

@@ -14,16 +14,43 @@ import java.util.Optional;
  * its final mode and owner, is checked when the file has a checker, and is renamed into place
  * after the previous version is kept as {@code PATH.uirig-prev}. A cut connection leaves either
  * the old file or the new one, never half of one.
+ *
+ * <p>In a directory that a program loads whole, both live beside the directory instead: cron runs
+ * every file of /etc/cron.d whose name does not start with a dot (usr.sbin/cron/cron/database.c),
+ * rc runs every script of /usr/local/etc/rc.d (libexec/rc/rc: rcorder over the directory), and
+ * the same goes for rc.conf.d, newsyslog.conf.d, syslog.d, periodic and pkg's repos directory.
  */
-final class FileWrite {
+public final class FileWrite {
     private FileWrite() {}
 
-    static String temporary(String path) {
-        return path + ".uirig-new";
+    /** Where the new content is written before it is renamed to {@code path}. */
+    public static String temporary(String path) {
+        return staging(path) + ".uirig-new";
     }
 
-    static String previous(String path) {
-        return path + ".uirig-prev";
+    /** Where the previous version is kept (for rollbacks and for the operator). */
+    public static String previous(String path) {
+        return staging(path) + ".uirig-prev";
+    }
+
+    /** Whether every file of {@code dir} is read by a program: {@code *.d}, periodic's and pkg's directories. */
+    static boolean loadedWhole(String dir) {
+        String name = dir.substring(dir.lastIndexOf('/') + 1);
+        return name.endsWith(".d") || dir.contains("/periodic/") || dir.endsWith("/periodic") || dir.endsWith("/pkg/repos")
+                || dir.endsWith("/etc/pkg");
+    }
+
+    /** {@code path}, or for a file in a directory loaded whole, a dot file beside that directory. */
+    private static String staging(String path) {
+        int slash = path.lastIndexOf('/');
+        String dir = path.substring(0, slash);
+        String file = path.substring(slash + 1);
+        while (!dir.isEmpty() && loadedWhole(dir)) {
+            int up = dir.lastIndexOf('/');
+            file = dir.substring(up + 1) + "." + file;
+            dir = dir.substring(0, up);
+        }
+        return dir.length() == slash ? path : dir + "/." + file;
     }
 
     /** Creates an empty file with mode and owner set before any content is written to it. */

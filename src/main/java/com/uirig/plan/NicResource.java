@@ -34,15 +34,12 @@ public record NicResource(Nic nic) implements Resource {
             reason = found == null ? "neither " + name + " nor " + device + " exists on the host"
                     : device + " is not yet renamed to " + name;
             steps.add(Step.run("ifconfig", device, "name", name));
-            steps.add(Step.run("ifconfig", name, "inet", nic.inet().toString()));
-            for (String option : nic.options()) {
-                steps.add(option(name, option));
-            }
+            steps.add(configure(name));
             steps.add(Step.run("ifconfig", name, "up"));
         } else {
             reason = name + " differs";
             if (!found.inet().contains(nic.inet())) {
-                steps.add(Step.run("ifconfig", name, "inet", nic.inet().toString()));
+                steps.add(configure(name));
             }
             if (!found.up()) {
                 steps.add(Step.run("ifconfig", name, "up"));
@@ -66,9 +63,10 @@ public record NicResource(Nic nic) implements Resource {
         return Optional.of(new Change(address(), action, reason, before, after, steps, ""));
     }
 
-    private static Step option(String name, String option) {
+    /** The NIC's rc.conf line as one ifconfig command, exactly as the host runs it at boot. */
+    private Step configure(String name) {
         List<String> argv = new ArrayList<>(List.of("ifconfig", name));
-        argv.addAll(List.of(option.trim().split("\\s+")));
+        argv.addAll(nic.ifconfigArgs());
         return new Step(argv, new Step.NoInput());
     }
 }

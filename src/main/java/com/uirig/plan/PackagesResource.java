@@ -19,10 +19,16 @@ public record PackagesResource(String jail, List<String> packages, List<String> 
         return "packages[" + (jail.isEmpty() ? "host" : jail) + "]";
     }
 
+    /** The packages not installed yet. */
+    public List<String> missing(ObservedHost observed) {
+        Set<String> installed = observed.packages().getOrDefault(jail, Set.of());
+        return packages.stream().filter(p -> !installed.contains(p)).toList();
+    }
+
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
         Set<String> installed = observed.packages().getOrDefault(jail, Set.of());
-        List<String> missing = packages.stream().filter(p -> !installed.contains(p)).toList();
+        List<String> missing = missing(observed);
         if (missing.isEmpty()) {
             return Optional.empty();
         }
@@ -31,6 +37,6 @@ public record PackagesResource(String jail, List<String> packages, List<String> 
         Action action = packages.stream().anyMatch(installed::contains) ? Action.UPDATE : Action.CREATE;
         return Optional.of(new Change(address(), action, "not installed: " + String.join(", ", missing),
                 Map.of("installed", packages.stream().filter(installed::contains).toList()),
-                Map.of("installed", packages), List.of(new Step(argv, new Step.NoInput())), ""));
+                Map.of("installed", packages), List.of(Step.longRunning(argv.toArray(String[]::new))), ""));
     }
 }

@@ -42,6 +42,17 @@ public record PfResource(String path, String content, List<String> dependsOn) im
         Map<String, Object> after = new LinkedHashMap<>(file.map(FileWrite.Outcome::after).orElse(Map.of()));
         List<String> reasons = new ArrayList<>();
         file.ifPresent(o -> reasons.add(path + (o.action() == Action.CREATE ? " does not exist" : " differs")));
+        if (context.changing().containsKey(EgressWindowResource.ADDRESS)) {
+            // The window opened in this plan (module loaded, pf enabled, its rules loaded): close it.
+            // pf keeps its states across the load, so no session is cut.
+            steps.add(Step.run("pfctl", "-f", path));
+            steps.add(RECORD_LOADED);
+            reasons.add("the egress window closes");
+            before.put("rules", "pf.conf and the egress window");
+            after.put("rules", "loaded from " + path);
+            return Optional.of(new Change(address(), file.map(FileWrite.Outcome::action).orElse(Action.UPDATE),
+                    String.join("; ", reasons), before, after, steps, file.map(FileWrite.Outcome::diff).orElse("")));
+        }
         if (!observed.pf().moduleLoaded()) {
             // /etc/rc.d/pf: required_modules="pf"; pfctl needs /dev/pf for everything but -n.
             steps.add(0, Step.run("kldload", "-n", "pf"));

@@ -27,10 +27,7 @@ final class RcConfSettings {
             s.put("ifconfig_" + n.device().rcName() + "_name", n.name().value());
         }
         for (Nic n : d.nics()) {
-            List<String> words = new ArrayList<>();
-            words.add(n.inet().toString());
-            words.addAll(n.options());
-            s.put("ifconfig_" + n.name().rcName(), String.join(" ", words));
+            s.put("ifconfig_" + n.name().rcName(), String.join(" ", n.ifconfigArgs()));
         }
         d.defaultRouter().ifPresent(r -> s.put("defaultrouter", r.toString()));
         List<String> cloned = new ArrayList<>();

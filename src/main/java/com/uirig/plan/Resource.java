@@ -10,7 +10,8 @@ import java.util.Optional;
  */
 public sealed interface Resource permits NicResource, EpairResource, BridgeResource, RouteResource, SysctlResource,
         RcConfResource, FileResource, PfTableResource, PfResource, JailRootResource, JailResource, PackagesResource,
-        ServiceResource, SpipedKeyResource {
+        ServiceResource, SpipedKeyResource, RunOnceResource,
+        PkgBootstrapResource, EgressWindowResource {
 
     String address();
 

@@ -63,10 +63,15 @@ public final class Resources {
         });
 
         List<String> packages = new ArrayList<>();
+        List<PackagesResource> packageSets = new ArrayList<>();
+        // Every pkg run needs pkg bootstrapped on the host, and, where pf declares one, the egress window open.
+        List<String> beforePackages = new ArrayList<>(List.of("pkg[bootstrap]"));
+        d.pf().filter(pf -> pf.egressWindow().isPresent()).ifPresent(pf -> beforePackages.add(EgressWindowResource.ADDRESS));
         if (!d.packages().isEmpty()) {
-            PackagesResource r = new PackagesResource("", d.packages(), List.of());
+            PackagesResource r = new PackagesResource("", d.packages(), beforePackages);
             out.add(r);
             packages.add(r.address());
+            packageSets.add(r);
         }
         if (!d.jails().isEmpty()) {
             FileResource jailConf = new FileResource("file", JailConf.PATH, JailConf.render(d), "0644", "root:wheel", List.of());
@@ -74,18 +79,27 @@ public final class Resources {
             Map<String, String> keyPaths = new LinkedHashMap<>();
             d.spipedKeys().forEach(k -> keyPaths.put(k.name(), k.path()));
             Map<String, List<String>> jailFiles = new LinkedHashMap<>();
+            Map<String, List<FileResource>> lateFiles = new LinkedHashMap<>();
             Map<String, String> jailRc = new LinkedHashMap<>();
             for (Jail j : d.jails()) {
                 JailRootResource root = new JailRootResource(j.name(), j.path(), j.root());
                 out.add(root);
                 List<String> files = new ArrayList<>();
+                List<FileResource> late = new ArrayList<>();
                 for (FileSpec f : j.files()) {
                     FileResource r = new FileResource("file", j.hostPath(f.path()), f.content(), f.mode(), f.owner(),
                             List.of(root.address()));
-                    out.add(r);
-                    files.add(r.address());
+                    // A file inside what a run-once command creates (postgresql.conf in the cluster
+                    // initdb makes) is written after the command, in the running jail.
+                    if (j.runOnce().stream().anyMatch(o -> f.path().startsWith(o.createdDirectory() + "/"))) {
+                        late.add(r);
+                    } else {
+                        out.add(r);
+                        files.add(r.address());
+                    }
                 }
                 jailFiles.put(j.name(), files);
+                lateFiles.put(j.name(), late);
                 RcConfResource rc = new RcConfResource(j.name(), j.hostPath("/etc/rc.conf"),
                         RcConfSettings.jail(j, keyPaths), List.of(root.address()));
                 out.add(rc);
@@ -117,10 +131,36 @@ public final class Resources {
             }
             for (Jail j : d.jails()) {
                 if (!j.packages().isEmpty()) {
-                    PackagesResource r = new PackagesResource(j.name(), j.packages(), List.of("jail[" + j.name() + "]"));
+                    List<String> deps = new ArrayList<>(beforePackages);
+                    deps.add("jail[" + j.name() + "]");
+                    PackagesResource r = new PackagesResource(j.name(), j.packages(), deps);
                     out.add(r);
                     packages.add(r.address());
+                    packageSets.add(r);
                 }
+            }
+            Map<String, List<String>> afterStart = new LinkedHashMap<>();
+            for (Jail j : d.jails()) {
+                // What runs in the started jail before its services: run-once commands, then the files they make room for.
+                List<String> once = new ArrayList<>();
+                for (DesiredHost.RunOnce o : j.runOnce()) {
+                    List<String> deps = new ArrayList<>(List.of("jail[" + j.name() + "]", jailRc.get(j.name())));
+                    if (!j.packages().isEmpty()) {
+                        deps.add("packages[" + j.name() + "]");
+                    }
+                    deps.addAll(jailFiles.get(j.name()));
+                    RunOnceResource r = new RunOnceResource(o, j.hostPath(o.creates()), deps);
+                    out.add(r);
+                    once.add(r.address());
+                }
+                for (FileResource f : lateFiles.get(j.name())) {
+                    List<String> deps = new ArrayList<>(f.dependsOn());
+                    deps.addAll(once);
+                    FileResource r = new FileResource(f.kind(), f.path(), f.content(), f.mode(), f.owner(), deps);
+                    out.add(r);
+                    once.add(r.address());
+                }
+                afterStart.put(j.name(), once);
             }
             for (Jail j : d.jails()) {
                 for (String s : j.services()) {
@@ -129,12 +169,31 @@ public final class Resources {
                         deps.add("packages[" + j.name() + "]");
                     }
                     deps.addAll(jailFiles.get(j.name()));
+                    deps.addAll(afterStart.get(j.name()));
                     if (s.equals("spiped")) {
                         j.pipes().stream().map(p -> keyOf.get(p.key())).filter(x -> x != null).distinct().forEach(deps::add);
                     }
                     out.add(new ServiceResource(j.name(), j.path(), s, deps));
                 }
             }
+        }
+        if (!packageSets.isEmpty()) {
+            // Bootstrapping fetches pkg itself: through the window too.
+            out.add(new PkgBootstrapResource(beforePackages.subList(1, beforePackages.size())));
+            d.pf().filter(pf -> pf.egressWindow().isPresent()).ifPresent(pf -> {
+                // The window's ruleset names the tables' files and the interfaces: they come first.
+                List<String> deps = new ArrayList<>(tables);
+                deps.addAll(interfaces);
+                out.add(new EgressWindowResource(pf.egressConf(), packageSets, deps));
+            });
+        }
+        for (DesiredHost.RunOnce o : d.runOnce()) {
+            List<String> deps = new ArrayList<>(List.of("rc_conf[host]"));
+            if (!d.packages().isEmpty()) {
+                deps.add("packages[host]");
+            }
+            d.files().forEach(f -> deps.add("file[" + f.path() + "]"));
+            out.add(new RunOnceResource(o, o.creates(), deps));
         }
         d.pf().ifPresent(pf -> {
             List<String> deps = new ArrayList<>(tables);

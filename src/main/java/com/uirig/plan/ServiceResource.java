@@ -57,9 +57,10 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
                     Map.of("running", true), Map.of("running", true, "restarted", true), List.of(restart), ""));
         }
         // A jail (re)started by this plan starts its enabled services itself, through its /etc/rc,
-        // unless their packages are only installed after it started.
+        // unless their packages are only installed, or a run-once command (initdb) only runs, after it started.
         if (!jail.isEmpty() && context.changing().containsKey("jail[" + jail + "]")
-                && !context.changing().containsKey("packages[" + jail + "]")) {
+                && !context.changing().containsKey("packages[" + jail + "]")
+                && context.changing().keySet().stream().noneMatch(a -> a.startsWith("run_once[" + jail + "/"))) {
             return Optional.of(new Change(address(), Action.CREATE, name + " is started by jail " + jail + "'s /etc/rc",
                     Map.of("running", false), Map.of("running", true), List.of(), ""));
         }

@@ -12,12 +12,16 @@ import java.util.regex.Pattern;
  * standard input. Secret input is described, never carried: it is read from a host at apply time.
  */
 public record Step(List<String> argv, Input input, Effect effect) {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
-    /** What running the step does to the SSH sessions open on the host. */
+    /** How the step must be run: what it does to the SSH sessions open on the host, how long it takes. */
     public enum Effect {
         /** Nothing: the session that runs it carries on. */
         NONE,
+        /**
+         * It takes minutes (pkg fetching packages): it gets {@link #LONG_TIMEOUT} instead of the
+         * command timeout, and apply prints that it is still running while it runs.
+         */
+        LONG,
         /**
          * Every TCP connection open on the host stops passing, the one running the step included
          * ({@code pfctl -e}: pf keeps state only from a SYN, so connections made before have none).
@@ -35,6 +39,14 @@ public record Step(List<String> argv, Input input, Effect effect) {
 
     public Step(List<String> argv, Input input) {
         this(argv, input, Effect.NONE);
+    }
+
+    /** How long a {@link Effect#LONG} step may run. */
+    public static final java.time.Duration LONG_TIMEOUT = java.time.Duration.ofMinutes(30);
+
+    /** A step that takes minutes (see {@link Effect#LONG}). */
+    public static Step longRunning(String... argv) {
+        return new Step(List.of(argv), new NoInput(), Effect.LONG);
     }
 
     /** A step that cuts the host's open connections (see {@link Effect#CUTS_SESSIONS}). */
@@ -101,10 +113,7 @@ public record Step(List<String> argv, Input input, Effect effect) {
 
     /** Quotes one shell word: unchanged when safe, else in single quotes. */
     public static String quote(String word) {
-        if (!word.isEmpty() && SAFE.matcher(word).matches()) {
-            return word;
-        }
-        return "'" + word.replace("'", "'\\''") + "'";
+        return com.uirig.model.Shell.quote(word);
     }
 
     public static String sha256Hex(byte[] bytes) {

@@ -86,7 +86,7 @@ public final class SshConnector implements AutoCloseable {
             session.close(true);
             throw new IOException(host + ": authentication as " + target.user() + " failed: " + message(e), e);
         }
-        return new SshTransport(host, session);
+        return new SshTransport(host, session, target.user(), target.become());
     }
 
     /** Connects only far enough to see the key the host offers (for {@code uirig trust}). */

@@ -7,25 +7,33 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import com.uirig.model.Become;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
-/** Runs commands over one authenticated SSH session. */
+/**
+ * Runs commands over one authenticated SSH session, each as root: through {@link Become} when
+ * the login is not root.
+ */
 public final class SshTransport implements Transport {
     private final String host;
     private final ClientSession session;
+    private final String user;
+    private final Become become;
 
-    SshTransport(String host, ClientSession session) {
+    SshTransport(String host, ClientSession session, String user, Become become) {
         this.host = host;
         this.session = session;
+        this.user = user;
+        this.become = become;
     }
 
     @Override
     public CommandResult run(String command, byte[] stdin, Duration timeout) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (ChannelExec channel = session.createExecChannel(command)) {
+        try (ChannelExec channel = session.createExecChannel(become.wrap(command))) {
             channel.setOut(out);
             channel.setErr(err);
             channel.setIn(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin));
@@ -35,8 +43,31 @@ public final class SshTransport implements Transport {
                 throw new IOException(host + ": command timed out after " + timeout.toSeconds() + " s");
             }
             Integer exit = channel.getExitStatus();
-            return new CommandResult(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
+            String stderr = err.toString(StandardCharsets.UTF_8);
+            refusedByBecome(exit, out.size(), stderr);
+            return new CommandResult(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8), stderr);
+        }
+    }
+
+    /**
+     * doas and sudo exit 1 with their own name first on stderr when they refuse (a password asked
+     * for, the user not permitted), and the login shell exits 127 when they are not installed:
+     * a setup problem of the host, reported as such instead of as a failed step.
+     */
+    private void refusedByBecome(Integer exit, int stdoutBytes, String stderr) throws IOException {
+        if (become == Become.NONE || exit == null || stdoutBytes > 0) {
+            return;
+        }
+        String name = become.program();
+        String first = stderr.lines().findFirst().orElse("").strip();
+        boolean refused = exit == 1 && first.startsWith(name + ":");
+        boolean missing = exit == 127 && first.contains(name) && first.contains("not found");
+        if (refused || missing) {
+            String allow = become == Become.DOAS ? "doas.conf: permit nopass " + user : "sudoers: " + user + " ALL=(ALL) NOPASSWD: ALL";
+            throw new IOException(host + ": " + (missing ? name + " is not installed (" + first + ")"
+                    : name + " refused to run commands as root for " + user + " (" + first + ")")
+                    + "; become: " + name + " needs " + name + " installed and " + user
+                    + " allowed to run any command without a password (" + allow + ")");
         }
     }
 
@@ -46,7 +77,7 @@ public final class SshTransport implements Transport {
         java.io.PipedInputStream in = new java.io.PipedInputStream(feed);
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ChannelExec channel = session.createExecChannel(command);
+        ChannelExec channel = session.createExecChannel(become.wrap(command));
         channel.setIn(in);
         channel.setOut(new java.io.OutputStream() {
             @Override

@@ -45,7 +45,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(Main.CHANGES);
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("  + bridge[xbridge]: create", "      ifconfig bridge0 create")
-                .endsWith("server-a: 46 to create, 1 to change, 0 to delete\nserver-b: 46 to create, 1 to change, 0 to delete\n");
+                .endsWith("server-a: 52 to create, 3 to change, 0 to delete\nserver-b: 52 to create, 3 to change, 0 to delete\n");
     }
 
     @Test

@@ -30,18 +30,24 @@ class ExpectationsReadingTest {
         Inventory prod = InventoryLoader.load(Path.of("inventory/prod"));
         DesiredHost a = host(prod, "server-a");
         assertThat(a.expectations()).extracting(Expectation::name).containsExactly("https_public", "http_public",
-                "ssh_public", "postgres_closed", "n2p_closed", "pgs_closed", "pgc_closed", "peer_db_via_n2p");
+                "ssh_public", "postgres_closed", "n2p_closed", "pgs_closed", "pgc_closed", "app_via_peer_db",
+                "no_egress_host", "no_egress_pg_j", "no_egress_node_j");
         assertThat(a.expectations().get(0)).isEqualTo(new Expectation("https_public", "orchestrator", Ipv4.parse("192.0.2.155"),
                 443, Reach.OPEN, Optional.empty(), Optional.empty(), 3));
         assertThat(a.expectations().get(3).expect()).isEqualTo(Reach.CLOSED);
-        assertThat(a.expectations().get(7)).isEqualTo(new Expectation("peer_db_via_n2p", "node_j", Ipv4.parse("192.168.56.30"),
-                5432, Reach.OPEN, Optional.of("uirig-ping"), Optional.of("uirig-ping"), 3));
-        assertThat(a.expectations().get(7).jail()).contains("node_j");
-        assertThat(a.expectations().get(7).address()).isEqualTo("expect[peer_db_via_n2p]");
+        // The application's page names the peer's database: server-a's node_j asks server-b's pg_j.
+        assertThat(a.expectations().get(7)).isEqualTo(new Expectation("app_via_peer_db", "orchestrator", Ipv4.parse("192.0.2.155"),
+                80, Reach.OPEN, Optional.of("GET / HTTP/1.0\r\nHost: nginx-a.uirig.com\r\n\r\n"),
+                Optional.of("at 192.168.56.41 answered"), 10));
+        assertThat(a.expectations().get(7).address()).isEqualTo("expect[app_via_peer_db]");
+        assertThat(a.expectations().get(10)).isEqualTo(new Expectation("no_egress_node_j", "node_j", Ipv4.parse("192.0.2.80"),
+                80, Reach.CLOSED, Optional.empty(), Optional.empty(), 3));
+        assertThat(a.expectations().get(10).jail()).contains("node_j");
         // {{ host.address }} is each host's own ssh.address.
         DesiredHost b = host(prod, "server-b");
         assertThat(b.expectations().get(0).to()).isEqualTo(Ipv4.parse("192.0.2.165"));
-        assertThat(b.expectations().get(7).to()).isEqualTo(Ipv4.parse("192.168.56.31"));
+        assertThat(b.expectations().get(7).to()).isEqualTo(Ipv4.parse("192.0.2.165"));
+        assertThat(b.expectations().get(7).receive()).contains("at 192.168.56.40 answered");
         // Expectations are checked, never converged: no resource of the plan.
         assertThat(Resources.of(a)).noneMatch(r -> r.address().startsWith("expect["));
         assertThat(host(InventoryLoader.load(Path.of("inventory/lab")), "server-a").expectations().get(0).to())
@@ -57,7 +63,7 @@ class ExpectationsReadingTest {
 
     @Test
     void aPortThatIsNoNumber() {
-        InventoryCopy c = new InventoryCopy(dir).edit(EXP, "tcp: 80,", "tcp: http,");
+        InventoryCopy c = new InventoryCopy(dir).edit(EXP, "tcp: 80,  expect: open}", "tcp: http,  expect: open}");
         assertThat(c.problems("prod")).containsExactly(c.at(EXP, "http,")
                 + ": expectations.http_public.tcp: expected a number, found 'http'");
     }
@@ -66,16 +72,16 @@ class ExpectationsReadingTest {
     void anUnknownJail() {
         InventoryCopy c = new InventoryCopy(dir).edit(EXP, "from: node_j", "from: node_x");
         assertThat(c.problems("prod")).containsExactly(c.at(EXP, "node_x")
-                + ": expectations.peer_db_via_n2p.from: expected orchestrator, host or a jail of this host"
+                + ": expectations.no_egress_node_j.from: expected orchestrator, host or a jail of this host"
                 + " (pg_j, node_j, nginx_j), found 'node_x'");
     }
 
     @Test
     void receiveAndSendNeedAnOpenPort() {
-        InventoryCopy c = new InventoryCopy(dir).edit(EXP, "    expect: open\n    send: uirig-ping\n",
+        InventoryCopy c = new InventoryCopy(dir).edit(EXP, "    expect: open\n    send: \"GET / HTTP/1.0\\r\\nHost: {{ hostname_nginx_j }}\\r\\n\\r\\n\"\n",
                 "    expect: closed\n");
-        assertThat(c.problems("prod")).containsExactly(c.at(EXP, "receive: uirig-ping").replaceAll(":\\d+$", ":14")
-                + ": expectations.peer_db_via_n2p.receive: 'receive' needs 'expect: open' (a closed port cannot answer)");
+        assertThat(c.problems("prod")).containsExactly(c.at(EXP, "receive: \"at").replaceAll(":\\d+$", ":14")
+                + ": expectations.app_via_peer_db.receive: 'receive' needs 'expect: open' (a closed port cannot answer)");
         InventoryCopy d = new InventoryCopy(dir.resolve("send")).edit(EXP, "tcp: 22,  expect: open}",
                 "tcp: 22,  expect: closed, send: hello}");
         assertThat(d.problems("prod")).containsExactly(d.at(EXP, "hello")
@@ -96,11 +102,11 @@ class ExpectationsReadingTest {
     @Test
     void badValuesOfExpectToAndTimeout() {
         InventoryCopy c = new InventoryCopy(dir).edit(EXP, "tcp: 5433, expect: closed}", "tcp: 5433, expect: shut}")
-                .edit(EXP, "    to: \"{{ ip_inode_b }}\"\n", "    to: 192.168.56.300\n    timeout: 0\n");
+                .edit(EXP, "    to: \"{{ host.address }}\"\n", "    to: 192.168.56.300\n").edit(EXP, "    timeout: 10\n", "    timeout: 0\n");
         assertThat(c.problems("prod")).containsExactly(
                 c.at(EXP, "shut") + ": expectations.n2p_closed.expect: expected open or closed, found 'shut'",
-                c.at(EXP, "192.168.56.300") + ": expectations.peer_db_via_n2p.to: invalid IPv4 address '192.168.56.300' (300 is over 255)",
-                c.at(EXP, "timeout: 0").replaceAll(":\\d+$", ":14") + ": expectations.peer_db_via_n2p.timeout: expected a number from 1 to 120, found 0");
+                c.at(EXP, "192.168.56.300") + ": expectations.app_via_peer_db.to: invalid IPv4 address '192.168.56.300' (300 is over 255)",
+                c.at(EXP, "timeout: 0").replaceAll(":\\d+$", ":14") + ": expectations.app_via_peer_db.timeout: expected a number from 1 to 120, found 0");
     }
 
     @Test
@@ -124,7 +130,7 @@ class ExpectationsReadingTest {
     void aJailNamedLikeAKeywordIsAmbiguous() {
         InventoryCopy c = new InventoryCopy(dir).edit(EXP, "from: node_j", "from: host")
                 .edit("playbooks/jails.yml", "  nginx_j:\n", "  host:\n");
-        assertThat(c.problems("prod")).contains(c.at(EXP, "from: host").replaceAll(":\\d+$", ":11")
-                + ": expectations.peer_db_via_n2p.from: 'host' is both a jail's name and a keyword of 'from'");
+        assertThat(c.problems("prod")).contains(c.at(EXP, "host, to: \"{{ package_mirror }}\", tcp: 80, expect: closed}")
+                + ": expectations.no_egress_host.from: 'host' is both a jail's name and a keyword of 'from'");
     }
 }

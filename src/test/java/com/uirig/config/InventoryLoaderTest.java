@@ -18,7 +18,8 @@ class InventoryLoaderTest {
         DesiredHost a = inv.host("server-a").orElseThrow();
         assertThat(a.ssh().address()).isEqualTo("192.0.2.155");
         assertThat(a.ssh().port()).isEqualTo(22);
-        assertThat(a.ssh().user()).isEqualTo("root");
+        assertThat(a.ssh().user()).isEqualTo("admin");
+        assertThat(a.ssh().become()).isEqualTo(com.uirig.model.Become.DOAS);
         assertThat(a.ssh().knownHosts()).endsWith("orchestrator/known_hosts");
         assertThat(a.nics()).extracting(n -> n.name().value() + "=" + n.device() + " " + n.inet())
                 .containsExactly("xnic=em0 192.0.2.155/24", "inic=em1 192.168.56.110/24");

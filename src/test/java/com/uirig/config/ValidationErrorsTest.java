@@ -225,4 +225,31 @@ class ValidationErrorsTest {
         String[] parts = location.split(":");
         return Integer.parseInt(parts[parts.length - 2]);
     }
+
+    @Test
+    void becomeIsDoasSudoOrNone() {
+        InventoryCopy c = copy().edit(HOSTS, "  become: doas\n", "  become: su\n");
+        assertThat(c.problems("prod")).containsExactly(c.at(HOSTS, "su") .replaceAll(":\\d+$", ":11")
+                + ": ssh.become: unsupported become 'su': use doas, sudo or none");
+    }
+
+    @Test
+    void aRunOnceNeedsItsCommandAndAnAbsolutePathItCreates() {
+        InventoryCopy c = copy().edit(JAILS, "        creates: /var/db/postgres/data16/PG_VERSION\n", "        creates: PG_VERSION\n");
+        assertThat(c.problems("prod")).containsExactly(c.at(JAILS, "creates: PG_VERSION").replaceAll(":\\d+$", ":18")
+                + ": jails.pg_j.run_once.initdb.creates: expected an absolute file path, found 'PG_VERSION'");
+        InventoryCopy d = new InventoryCopy(dir.resolve("d")).edit(JAILS, "        command: service postgresql initdb\n", "");
+        assertThat(d.problems("prod")).containsExactly(d.at(JAILS, "creates: /var/db/postgres/data16/PG_VERSION")
+                + ": jails.pg_j.run_once.initdb: missing required key 'command'");
+    }
+
+    @Test
+    void anOptionWordThatIfconfigTakesAsAnAddressIsAWarning() {
+        Inventory prod = InventoryLoader.load(Path.of("inventory/prod"));
+        assertThat(prod.warnings()).containsExactly("playbooks/network.yml:13:14: nics.inic.options: warning: ifconfig takes '2222'"
+                + " as an address (after the NIC's own, a destination or broadcast address), not as the value of an option:"
+                + " the option before it takes no value");
+        InventoryCopy c = copy().edit(NET, "options: [vlanhwtag 2222]", "options: [vlanhwtag, mtu 9000]");
+        assertThat(c.load("prod").warnings()).isEmpty();
+    }
 }

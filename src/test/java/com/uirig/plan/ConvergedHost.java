@@ -78,7 +78,12 @@ final class ConvergedHost {
         d.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
                 .forEach(t -> tables.put(t.name(), new java.util.TreeSet<>(t.addresses().stream().map(Cidr::entryText).toList()))));
         Map<String, String> sysctl = new LinkedHashMap<>(d.sysctl());
+        // pkg is bootstrapped and every run-once command has created what it creates.
+        Set<String> existing = new HashSet<>(Set.of(PkgBootstrapResource.PKG));
+        d.runOnce().forEach(o -> existing.add(o.creates()));
+        d.jails().forEach(j -> j.runOnce().forEach(o -> existing.add(j.hostPath(o.creates()))));
         return new ObservedHost(d.name(), host, inJails, jails, roots, rc, files,
-                new ObservedHost.PfState(true, true, true, true, tables), sysctl, d.defaultRouter().map(Object::toString), packages, services);
+                new ObservedHost.PfState(true, true, true, true, tables), sysctl, d.defaultRouter().map(Object::toString), packages, services,
+                existing);
     }
 }

@@ -29,7 +29,7 @@ class DriftPlanTest {
 
     private static ObservedHost with(ObservedHost o, Map<String, Iface> interfaces) {
         return new ObservedHost(o.host(), interfaces, o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
     }
 
     @Test
@@ -77,7 +77,7 @@ class DriftPlanTest {
             host.put("sshd_enable", "YES");
             rc.put("/etc/rc.conf", host);
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("rc_conf[host]");
@@ -92,7 +92,7 @@ class DriftPlanTest {
     void disabledPfIsEnabledWithoutReloading() {
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
                 o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.sysctl(),
-                o.defaultRoute(), o.packages(), o.runningServices()));
+                o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("pf[/etc/pf.conf]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -e");
@@ -106,7 +106,7 @@ class DriftPlanTest {
             ObservedHost.FileState f = files.get("/etc/ips_xnic_peers");
             files.put("/etc/ips_xnic_peers", new ObservedHost.FileState("0000", Optional.of("192.0.2.5\n203.0.113.99\n"), f.mode(), f.owner()));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("pf_table[xpeers]");
@@ -125,7 +125,7 @@ class DriftPlanTest {
             Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
             jails.remove("node_j");
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("jail[node_j]");
@@ -141,7 +141,7 @@ class DriftPlanTest {
             ObservedHost.RunningJail pg = jails.get("pg_j");
             jails.put("pg_j", new ObservedHost.RunningJail("pg_j", pg.jid(), pg.path(), Map.of("sysvshm", "inherit", "devfs_ruleset", "4")));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.REPLACE);
@@ -156,7 +156,7 @@ class DriftPlanTest {
             Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
             files.put("/jails/node_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).isEmpty();
         // Only the jail whose key copy changed restarts its pipes.
@@ -178,7 +178,7 @@ class DriftPlanTest {
             files.remove("/jails/node_j/etc/spiped.key");
             files.put("/jails/pg_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         Change c = changes(plan, "server-b").get(0);
         assertThat(c.steps()).extracting(Step::shellLine).contains(
@@ -193,11 +193,38 @@ class DriftPlanTest {
             java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
             services.remove(ObservedHost.serviceKey("pg_j", "spiped"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), packages, services);
+                    o.pf(), o.sysctl(), o.defaultRoute(), packages, services, o.existingPaths());
         });
-        assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
-                .containsExactly("packages[nginx_j]: pkg -j nginx_j install -y nginx",
-                        "service[pg_j/spiped]: jexec pg_j service spiped restart");
+        // On a running host the package is fetched through the egress window, closed again after it.
+        assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(c.steps().size() - 1).shellLine())
+                .containsExactly("pf[egress]: pfctl -f /var/db/uirig/pf.egress.conf",
+                        "packages[nginx_j]: pkg -j nginx_j install -y nginx",
+                        "service[pg_j/spiped]: jexec pg_j service spiped restart",
+                        "pf[/etc/pf.conf]: " + PfResource.RECORD_LOADED.shellLine());
+        Change window = changes(plan, "server-a").get(0);
+        // pf runs with its filter rules: the load keeps every state, no session is cut, no module load.
+        assertThat(window.steps()).extracting(Step::argv).containsExactly(
+                List.of("sh", "-c", "mkdir -p \"${1%/*}\" && cat > \"$1\"", "sh", "/var/db/uirig/pf.egress.conf"),
+                List.of("pfctl", "-nf", "/var/db/uirig/pf.egress.conf"), List.of("pfctl", "-f", "/var/db/uirig/pf.egress.conf"));
+        assertThat(window.steps()).allMatch(st -> st.effect() == Step.Effect.NONE);
+        assertThat(((Step.Content) window.steps().get(0).input()).text())
+                .startsWith(PlanTestSupport.prod().host("server-a").orElseThrow().pf().orElseThrow().conf())
+                .endsWith("pass in  on xbridge from $xbridge_net\npass out on xnic\n");
+        assertThat(changes(plan, "server-a").get(1).steps()).allMatch(st -> st.effect() == Step.Effect.LONG);
+    }
+
+    @Test
+    void aHostWithEveryPackageOpensNoEgressWindowAndADoneRunOnceIsNoDrift() {
+        assertThat(changes(planWith("server-a", o -> o), "server-a")).isEmpty();
+        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(),
+                o.rcConf(), o.files(), o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(),
+                Set.of(PkgBootstrapResource.PKG)));
+        // The cluster is gone: initdb runs again, and the jail's running services restart on what it made.
+        assertThat(changes(plan, "server-a")).extracting(Change::resource).containsExactly("run_once[pg_j/initdb]",
+                "service[pg_j/postgresql]", "service[pg_j/spiped]");
+        assertThat(changes(plan, "server-a").get(0).steps()).extracting(Step::shellLine).containsExactly(
+                "jexec pg_j /bin/sh -c 'service postgresql initdb'",
+                "/bin/sh -c 'test -e \"$1\" || { echo \"$1 was not created\" >&2; exit 1; }' sh /jails/pg_j/var/db/postgres/data16/PG_VERSION");
     }
 
     @Test
@@ -210,7 +237,7 @@ class DriftPlanTest {
             Map<String, Iface> host = new LinkedHashMap<>(o.interfaces());
             host.put("ngx_b", ngxB);
             return new ObservedHost(o.host(), host, jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("jail[nginx_j]");
@@ -224,7 +251,7 @@ class DriftPlanTest {
     void flushedRulesAreReloadedFromTheFile() {
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
                 o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, true, false, o.pf().tables()), o.sysctl(),
-                o.defaultRoute(), o.packages(), o.runningServices()));
+                o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("the loaded rules differ from /etc/pf.conf");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
@@ -238,7 +265,7 @@ class DriftPlanTest {
         // blocks every connection open until then, the one running it included.
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
                 o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, false, o.pf().tables()), o.sysctl(),
-                o.defaultRoute(), o.packages(), o.runningServices()));
+                o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("no ruleset is loaded");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
@@ -255,7 +282,7 @@ class DriftPlanTest {
             java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
             services.removeIf(s -> s.startsWith("node_j/"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), services);
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), services, o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + " " + c.steps().size() + " " + c.reason())
                 .containsExactly("jail[node_j] 1 jail node_j is not running",
@@ -271,7 +298,7 @@ class DriftPlanTest {
             node.put("spiped_pipe_N2P_target", "[192.168.56.99]:5433");
             rc.put("/jails/node_j/etc/rc.conf", node);
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
                 .containsExactly("rc_conf[node_j]: sysrc -f /jails/node_j/etc/rc.conf 'spiped_pipe_N2P_target=[192.168.56.41]:5433'",
@@ -289,7 +316,7 @@ class DriftPlanTest {
                     ipg.ether(), ipg.members()));
             jails.put("pg_j", pg);
             return new ObservedHost(o.host(), o.interfaces(), jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices());
+                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("jail[pg_j]");

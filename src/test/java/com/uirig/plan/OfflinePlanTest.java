@@ -39,8 +39,8 @@ class OfflinePlanTest {
             List<String> all = Resources.of(d).stream().map(Resource::address).toList();
             assertThat(addresses(host(d.name()))).containsExactlyInAnyOrderElementsOf(all);
         }
-        assertThat(PlanText.summary(host("server-a"))).isEqualTo("server-a: 46 to create, 1 to change, 0 to delete");
-        assertThat(PlanText.summary(host("server-b"))).isEqualTo("server-b: 46 to create, 1 to change, 0 to delete");
+        assertThat(PlanText.summary(host("server-a"))).isEqualTo("server-a: 52 to create, 3 to change, 0 to delete");
+        assertThat(PlanText.summary(host("server-b"))).isEqualTo("server-b: 52 to create, 3 to change, 0 to delete");
     }
 
     @Test
@@ -80,28 +80,40 @@ class OfflinePlanTest {
     }
 
     @Test
-    void pfIsCheckedBeforeItIsLoadedAndEnabledAfterTablesAndPackages() {
+    void pfIsCheckedBeforeItIsLoadedAfterTablesAndPackagesWhichComeThroughTheEgressWindow() {
         HostPlan a = host("server-a");
         List<String> order = addresses(a);
         int pf = order.indexOf("pf[/etc/pf.conf]");
+        int window = order.indexOf("pf[egress]");
         assertThat(order.stream().filter(x -> x.startsWith("pf_table[") || x.startsWith("packages[")))
                 .allSatisfy(x -> assertThat(order.indexOf(x)).isLessThan(pf));
+        assertThat(order.stream().filter(x -> x.startsWith("packages[") || x.equals("pkg[bootstrap]")))
+                .allSatisfy(x -> assertThat(order.indexOf(x)).isGreaterThan(window));
+        // A fresh host has no pf module and no pkg: the window loads the module, pf.conf plus the
+        // egress rules, and enables pf, which cuts every connection open before (only a SYN creates
+        // state): apply starts that detached and carries on over a new connection.
+        Change open = a.changes().get(window);
+        assertThat(open.steps()).extracting(Step::shellLine).containsExactly(
+                "kldload -n pf",
+                open.steps().get(1).shellLine(),
+                "pfctl -nf /var/db/uirig/pf.egress.conf",
+                "pfctl -f /var/db/uirig/pf.egress.conf",
+                "pfctl -e");
+        assertThat(open.steps().get(4).effect()).isEqualTo(Step.Effect.CUTS_SESSIONS);
+        assertThat(a.changes().get(order.indexOf("pkg[bootstrap]")).steps()).extracting(Step::shellLine)
+                .containsExactly("env ASSUME_ALWAYS_YES=yes pkg bootstrap -y");
+        // pf.conf then closes the window: pf runs with filter rules, so the load keeps every state.
         Change change = a.changes().get(pf);
         assertThat(change.steps()).extracting(Step::shellLine).containsExactly(
-                "kldload -n pf",
                 "install -m 0644 -o root -g wheel /dev/null /etc/pf.conf.uirig-new",
-                change.steps().get(2).shellLine(),
+                change.steps().get(1).shellLine(),
                 "pfctl -nf /etc/pf.conf.uirig-new",
                 "mv /etc/pf.conf.uirig-new /etc/pf.conf",
                 "pfctl -f /etc/pf.conf",
                 "sh -c 'mkdir -p /var/db/uirig && { pfctl -sn; pfctl -sr; } > /var/db/uirig/pf.loaded.uirig-new"
-                        + " && mv /var/db/uirig/pf.loaded.uirig-new /var/db/uirig/pf.loaded'",
-                "pfctl -e");
-        assertThat(change.steps().get(2).shellLine()).startsWith("dd of=/etc/pf.conf.uirig-new status=none < [");
-        // Enabling pf cuts every connection open before (only a SYN creates state): apply starts it
-        // detached and carries on over a new connection.
-        assertThat(change.steps().get(7).effect()).isEqualTo(Step.Effect.CUTS_SESSIONS);
-        assertThat(change.steps().subList(0, 7)).allSatisfy(s -> assertThat(s.effect()).isEqualTo(Step.Effect.NONE));
+                        + " && mv /var/db/uirig/pf.loaded.uirig-new /var/db/uirig/pf.loaded'");
+        assertThat(change.steps().get(1).shellLine()).startsWith("dd of=/etc/pf.conf.uirig-new status=none < [");
+        assertThat(change.steps()).allSatisfy(s -> assertThat(s.effect()).isEqualTo(Step.Effect.NONE));
         assertThat(change.diff()).startsWith("--- /dev/null\n+++ /etc/pf.conf\n").contains("+block all\n");
     }
 
@@ -146,8 +158,8 @@ class OfflinePlanTest {
         assertThat(commands).containsExactly("ifconfig bridge0 create", "ifconfig bridge0 name xbridge",
                 "ifconfig xbridge inet 10.0.2.1/24", "ifconfig xbridge addm ngx_a addm node_a addm pg_a", "ifconfig xbridge up");
         assertThat(bridge.get("after").get("members").toString()).isEqualTo("[\"ngx_a\",\"node_a\",\"pg_a\"]");
-        assertThat(a.get("summary").get("create").asInt()).isEqualTo(46);
-        assertThat(a.get("summary").get("update").asInt()).isEqualTo(1);
+        assertThat(a.get("summary").get("create").asInt()).isEqualTo(52);
+        assertThat(a.get("summary").get("update").asInt()).isEqualTo(3);
         assertThat(a.get("changes").size()).isEqualTo(host("server-a").changes().size());
     }
 }

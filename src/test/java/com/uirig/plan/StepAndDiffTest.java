@@ -48,4 +48,18 @@ class StepAndDiffTest {
                 .contains("@@ -1,5 +1,5 @@\n 1\n-2\n+two\n 3\n 4\n 5\n")
                 .contains("@@ -16,5 +16,5 @@\n 16\n 17\n 18\n-19\n+nineteen\n 20\n");
     }
+
+    @Test
+    void backupsAndTemporaryFilesStayOutOfDirectoriesThatAreLoadedWhole() {
+        // cron runs every file of /etc/cron.d not starting with a dot; rc every script of rc.d.
+        assertThat(FileWrite.temporary("/etc/cron.d/uirig")).isEqualTo("/etc/.cron.d.uirig.uirig-new");
+        assertThat(FileWrite.previous("/etc/cron.d/uirig")).isEqualTo("/etc/.cron.d.uirig.uirig-prev");
+        assertThat(FileWrite.temporary("/jails/node_j/usr/local/etc/rc.d/node"))
+                .isEqualTo("/jails/node_j/usr/local/etc/.rc.d.node.uirig-new");
+        assertThat(FileWrite.temporary("/etc/periodic/daily/500.x")).isEqualTo("/etc/.periodic.daily.500.x.uirig-new");
+        assertThat(FileWrite.temporary("/usr/local/etc/pkg/repos/mirror.conf")).isEqualTo("/usr/local/etc/.pkg.repos.mirror.conf.uirig-new");
+        assertThat(FileWrite.temporary("/etc/pf.conf")).isEqualTo("/etc/pf.conf.uirig-new");
+        assertThat(FileWrite.previous("/jails/pg_j/var/db/postgres/data16/pg_hba.conf"))
+                .isEqualTo("/jails/pg_j/var/db/postgres/data16/pg_hba.conf.uirig-prev");
+    }
 }

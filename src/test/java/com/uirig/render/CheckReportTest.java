@@ -49,7 +49,7 @@ class CheckReportTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.hosts()).extracting(CheckReport.HostResult::status)
                 .containsExactly(CheckReport.Status.DRIFT, CheckReport.Status.IN_SYNC);
-        assertThat(r.text(false)).isEqualTo("server-a: 1 of 8 expectations failed\n"
+        assertThat(r.text(false)).isEqualTo("server-a: 1 of 11 expectations failed\n"
                 + "  expect[https_public]: tcp 192.0.2.155:443 from orchestrator: expected open, found closed (timed out after 3 s)\n");
         int resources = Resources.of(A).size();
         String verbose = r.text(true);
@@ -57,8 +57,8 @@ class CheckReportTest {
                 "  nic[xnic]: in sync\n",
                 "  expect[postgres_closed]: tcp 192.0.2.155:5432 from orchestrator: closed, as expected (timed out after 3 s)\n",
                 "server-b: in sync (" + resources + " resources)\n",
-                "  expect[peer_db_via_n2p]: tcp 192.168.56.31:5432 from node_j: open, as expected (connected)\n");
-        assertThat(verbose.lines().filter(l -> l.startsWith("  expect[")).count()).isEqualTo(16);
+                "  expect[no_egress_node_j]: tcp 192.0.2.80:80 from node_j: closed, as expected (timed out after 3 s)\n");
+        assertThat(verbose.lines().filter(l -> l.startsWith("  expect[")).count()).isEqualTo(22);
     }
 
     @Test
@@ -75,25 +75,25 @@ class CheckReportTest {
         assertThat(new ObjectMapper().writeValueAsString(failed)).isEqualTo("{\"resource\":\"expect[postgres_closed]\","
                 + "\"from\":\"orchestrator\",\"to\":\"192.0.2.155\",\"tcp\":5432,\"expect\":\"closed\",\"found\":\"open\","
                 + "\"detail\":\"connected\"}");
-        assertThat(a.get("expectations_passed")).hasSize(7);
+        assertThat(a.get("expectations_passed")).hasSize(10);
         assertThat(a.get("expectations_passed").get(0).asText()).isEqualTo("expect[https_public]");
         JsonNode b = root.get("hosts").get(1);
         assertThat(b.get("status").asText()).isEqualTo("in_sync");
         assertThat(b.get("expectations_failed")).isEmpty();
-        assertThat(b.get("expectations_passed")).hasSize(8);
+        assertThat(b.get("expectations_passed")).hasSize(11);
     }
 
     @Test
     void driftAndAFailedExpectationShareTheHostsLine() {
         Plan fresh = Planner.plan(PROD.hosts(), Map.of("server-a", FreshHost.of(A), "server-b", FreshHost.of(B)));
-        CheckReport r = CheckReport.of("prod", List.of(A), fresh, Map.of(), Set.of(), Map.of("server-a", results(A, "peer_db_via_n2p")));
+        CheckReport r = CheckReport.of("prod", List.of(A), fresh, Map.of(), Set.of(), Map.of("server-a", results(A, "no_egress_node_j")));
         assertThat(r.exitCode()).isEqualTo(2);
         String first = r.text(false).lines().findFirst().orElseThrow();
         int changes = fresh.hosts().get(0).changes().size();
         assertThat(first).isEqualTo("server-a: drift in " + changes + " of " + Resources.of(A).size()
-                + " resources; 1 of 8 expectations failed");
-        assertThat(r.text(false)).endsWith("  expect[peer_db_via_n2p]: tcp 192.168.56.30:5432 from node_j: expected open,"
-                + " found closed (timed out after 3 s)\n");
+                + " resources; 1 of 11 expectations failed");
+        assertThat(r.text(false)).endsWith("  expect[no_egress_node_j]: tcp 192.0.2.80:80 from node_j: expected closed,"
+                + " found open (connected)\n");
     }
 
     @Test
@@ -108,7 +108,7 @@ class CheckReportTest {
         CheckReport r = CheckReport.of("prod", List.of(A, B), new Plan(List.of()), Map.of("server-b", "server-b: cannot connect"),
                 Set.of(), Map.of("server-a", results(A, "ssh_public")));
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.text(false)).isEqualTo("server-a: 1 of 8 expectations failed\n"
+        assertThat(r.text(false)).isEqualTo("server-a: 1 of 11 expectations failed\n"
                 + "  expect[ssh_public]: tcp 192.0.2.155:22 from orchestrator: expected open, found closed (timed out after 3 s)\n"
                 + "server-b: not checked: server-b: cannot connect\n");
         JsonNode b = new ObjectMapper().readTree(r.json()).get("hosts").get(1);

@@ -75,6 +75,23 @@ class SshConnectorTest {
     }
 
     @Test
+    void becomeRunsEveryCommandThroughItAndAMissingOneIsASetupError() throws Exception {
+        var plain = server.target(knownHosts, Optional.empty());
+        new KnownHosts(Optional.of(knownHosts), Optional.empty()).trust("127.0.0.1", server.port(),
+                connector.offeredKey("server-a", plain));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!Files.isExecutable(Path.of("/usr/bin/doas"))
+                && !Files.isExecutable(Path.of("/usr/local/bin/doas")), "this machine has doas");
+        var target = new com.uirig.model.DesiredHost.SshTarget(plain.address(), plain.port(), plain.user(), plain.identity(),
+                plain.knownHosts(), Optional.empty(), com.uirig.model.Become.DOAS);
+        try (Transport t = connector.connect("server-a", target, dir)) {
+            assertThatThrownBy(() -> t.run("echo hello", TIMEOUT)).isInstanceOf(java.io.IOException.class)
+                    .hasMessageStartingWith("server-a: doas is not installed (")
+                    .hasMessageEndingWith("; become: doas needs doas installed and " + plain.user()
+                            + " allowed to run any command without a password (doas.conf: permit nopass " + plain.user() + ")");
+        }
+    }
+
+    @Test
     void aChangedHostKeyIsRefused() throws Exception {
         KeyPair other = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
         new KnownHosts(Optional.of(knownHosts), Optional.empty()).trust("127.0.0.1", server.port(), other.getPublic());
