@@ -95,12 +95,22 @@ public final class StepRunner {
                 }
                 continue;
             }
-            CommandResult r = s.effect() == Step.Effect.LONG ? runLong(t, host, change, s) : t.run(s.commandLine(), input(s), timeout);
+            CommandResult r = s.effect() == Step.Effect.LONG ? runLong(t, host, change, s)
+                    : t.run(s.effect() == Step.Effect.STARTS_DAEMONS ? throughFiles(s) : s.commandLine(), input(s), timeout);
             if (!r.ok()) {
                 throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
             }
         }
+    }
+
+    /**
+     * The step with its output sent to files on the host and printed from there once it ended: a
+     * daemon it starts keeps only those files open, not the SSH channel.
+     */
+    static String throughFiles(Step s) {
+        return "o=$(mktemp /tmp/uirig.out.XXXXXX) || exit 1; { " + s.commandLine() + "; } >\"$o\" 2>\"$o.err\" </dev/null;"
+                + " r=$?; cat \"$o\"; cat \"$o.err\" >&2; rm -f \"$o\" \"$o.err\"; exit $r";
     }
 
     /** Runs a step that takes minutes with its own timeout, saying every so often that it still runs. */

@@ -72,6 +72,11 @@ public final class FileWrite {
     /** The steps that write {@code content} at {@code path}; {@code check} runs on the temporary file. */
     static List<Step> write(String path, String content, String mode, String owner, boolean exists, List<Step> check) {
         List<Step> steps = new ArrayList<>();
+        if (!exists) {
+            // A new file's directory may be new too (a jail's /usr/local/etc/rc.d before any package);
+            // the staging place is in it or above it.
+            steps.add(Step.run("mkdir", "-p", path.substring(0, Math.max(1, path.lastIndexOf('/')))));
+        }
         steps.add(createEmpty(temporary(path), mode, owner));
         steps.add(Step.withContent(content, "dd", "of=" + temporary(path), "status=none"));
         steps.addAll(check);

@@ -33,7 +33,7 @@ public record JailResource(String name, String path, Map<String, String> paramet
         after.put("vnet.interface", vnetInterfaces.stream().map(IfName::value).toList());
         if (running == null) {
             return Optional.of(new Change(address(), Action.CREATE, "jail " + name + " is not running", Map.of(), after,
-                    List.of(Step.run("jail", "-c", name)), ""));
+                    List.of(Step.startingDaemons("jail", "-c", name)), ""));
         }
         Map<String, Object> before = new LinkedHashMap<>();
         List<String> differs = new ArrayList<>();
@@ -50,7 +50,7 @@ public record JailResource(String name, String path, Map<String, String> paramet
         }
         if (!differs.isEmpty()) {
             return Optional.of(new Change(address(), Action.REPLACE, "jail " + name + " runs with other " + String.join(", ", differs)
-                    + ": it is restarted alone", before, after, List.of(Step.run("jail", "-r", name), Step.run("jail", "-c", name)), ""));
+                    + ": it is restarted alone", before, after, List.of(Step.run("jail", "-r", name), Step.startingDaemons("jail", "-c", name)), ""));
         }
         List<Step> steps = new ArrayList<>();
         List<String> reasons = new ArrayList<>();

@@ -52,7 +52,8 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
             if (triggers.isEmpty()) {
                 return Optional.empty();
             }
-            Step restart = jail.isEmpty() ? Step.run("service", name, "restart") : Step.run("jexec", jail, "service", name, "restart");
+            Step restart = jail.isEmpty() ? Step.startingDaemons("service", name, "restart")
+                    : Step.startingDaemons("jexec", jail, "service", name, "restart");
             return Optional.of(new Change(address(), Action.UPDATE, "restarted: " + String.join(", ", triggers) + " changed",
                     Map.of("running", true), Map.of("running", true, "restarted", true), List.of(restart), ""));
         }
@@ -65,7 +66,8 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
                     Map.of("running", false), Map.of("running", true), List.of(), ""));
         }
         // spiped's rc script refuses to start while any of its pipes runs: restart brings up the dead ones.
-        Step start = jail.isEmpty() ? Step.run("service", name, verb) : Step.run("jexec", jail, "service", name, verb);
+        Step start = jail.isEmpty() ? Step.startingDaemons("service", name, verb)
+                : Step.startingDaemons("jexec", jail, "service", name, verb);
         return Optional.of(new Change(address(), Action.CREATE, name + " is not running", Map.of("running", false),
                 Map.of("running", true), List.of(start), ""));
     }

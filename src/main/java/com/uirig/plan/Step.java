@@ -23,6 +23,12 @@ public record Step(List<String> argv, Input input, Effect effect) {
          */
         LONG,
         /**
+         * It starts daemons (a service, a jail's /etc/rc), which may keep the command's standard
+         * output open: spiped does not close it when it detaches. sshd ends an exec channel only
+         * once its output is closed, so the runner sends the output through a file on the host.
+         */
+        STARTS_DAEMONS,
+        /**
          * Every TCP connection open on the host stops passing, the one running the step included
          * ({@code pfctl -e}: pf keeps state only from a SYN, so connections made before have none).
          * The step is started detached, and uirig carries on over a new connection.
@@ -47,6 +53,11 @@ public record Step(List<String> argv, Input input, Effect effect) {
     /** A step that takes minutes (see {@link Effect#LONG}). */
     public static Step longRunning(String... argv) {
         return new Step(List.of(argv), new NoInput(), Effect.LONG);
+    }
+
+    /** A step that starts daemons (see {@link Effect#STARTS_DAEMONS}). */
+    public static Step startingDaemons(String... argv) {
+        return new Step(List.of(argv), new NoInput(), Effect.STARTS_DAEMONS);
     }
 
     /** A step that cuts the host's open connections (see {@link Effect#CUTS_SESSIONS}). */

@@ -105,14 +105,15 @@ class OfflinePlanTest {
         // pf.conf then closes the window: pf runs with filter rules, so the load keeps every state.
         Change change = a.changes().get(pf);
         assertThat(change.steps()).extracting(Step::shellLine).containsExactly(
+                "mkdir -p /etc",
                 "install -m 0644 -o root -g wheel /dev/null /etc/pf.conf.uirig-new",
-                change.steps().get(1).shellLine(),
+                change.steps().get(2).shellLine(),
                 "pfctl -nf /etc/pf.conf.uirig-new",
                 "mv /etc/pf.conf.uirig-new /etc/pf.conf",
                 "pfctl -f /etc/pf.conf",
                 "sh -c 'mkdir -p /var/db/uirig && { pfctl -sn; pfctl -sr; } > /var/db/uirig/pf.loaded.uirig-new"
                         + " && mv /var/db/uirig/pf.loaded.uirig-new /var/db/uirig/pf.loaded'");
-        assertThat(change.steps().get(1).shellLine()).startsWith("dd of=/etc/pf.conf.uirig-new status=none < [");
+        assertThat(change.steps().get(2).shellLine()).startsWith("dd of=/etc/pf.conf.uirig-new status=none < [");
         assertThat(change.steps()).allSatisfy(s -> assertThat(s.effect()).isEqualTo(Step.Effect.NONE));
         assertThat(change.diff()).startsWith("--- /dev/null\n+++ /etc/pf.conf\n").contains("+block all\n");
     }

@@ -92,6 +92,25 @@ class SshConnectorTest {
     }
 
     @Test
+    void aStepThatStartsADaemonGivesItsOutputThroughFiles() throws Exception {
+        var target = server.target(knownHosts, Optional.empty());
+        new KnownHosts(Optional.of(knownHosts), Optional.empty()).trust("127.0.0.1", server.port(),
+                connector.offeredKey("server-a", target));
+        // Like spiped: it detaches but keeps the stdout and stderr it was given.
+        var daemon = com.uirig.plan.Step.startingDaemons("sh", "-c", "echo Starting; sleep 60 & echo $! > " + dir.resolve("pid"));
+        try (Transport t = connector.connect("server-a", target, dir)) {
+            // (OpenSSH's sshd would wait for the daemon's end here: the integration tests' spiped
+            // starts prove the other half; this server ends channels when the command exits.)
+            CommandResult r = t.run(com.uirig.apply.StepRunnerAccess.throughFiles(daemon), Duration.ofSeconds(10));
+            assertThat(r).isEqualTo(new CommandResult(0, "Starting\n", ""));
+        } finally {
+            for (String pid : Files.readAllLines(dir.resolve("pid"))) {
+                new ProcessBuilder("kill", pid.trim()).start().waitFor();
+            }
+        }
+    }
+
+    @Test
     void aChangedHostKeyIsRefused() throws Exception {
         KeyPair other = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
         new KnownHosts(Optional.of(knownHosts), Optional.empty()).trust("127.0.0.1", server.port(), other.getPublic());
