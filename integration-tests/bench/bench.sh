@@ -15,14 +15,31 @@
 # simulated hosts spent: median, min and max, printed as a table and written to bench.json in the
 # working directory. Needs root, Docker and
 # debootstrap; installs Debian's ansible package when it is missing.
+# The hosts are fresh FreeBSD 14 installs as in the integration tests: sshd refuses root, and pkg
+# fetches every package from the simulated internet's mirror. Both tools log in as the installer's
+# wheel user (admin) and run as root through doas: uirig with prod's `become: doas`, Ansible with
+# become_method community.general.doas (ansible/ansible.cfg), what users of each run. The mirror
+# sends at BENCH_MIRROR_RATE bytes per second per connection (default 0: unlimited), so that the
+# fresh apply measures uirig rather than the downloads.
 set -euo pipefail
 sizes=${1:-2}
 runs=${2:-3}
+mirror_rate=${BENCH_MIRROR_RATE:-0}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 tag=uirig-bench-$$
 net=$tag-lan
+# The simulated internet: an internal network 192.0.2.0/24 (prod's public addresses) that gives
+# this machine no address or route on it (inhibit_ipv4; its own uplink may be 192.0.2.0/24 too),
+# its bridge named (at most 15 characters) for the one iptables rule below.
+inet=$tag-internet
+bridge=ub$$-inet
+# Docker drops frames on an internal network's bridge whose addresses are outside its subnet
+# (DOCKER-ISOLATION-STAGE-1, through br_netfilter), so 1.1.1.1 and 8.8.8.8 could not be reached
+# over it: this accepts what stays on that bridge, from one port to another, until cleanup.
+bridge_rule=(DOCKER-USER -i "$bridge" -o "$bridge" -j ACCEPT)
+rule_added=
 uirig=$root/orchestrator/uirig
 results=$work/results.txt
 out=$PWD
@@ -30,9 +47,16 @@ out=$PWD
 cleanup() {
     docker ps -aq --filter "name=$tag-" | xargs -r docker rm -f >/dev/null 2>&1 || true
     docker network rm "$net" >/dev/null 2>&1 || true
+    docker network rm "$inet" >/dev/null 2>&1 || true
+    if [ -n "$rule_added" ]; then
+        while iptables -C "${bridge_rule[@]}" 2>/dev/null; do iptables -D "${bridge_rule[@]}"; done
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
+# An interrupted or killed run cleans up too.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 for n in ${sizes//,/ }; do
     [ "$n" -ge 2 ] && [ "$n" -le 50 ] || {
@@ -44,13 +68,49 @@ if ! command -v ansible-playbook >/dev/null; then
     echo "installing Debian's ansible package" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q ansible >/dev/null
 fi
+# Ansible's doas is in the community.general collection (Debian's ansible package has it, a bare
+# ansible-core does not).
+if [[ $(ansible-doc -t become community.general.doas 2>/dev/null) != *COMMUNITY.GENERAL.DOAS* ]]; then
+    echo "bench: Ansible has no become plugin community.general.doas (install the community.general collection)" >&2
+    exit 1
+fi
 image=$(cd "$root" && bash integration-tests/image/build.sh 2>/dev/null | tail -n 1)
 (cd "$root" && mvn -q -B -DskipTests package >/dev/null)
 ssh-keygen -q -t ed25519 -N '' -f "$work/id_ed25519"
-docker network create --internal --subnet 192.168.56.0/24 "$net" >/dev/null
+# Docker refuses a subnet another network holds: the integration tests' networks use the same two.
+overlap="(a running integration test holds these subnets too: run one at a time)"
+docker network create --internal --subnet 192.168.56.0/24 "$net" >/dev/null \
+    || { echo "bench: cannot create the LAN network $overlap" >&2; exit 1; }
+docker network create --internal --subnet 192.0.2.0/24 --gateway 192.0.2.254 \
+    -o com.docker.network.bridge.inhibit_ipv4=true -o com.docker.network.bridge.name="$bridge" "$inet" >/dev/null \
+    || { echo "bench: cannot create the simulated internet's network $overlap" >&2; exit 1; }
+if [ -n "$(ip -4 addr show dev "$bridge")$(ip -4 route show dev "$bridge")" ]; then
+    echo "bench: Docker gave this machine an address or route on $bridge; stopping" >&2
+    exit 1
+fi
+iptables -I "${bridge_rule[@]}"
+rule_added=yes
+# The router of that internet, as in the integration tests (sim/internet): the resolvers pkg asks
+# for pkg.FreeBSD.org (and its SRV record) and the package mirror it names.
+docker run -d --name "$tag-router" --hostname internet --network "$inet" --ip 192.0.2.1 --cap-add NET_ADMIN \
+    "$image" /usr/bin/tini -- /usr/lib/uirig-sim/internet resolver=1.1.1.1,8.8.8.8 mirror=192.0.2.80 \
+    "mirror_rate=$mirror_rate" >/dev/null
 export ANSIBLE_CONFIG=$work/ansible/ansible.cfg
 cp -r "$here/ansible" "$work/ansible"
 : > "$results"
+
+# Waits (60 s at most) for a container to log MESSAGE.
+wait_log() {
+    local c=$1 message=$2
+    for _ in $(seq 1 300); do
+        [[ $(docker logs "$c" 2>&1) == *"$message"* ]] && return 0
+        sleep 0.2
+    done
+    echo "bench: $c did not log '$message':" >&2
+    docker logs --tail 20 "$c" >&2
+    exit 1
+}
+wait_log "$tag-router" 'internet ready'
 
 # One measurement, appended to $work/rows: wall s, CPU s, peak MB. A command that fails stops
 # the benchmark and shows the end of its output.
@@ -95,7 +155,8 @@ floor() {
     local i
     for i in $(seq 1 "$n"); do
         ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-            -i "$work/id_ed25519" -p "${ports[$i]}" root@127.0.0.1 /bin/sh -s < "$work/probe-$i.sh" >/dev/null &
+            -i "$work/id_ed25519" -p "${ports[$i]}" admin@127.0.0.1 "doas -n /bin/sh -c '/bin/sh -s'" \
+            < "$work/probe-$i.sh" >/dev/null &
     done
     wait
 }
@@ -104,18 +165,36 @@ bench_n() {
     n=$1
     echo "== $n hosts: starting them from $image" >&2
     local i
+    # eth0: Docker's default bridge, SSH published on loopback (how both tools reach the hosts).
     for i in $(seq 1 "$n"); do
         docker run -d --name "$tag-$n-$i" --cap-add NET_ADMIN --cap-add SYS_ADMIN -p 127.0.0.1::22 "$image" >/dev/null
     done
     ports=()
     for i in $(seq 1 "$n"); do
         c=$tag-$n-$i
-        docker cp "$work/id_ed25519.pub" "$c:/root/.ssh/authorized_keys"
-        docker exec "$c" sh -c 'chown root:root /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys'
+        local xnic=192.0.2.$((10 + i))
+        # Its entry point has run boot once (the container had no uplink yet: em0 was made a
+        # placeholder veth) and started sshd.
+        wait_log "$c" 'Server listening on 0.0.0.0 port 22'
+        # The installer's wheel user's key (root logins are refused); start chowned ~admin/.ssh
+        # before this file arrived.
+        docker cp "$work/id_ed25519.pub" "$c:/home/admin/.ssh/authorized_keys"
+        docker exec "$c" sh -c 'chown admin:admin /home/admin/.ssh/authorized_keys && chmod 600 /home/admin/.ssh/authorized_keys'
+        # eth1: the LAN (boot makes it em1); eth2: the public NIC on the simulated internet at the
+        # inventory's xnic address (boot makes it em0, with the DHCP lease's default route via
+        # the router 192.0.2.1 and resolv.conf naming 1.1.1.1).
         docker network connect "$net" "$c"
-        docker exec "$c" /usr/lib/uirig-sim/boot
-        # The benchmark reaches its hosts over Docker's bridge (eth0), not over a simulated
-        # internet: the simulated pf leaves that management interface alone (sim/pf_sim.py).
+        docker network connect --ip "$xnic" "$inet" "$c"
+        if [[ $(docker exec "$c" ip -o -4 addr show dev eth2) != *" $xnic/24 "* ]]; then
+            echo "bench: $c: eth2 is not the public NIC ($xnic):" >&2
+            docker exec "$c" ip -o -4 addr >&2
+            exit 1
+        fi
+        docker exec "$c" sh -c 'if ip link show em0-wire >/dev/null 2>&1; then ip link del em0; fi'
+        docker exec -e UIRIG_SIM_UPLINK=eth2 "$c" /usr/lib/uirig-sim/boot
+        # The benchmark reaches its hosts over Docker's default bridge (eth0, ports published on
+        # loopback), not over the simulated internet: the simulated pf leaves that management
+        # interface alone (sim/pf_sim.py).
         docker exec "$c" sh -c 'mkdir -p /etc/uirig-sim && echo eth0 > /etc/uirig-sim/pf-skip'
         ports[$i]=$(docker port "$c" 22 | head -n 1 | sed 's/.*://')
     done

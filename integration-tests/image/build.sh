@@ -7,7 +7,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ctx=$(cd "$here/.." && pwd)
+# The server programs the simulated pkg installs into jails are Debian's: postgresql (15; no
+# cluster is kept, install.sh), nodejs, nginx (bookworm's nginx-light is only nginx plus an extra
+# module; Debian's nginx is never started: the container has no init). opendoas and sudo stand in
+# for security/doas and security/sudo (install.sh puts them where those ports do).
 packages=openssh-server,iproute2,spiped,procps,iputils-ping,netcat-openbsd,python3,tini,iptables,nftables,conntrack,dnsmasq-base,gcc,libc6-dev
+packages=$packages,postgresql,postgresql-client,nodejs,nginx,opendoas,sudo
 base=uirig-debian-base:$(echo "$packages" | sha256sum | cut -c1-12)
 
 if ! docker image inspect "$base" >/dev/null 2>&1; then

@@ -1,6 +1,7 @@
-"""burst.py SRC DST PORT N: from SRC, keeps one connection open to DST:PORT, then opens and closes
-N more as fast as it can, then checks whether the first still carries data.
-Prints 'before=REPLY', 'burst=K' (how many of the N connected) and 'after=REPLY' or 'after=cut'."""
+"""burst.py SRC DST PORT N: from SRC, keeps one HTTP/1.1 connection open to DST:PORT (a web port:
+nginx keeps it alive), then opens and closes N more as fast as it can, then checks whether the
+first still carries a request.
+Prints 'before=STATUS', 'burst=K' (how many of the N connected) and 'after=STATUS' or 'after=cut'."""
 import socket
 import sys
 
@@ -15,9 +16,31 @@ def connect():
     return s
 
 
+def request(s):
+    """One GET on the kept connection; returns the status line once the whole response is read."""
+    s.sendall(("GET / HTTP/1.1\r\nHost: %s\r\n\r\n" % dst).encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            return "cut"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = s.recv(4096)
+        if not chunk:
+            return "cut"
+        body += chunk
+    return head.split(b"\r\n")[0].decode()
+
+
 kept = connect()
-kept.sendall(b"before")
-print("before=" + kept.recv(100).decode())
+print("before=" + request(kept))
 ok = 0
 for _ in range(n):
     try:
@@ -28,8 +51,6 @@ for _ in range(n):
         pass
 print("burst=%d" % ok)
 try:
-    kept.sendall(b"after")
-    data = kept.recv(100).decode()
-    print("after=" + (data or "cut"))
+    print("after=" + request(kept))
 except OSError:
     print("after=cut")

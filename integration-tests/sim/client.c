@@ -6,9 +6,10 @@
  * the simulator's server, a warm Python process that forks once per command, and exits with the
  * command's status.
  *
- * It runs the simulator directly instead when the server is not there (at boot) or when the
+ * It runs the simulator directly instead when the server is not there (at boot), when the
  * command runs in another network namespace (inside a VNET jail): the server's forks live in the
- * host's namespace.
+ * host's namespace, and when the caller is not root: the server runs as root, and a user must
+ * not gain root's powers through it (the simulator then fails as FreeBSD does for that user).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -92,7 +93,7 @@ int main(int argc, char **argv) {
             run_directly(argc, argv); /* a closed standard descriptor cannot be passed on */
         }
     }
-    if (!in_host_namespace()) {
+    if (getuid() != 0 || geteuid() != 0 || !in_host_namespace()) {
         run_directly(argc, argv);
     }
     int sock = socket(AF_UNIX, SOCK_STREAM, 0);

@@ -225,6 +225,8 @@ def show(link, members_of):
     name = link["ifname"]
     k = kind(link)
     lines = ["%s: %s metric 0 mtu %d" % (fbsd_name(name), flags_of(link), link.get("mtu", 16384 if k == "loopback" else 1500))]
+    if descriptions().get(name):
+        lines.append("\tdescription: " + descriptions()[name])
     if k == "loopback":
         lines.append("\toptions=680003<RXCSUM,TXCSUM,LINKSTATE,RXCSUM_IPV6,TXCSUM_IPV6>")
     elif k == "veth":
@@ -240,7 +242,7 @@ def show(link, members_of):
             net = ipaddress.ip_network("%s/%d" % (a["local"], a["prefixlen"]), strict=False)
             line = "\tinet %s netmask %s" % (a["local"], netmask_hex(a["prefixlen"]))
             if k != "loopback":
-                line += " broadcast %s" % net.broadcast_address
+                line += " broadcast %s" % a.get("broadcast", net.broadcast_address)
             lines.append(line)
         elif a.get("family") == "inet6" and k == "loopback":
             lines.append("\tinet6 %s prefixlen %d" % (a["local"], a["prefixlen"]))
@@ -294,17 +296,6 @@ def is_up(name):
     return r.returncode == 0 and "UP" in json.loads(r.stdout)[0].get("flags", [])
 
 
-def set_inet(name, cidr):
-    """FreeBSD's 'ifconfig IF inet ADDR' replaces the first address and brings the interface up
-    (sbin/ifconfig/af_inet.c in_getaddr, ifconfig.c setifaddr: SIOCDIFADDR then SIOCAIFADDR).
-    When ADDR already is the only address nothing is taken away, so connections to it keep flowing."""
-    current = [a for l in links() if l["ifname"] == name for a in l.get("addr_info", []) if a.get("family") == "inet"]
-    if ["%s/%d" % (a["local"], a["prefixlen"]) for a in current] != [cidr]:
-        run(["ip", "-4", "addr", "flush", "dev", name])
-        run(["ip", "addr", "add", cidr, "dev", name])
-    run(["ip", "link", "set", name, "up"])
-
-
 def rename(old, new):
     """ifconfig IF name NEW (SIOCSIFNAME) renames in place: addresses and routes stay. Linux can
     rename only a link that is down, and taking it down drops its routes: they are put back."""
@@ -324,8 +315,163 @@ def jail_netns(jail):
     return NETNS_PREFIX + jail
 
 
+# sbin/ifconfig's command tables (ifconfig.c basic_cmds, ifclone.c, af_inet.c, ifbridge.c,
+# ifvlan.c, ifgroup.c, ifmedia.c): the keywords that take no argument and those that take one.
+# A word that is neither is an address (ifconfig.c main's loop: setifaddr for the first,
+# setifdstaddr for the next ones).
+IF_NOARG = set("""up down alias -alias delete destroy create plumb unplumb -description -descr
+    vlanhwtag -vlanhwtag vlanmtu -vlanmtu vlanhwcsum -vlanhwcsum vlanhwtso -vlanhwtso
+    vlanhwfilter -vlanhwfilter rxcsum -rxcsum txcsum -txcsum rxcsum6 -rxcsum6 txcsum6 -txcsum6
+    tso -tso tso4 -tso4 tso6 -tso6 lro -lro wol -wol vlandev -vlandev promisc -promisc monitor
+    -monitor arp -arp staticarp -staticarp debug -debug link0 -link0 link1 -link1 link2 -link2
+    -ifdisabled ifdisabled auto_linklocal -auto_linklocal accept_rtadv -accept_rtadv
+    nd6 -nd6 stp -stp""".split()) - {"vlandev"}
+IF_ONEARG = set("""mtu description descr name vnet -vnet addm deletem netmask broadcast metric media
+    mediaopt -mediaopt mode ether lladdr vlan vlandev group -group vlanpcp
+    edge -edge autoedge -autoedge ptp -ptp autoptp -autoptp priority""".split())
+IF_FAMILIES = ("inet", "inet6", "link", "ether", "lladdr")
+
+
+class IfconfigError(Exception):
+    pass
+
+
+def inet_aton(text):
+    """inet_aton(3) (lib/libc/inet/inet_addr.c): one to four parts, each decimal, octal (0...)
+    or hex (0x...); the last part fills the remaining bytes. None when it is no address."""
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    values = []
+    for part in parts:
+        m = re.fullmatch(r"0[xX]([0-9a-fA-F]*)|0([0-7]*)|([1-9][0-9]*)", part)
+        if not m:
+            return None
+        values.append(int(m.group(1) or "0", 16) if m.group(1) is not None
+                      else int(m.group(2) or "0", 8) if m.group(2) is not None else int(m.group(3)))
+    *head, last = values
+    if any(v > 255 for v in head) or last >= 1 << (8 * (4 - len(head))):
+        return None
+    n = last
+    for i, v in enumerate(head):
+        n |= v << (24 - 8 * i)
+    return "%d.%d.%d.%d" % (n >> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255)
+
+
+def classful_prefix(addr):
+    """The mask the kernel guesses for an address given without one (sys/netinet/in.c
+    in_aifaddr_ioctl: the class A/B/C network), which af_inet.c in_postproc warns about."""
+    first = int(addr.split(".")[0])
+    return 8 if first < 128 else 16 if first < 192 else 24 if first < 224 else 32
+
+
+def in_getaddr(word, which):
+    """af_inet.c in_getaddr: ADDR may carry /WIDTH; anything inet_aton rejects is looked up as a
+    host name, and fails with 'WORD: bad value' (host names are not resolved here)."""
+    prefix = None
+    text = word
+    if which == "addr" and "/" in word:
+        text, _, width = word.rpartition("/")
+        if not width.isdigit() or int(width) > 32:
+            raise IfconfigError("%s: bad value (width %s)" % (text, "invalid" if not width.isdigit() else "too large"))
+        prefix = int(width)
+    addr = inet_aton(text)
+    if addr is None:
+        raise IfconfigError("%s: bad value" % word)
+    return addr, prefix
+
+
+def parse_ifconfig(words):
+    """The words after the interface name, as ifconfig.c main and ifconfig() take them: an
+    address family first (default inet), then keywords with their argument, and bare words as
+    addresses. Returns (actions, address) where actions are (keyword, argument) in order and
+    address is a dict (addr, prefix, dst, mask, alias, delete, family) or None."""
+    family = "inet"
+    if words and words[0] in IF_FAMILIES:
+        family, words = words[0], words[1:]
+    actions, address = [], {"addr": None, "prefix": None, "dst": None, "mask": None, "broadcast": None,
+                             "alias": False, "delete": False, "family": family}
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in IF_ONEARG:
+            if i + 1 >= len(words):
+                raise IfconfigError("'%s' requires argument" % w)
+            value = words[i + 1]
+            if w == "netmask":
+                address["mask"] = netmask_prefix(value)
+            elif w == "broadcast":
+                address["broadcast"] = in_getaddr(value, "dst")[0]
+            else:
+                actions.append((w, value))
+            i += 2
+            continue
+        if w in IF_NOARG:
+            if w == "alias":
+                address["alias"] = True
+            elif w in ("-alias", "delete"):
+                address["delete"] = True
+            else:
+                actions.append((w, None))
+            i += 1
+            continue
+        if family != "inet":
+            i += 1  # inet6 and link-level addresses are not modelled
+            continue
+        if address["addr"] is None:
+            address["addr"], address["prefix"] = in_getaddr(w, "addr")
+        else:
+            address["dst"] = in_getaddr(w, "dst")[0]  # setifdstaddr: the last one wins
+        i += 1
+    return actions, (address if address["addr"] else None)
+
+
+def netmask_prefix(value):
+    """af_inet.c in_getaddr(MASK): a dotted or 0x hex mask."""
+    if value.lower().startswith("0x"):
+        n = int(value, 16)
+    else:
+        a = inet_aton(value)
+        if a is None:
+            raise IfconfigError("%s: bad value" % value)
+        n = sum(int(x) << (24 - 8 * i) for i, x in enumerate(a.split(".")))
+    return bin(n).count("1")
+
+
+# The ioctl each change needs, and how FreeBSD's ifconfig reports it failing for a user who is
+# not root (EPERM): err(3) texts, or Perror's 'ioctl (...): permission denied' for addresses.
+IF_DENIED = {"create": "SIOCIFCREATE2: Operation not permitted", "destroy": "SIOCIFDESTROY: Operation not permitted",
+             "name": "ioctl SIOCSIFNAME (set name): Operation not permitted",
+             "mtu": "ioctl SIOCSIFMTU (set mtu): Operation not permitted",
+             "description": "ioctl (set descr): Operation not permitted",
+             "vnet": "SIOCSIFVNET: Operation not permitted", "-vnet": "SIOCSIFRVNET: Operation not permitted",
+             "addm": "BRDGADD %s: Operation not permitted", "deletem": "BRDGDEL %s: Operation not permitted",
+             "address": "ioctl (SIOCAIFADDR): permission denied", "delete": "ioctl (SIOCDIFADDR): permission denied",
+             "flags": "SIOCSIFFLAGS: Operation not permitted", "caps": "SIOCSIFCAP: Operation not permitted"}
+
+
+def if_denied(actions, address, creating):
+    if creating:
+        return IF_DENIED["create"]
+    for word, value in actions:
+        key = {"descr": "description"}.get(word, word)
+        if key in IF_DENIED:
+            return IF_DENIED[key] % value if "%s" in IF_DENIED[key] else IF_DENIED[key]
+        if word in ("up", "down", "promisc", "-promisc", "arp", "-arp", "debug", "-debug", "monitor", "-monitor"):
+            return IF_DENIED["flags"]
+        return IF_DENIED["caps"]
+    if address:
+        return IF_DENIED["delete" if address["delete"] else "address"]
+    return None
+
+
+def descriptions():
+    return read_state("ifdescr", {})
+
+
 def cmd_ifconfig(args):
-    """ifconfig(8), after sbin/ifconfig/ifconfig.c (main, the cloner and option tables of ifclone.c, af_inet.c, ifbridge.c, ifepair.c)."""
+    """ifconfig(8), after sbin/ifconfig/ifconfig.c (main, ifconfig(), the cloner and option tables
+    of ifclone.c, af_inet.c, ifbridge.c, ifepair.c, ifvlan.c)."""
     if not args or args[0] == "-a":
         ifconfig_list()
         return 0
@@ -343,105 +489,140 @@ def cmd_ifconfig(args):
         return 0
     name = linux_name(args[0])
     rest = args[1:]
-    m = re.fullmatch(r"(epair|bridge)(\d*)", name)
-    if rest and rest[0] == "create":
-        if not m:
-            fail("ifconfig: SIOCIFCREATE2: Invalid argument")
-        cloner, unit = m.group(1), m.group(2)
-        first = cloner + "%s" + ("a" if cloner == "epair" else "")  # the name 'create' prints
-        if unit == "":
-            unit = 0
-            while link_exists(first % unit):
-                unit += 1
-        if link_exists(first % unit):
-            fail("ifconfig: SIOCIFCREATE2 (%s%s): File exists" % (cloner, unit))
-        if cloner == "epair":
-            run(["ip", "link", "add", "epair%sa" % unit, "type", "veth", "peer", "name", "epair%sb" % unit])
-            for end in ("a", "b"):
-                run(["ip", "link", "set", "epair%s%s" % (unit, end), "alias", EPAIR_ALIAS])
-        else:
-            run(["ip", "link", "add", "bridge%s" % unit, "type", "bridge"])
-        created = first % unit
-        rest = rest[1:]
-        if len(rest) >= 2 and rest[0] == "name":
-            rename(created, rest[1])
-            created = rest[1]
-            rest = rest[2:]
-        out(created + "\n")
-        if not rest:
+    creating = bool(rest) and rest[0] in ("create", "plumb")
+    try:
+        actions, address = parse_ifconfig(rest[1:] if creating else rest)
+    except IfconfigError as e:
+        fail("ifconfig: %s" % e)
+    if (creating or actions or address) and os.geteuid() != 0:
+        fail("ifconfig: " + if_denied(actions, address, creating))
+    if creating:
+        name = if_create(name, actions)
+        if not actions and not address:
             return 0
-        name = created
     if not link_exists(name):
         fail("ifconfig: interface %s does not exist" % fbsd_name(name))
-    if not rest:
+    if not actions and not address:
         ifconfig_list(only=name)
         return 0
-    i = 0
-    while i < len(rest):
-        word = rest[i]
-        if word == "destroy":
-            run(["ip", "link", "del", name])
+    for word, value in actions:
+        name = if_action(name, word, value)
+        if name is None:
             return 0
-        if word == "name":
-            rename(name, rest[i + 1])
-            out(rest[i + 1] + "\n")
-            name = rest[i + 1]
-            i += 2
-        elif word == "inet":
-            addr = rest[i + 1]
-            i += 2
-            if i + 1 < len(rest) and rest[i] == "netmask":
-                import ipaddress
-                addr = "%s/%d" % (addr, ipaddress.ip_network("0.0.0.0/" + rest[i + 1]).prefixlen)
-                i += 2
-            if i < len(rest) and rest[i] in ("-alias", "delete"):
-                i += 1
-                for l in links():
-                    if l["ifname"] == name:
-                        for a in l.get("addr_info", []):
-                            if a.get("family") == "inet" and a["local"] == addr.split("/")[0]:
-                                run(["ip", "addr", "del", "%s/%d" % (a["local"], a["prefixlen"]), "dev", name])
-            elif i < len(rest) and rest[i] == "alias":
-                i += 1
-                run(["ip", "addr", "add", addr if "/" in addr else addr + "/32", "dev", name])
-            else:
-                set_inet(name, addr if "/" in addr else addr + "/32")
-        elif re.fullmatch(r"\d+\.\d+\.\d+\.\d+(/\d+)?", word):
-            set_inet(name, word if "/" in word else word + "/32")
-            i += 1
-        elif word == "up":
-            run(["ip", "link", "set", name, "up"])
-            i += 1
-        elif word == "down":
-            run(["ip", "link", "set", name, "down"])
-            i += 1
-        elif word == "addm":
-            member = rest[i + 1]
-            if not link_exists(member):
-                fail("ifconfig: BRDGADD %s: No such file or directory" % member)
-            run(["ip", "link", "set", member, "master", name])
-            run(["ip", "link", "set", member, "up"])
-            i += 2
-        elif word == "deletem":
-            run(["ip", "link", "set", rest[i + 1], "nomaster"])
-            i += 2
-        elif word == "vnet":
-            jail = rest[i + 1]
-            if not os.path.exists("/var/run/netns/" + jail_netns(jail)):
-                fail('ifconfig: SIOCSIFVNET: Invalid argument')
-            run(["ip", "link", "set", name, "netns", jail_netns(jail)])
-            return 0
-        elif word == "-vnet":
-            jail = rest[i + 1]
-            run(["ip", "-n", jail_netns(jail), "link", "set", name, "netns", "1"])
-            return 0
-        elif word in ("vlanhwtag", "mtu", "description"):
-            if word == "mtu":
-                run(["ip", "link", "set", name, "mtu", rest[i + 1]])
-            i += 2
-        else:
-            fail("ifconfig: %s: bad value" % word)
+    if address:
+        if_address(name, address)
     return 0
+
+
+def if_create(name, actions):
+    """ifclone.c clone_create: 'ifconfig epairN|bridgeN create' prints the new interface's name
+    (with 'name X' following, the final name)."""
+    m = re.fullmatch(r"(epair|bridge)(\d*)", name)
+    if not m:
+        fail("ifconfig: SIOCIFCREATE2: Invalid argument")
+    cloner, unit = m.group(1), m.group(2)
+    first = cloner + "%s" + ("a" if cloner == "epair" else "")
+    if unit == "":
+        unit = 0
+        while link_exists(first % unit):
+            unit += 1
+    if link_exists(first % unit):
+        fail("ifconfig: SIOCIFCREATE2 (%s%s): File exists" % (cloner, unit))
+    if cloner == "epair":
+        run(["ip", "link", "add", "epair%sa" % unit, "type", "veth", "peer", "name", "epair%sb" % unit])
+        for end in ("a", "b"):
+            run(["ip", "link", "set", "epair%s%s" % (unit, end), "alias", EPAIR_ALIAS])
+    else:
+        run(["ip", "link", "add", "bridge%s" % unit, "type", "bridge"])
+    created = first % unit
+    if actions and actions[0][0] == "name":
+        rename(created, actions[0][1])
+        created = actions.pop(0)[1]
+    out(created + "\n")
+    return created
+
+
+def if_action(name, word, value):
+    """One keyword's callback, in command-line order (ifconfig.c ifconfig(): cmd->c_u.c_func).
+    Returns the interface's (possibly new) name, or None when it left this stack."""
+    if word == "destroy":
+        run(["ip", "link", "del", name])
+        return None
+    if word == "name":
+        if value != name and link_exists(name):
+            rename(name, value)
+            out(value + "\n")
+        return value
+    if word == "up":
+        run(["ip", "link", "set", name, "up"])
+    elif word == "down":
+        run(["ip", "link", "set", name, "down"])
+    elif word == "mtu":
+        if not value.isdigit():
+            fail("ifconfig: mtu %s: bad value" % value)
+        r = run(["ip", "link", "set", name, "mtu", value], check=False)
+        if r.returncode != 0:
+            fail("ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument")
+    elif word in ("description", "descr"):
+        with State("ifdescr", {}) as st:
+            st.data[name] = value
+    elif word in ("-description", "-descr"):
+        with State("ifdescr", {}) as st:
+            st.data.pop(name, None)
+    elif word == "addm":
+        if not link_exists(value):
+            fail("ifconfig: BRDGADD %s: No such file or directory" % value)
+        run(["ip", "link", "set", value, "master", name])
+        run(["ip", "link", "set", value, "up"])
+    elif word == "deletem":
+        run(["ip", "link", "set", value, "nomaster"])
+    elif word == "vnet":
+        if not os.path.exists("/var/run/netns/" + jail_netns(value)):
+            fail("ifconfig: SIOCSIFVNET: Invalid argument")
+        run(["ip", "link", "set", name, "netns", jail_netns(value)])
+        return None
+    elif word == "-vnet":
+        run(["ip", "-n", jail_netns(value), "link", "set", name, "netns", "1"])
+        return None
+    elif word in ("ether", "lladdr"):
+        run(["ip", "link", "set", name, "address", value])
+    # Capabilities (vlanhwtag, rxcsum, ...), groups, media and metric: accepted, not modelled.
+    return name
+
+
+def if_address(name, address):
+    """ifconfig.c ifconfig(): after the keywords, SIOCDIFADDR of the first address unless
+    'alias' (or of the given one with -alias/delete), then SIOCAIFADDR. For a broadcast
+    interface the destination address is the broadcast address (struct in_aliasreq: ifra_dstaddr
+    and ifra_broadaddr are one field); without a mask the kernel guesses the class's."""
+    addr = address["addr"]
+    current = [a for l in links() if l["ifname"] == name for a in l.get("addr_info", []) if a.get("family") == "inet"]
+    if address["delete"]:
+        for a in current:
+            if a["local"] == addr:
+                run(["ip", "addr", "del", "%s/%d" % (a["local"], a["prefixlen"]), "dev", name])
+                return
+        fail("ifconfig: ioctl (SIOCDIFADDR): Can't assign requested address")
+    prefix = address["prefix"] if address["prefix"] is not None else address["mask"]
+    if prefix is None:
+        sys.stderr.write("ifconfig: WARNING: setting interface address without mask is deprecated,\n"
+                         "default mask may not be correct.\n")
+        prefix = classful_prefix(addr)
+    broadcast = address["broadcast"] or address["dst"]
+    cidr = "%s/%d" % (addr, prefix)
+    same = [a for a in current if "%s/%d" % (a["local"], a["prefixlen"]) == cidr
+            and (not broadcast or a.get("broadcast") == broadcast)]
+    if not address["alias"] and current and not same:
+        first = current[0]
+        run(["ip", "addr", "del", "%s/%d" % (first["local"], first["prefixlen"]), "dev", name])
+    if not same:
+        extra = ["broadcast", broadcast] if broadcast and name != "lo" else (["broadcast", "+"] if name != "lo" else [])
+        r = run(["ip", "addr", "add", cidr] + extra + ["dev", name], check=False)
+        if r.returncode != 0 and "File exists" in r.stderr:
+            fail("ifconfig: ioctl (SIOCAIFADDR): File exists")
+        elif r.returncode != 0:
+            raise RuntimeError(r.stderr.strip())
+    run(["ip", "link", "set", name, "up"])
 
 
 # ---------------------------------------------------------------- jails
@@ -504,7 +685,7 @@ def jails_state():
 
 
 def run_in_jail(jail, path, argv, env_extra=None):
-    env = ["env", "UIRIG_JAIL=" + jail, "UIRIG_JAIL_ROOT=" + path]
+    env = ["env", "UIRIG_JAIL=" + jail, "UIRIG_JAIL_ROOT=" + path, "PATH=" + jail_search_path(path)]
     return subprocess.run(["ip", "netns", "exec", jail_netns(jail)] + env + argv, text=True)
 
 
@@ -531,6 +712,9 @@ def cmd_jail(args):
             continue
         names.append(a)
         i += 1
+    if action and os.geteuid() != 0:
+        # jail_set(2)/jail_remove(2) need PRIV_JAIL_SET/REMOVE (sys/kern/kern_jail.c): EPERM.
+        fail("jail: jail_remove: Operation not permitted" if action == "r" else "jail: jail_set: Operation not permitted")
     if not action or not names:
         fail("usage: jail [-dhilqv] [-J jid_file] [-u username] [-U username] -[cmr] param=value ... [command=command ...]")
     try:
@@ -659,225 +843,131 @@ def cmd_jexec(args):
                 name, info = n, i
     if info is None:
         fail('jexec: jail "%s" not found' % args[0])
+    if os.geteuid() != 0:
+        # jail_attach(2) needs PRIV_JAIL_ATTACH (usr.sbin/jexec/jexec.c: err(1, "jail_attach(%d)")).
+        fail("jexec: jail_attach(%d): Operation not permitted" % info["jid"])
     argv = args[1:] or ["/bin/sh"]
     return become("ip", ["ip", "netns", "exec", jail_netns(name), "env", "UIRIG_JAIL=" + name,
-                         "UIRIG_JAIL_ROOT=" + info["path"]] + argv)
+                         "UIRIG_JAIL_ROOT=" + info["path"], "PATH=" + jail_search_path(info["path"])] + argv)
 
 
-# A jail's /etc/rc and /etc/rc.shutdown (libexec/rc/rc, rc.d/netif, rc.subr run_rc_command), reduced
-# to what the seed's jails use.
-def cmd_rc(args):
-    """The jail's /etc/rc and /etc/rc.shutdown: configure interfaces from rc.conf, start services."""
-    rc = rc_read(rc_conf_path())
-    if args and args[0] == "stop":
-        for svc in reversed(enabled_services(rc)):
-            service_action(svc, "stop", quiet=True)
-        return 0
-    run(["ip", "link", "set", "lo", "up"], check=False)
-    for key, value in rc.items():
-        m = re.fullmatch(r"ifconfig_(.+)", key)
-        if m and not key.endswith("_name") and link_exists(m.group(1)):
-            cmd_ifconfig([m.group(1)] + value.split())
-    if rc.get("defaultrouter"):
-        run(["ip", "route", "replace", "default", "via", rc["defaultrouter"]], check=False)
-    for svc in enabled_services(rc):
-        if installed(svc):
-            service_action(svc, "start", quiet=True)
-    return 0
+def jail_search_path(root):
+    """PATH for a jailed command: a jailed process finds its commands in the jail's root. With
+    no chroot here, each PATH directory the jail's root has comes first, under that root (so a
+    package's /usr/local/bin/node is found only in the jail that installed it)."""
+    dirs = []
+    for d in os.environ.get("PATH", "/sbin:/bin:/usr/sbin:/usr/bin").split(":"):
+        if d.startswith("/") and os.path.isdir(root + d) and d not in ("/bin", "/sbin", "/usr/bin", "/usr/sbin"):
+            dirs.append(root + d)
+        dirs.append(d)
+    return ":".join(dirs)
 
 
-# ---------------------------------------------------------------- services
+# Services, daemon(8) and the packages' programs are in rc_sim.py, pkg(8) in pkg_sim.py.
 
-SERVICES = {
-    "spiped": {"package": "spiped"},
-    "nginx": {"package": "nginx", "port": "80,443"},
-    "node": {"package": "node", "port": 3000},
-    "postgresql": {"package": r"postgresql\d*-server", "port": 5432},
-}
-
-
-def enabled_services(rc):
-    return [s for s in SERVICES if rc.get(s + "_enable", "").upper() == "YES"]
+def module(name):
+    """A sibling module, imported once (no __pycache__ is written into the source tree:
+    image/build.sh hashes every file of sim/)."""
+    sys.modules.setdefault("freebsd_sim", sys.modules[__name__])
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    return __import__(name)
 
 
-def pkg_db():
-    return in_root("/var/db/pkg/uirig-sim-installed")
+def from_module(name, function, *bound):
+    def command(args):
+        f = getattr(module(name), function)
+        return (f(*bound) if bound else f)(args)
+    return command
 
 
-def installed_packages():
+def remove_quietly(path):
     try:
-        with open(pkg_db()) as f:
-            return [l.strip() for l in f if l.strip()]
+        os.remove(path)
     except FileNotFoundError:
-        return []
+        pass
 
 
-def installed(service):
-    spec = SERVICES.get(service)
-    return spec is not None and any(re.fullmatch(spec["package"], p) for p in installed_packages())
+# ---------------------------------------------------------------- cron (harness only)
+
+CRON_SPECIAL = ("@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+                "@every_minute", "@every_second")
+CRON_FIELD = re.compile(r"[0-9A-Za-z*,/-]+")
 
 
-def pid_alive(pidfile):
-    try:
-        with open(pidfile) as f:
-            pid = int(f.read().split()[0])
-        os.kill(pid, 0)
-        return pid
-    except (FileNotFoundError, ValueError, IndexError, ProcessLookupError, PermissionError):
-        return None
+def cron_entry(line, system):
+    """usr.sbin/cron/lib/entry.c load_entry, reduced: five time fields or an @keyword (or
+    @N seconds), then the user in a system crontab, then a command. False when cron would
+    reject the line."""
+    words = line.split()
+    if not words:
+        return False
+    if words[0].startswith("@"):
+        if words[0] not in CRON_SPECIAL and not words[0][1:].isdigit():
+            return False
+        need = 1
+    else:
+        if len(words) < 5 or not all(CRON_FIELD.fullmatch(w) for w in words[:5]):
+            return False
+        need = 5
+    return len(words) > need + (1 if system else 0)
 
 
-def spiped_pipes(rc):
-    return [p for p in rc.get("spiped_pipes", "").split() if p]
+def cron_files():
+    """The crontabs cron loads (usr.sbin/cron/cron/database.c load_database): /etc/crontab, the
+    files of the system crontab directories /etc/cron.d and /usr/local/etc/cron.d whose names
+    do not start with a dot (and that are regular files), and the spool /var/cron/tabs."""
+    found = [("/etc/crontab", True)]
+    for d, system in (("/etc/cron.d", True), ("/usr/local/etc/cron.d", True), ("/var/cron/tabs", False)):
+        try:
+            names = sorted(os.listdir(in_root(d)))
+        except OSError:
+            continue
+        for n in names:
+            if n.startswith(".") or not os.path.isfile(in_root(d + "/" + n)):
+                continue
+            found.append((d + "/" + n, system))
+    return found
 
 
-def service_pidfiles(service, rc):
-    if service == "spiped":
-        return [in_root("/var/run/spiped_%s.pid" % p) for p in spiped_pipes(rc)]
-    return [in_root("/var/run/%s.pid" % service)]
+def cron_lines(files=None):
+    """(file, line) for every job line cron would run; environment settings and comments are
+    not jobs (entry.c load_env)."""
+    lines = []
+    for path, system in (files or cron_files()):
+        try:
+            with open(in_root(path), errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#") or re.match(r"[A-Za-z_][A-Za-z0-9_]*\s*=", stripped):
+                continue
+            if cron_entry(stripped, system):
+                lines.append((path, stripped))
+    return lines
 
 
-def service_running(service, rc):
-    files = service_pidfiles(service, rc)
-    pids = [pid_alive(f) for f in files]
-    return pids[0] if files and all(pids) else None
-
-
-def start_spiped(rc):
-    for p in spiped_pipes(rc):
-        mode = rc.get("spiped_pipe_%s_mode" % p, "")
-        flag = "-e" if mode in ("encrypt", "client") else "-d"
-        pidfile = in_root("/var/run/spiped_%s.pid" % p)
-        os.makedirs(os.path.dirname(pidfile), exist_ok=True)
-        argv = ["/usr/bin/spiped", flag, "-s", rc.get("spiped_pipe_%s_source" % p, ""),
-                "-t", rc.get("spiped_pipe_%s_target" % p, ""), "-k", in_root(rc.get("spiped_pipe_%s_key" % p, "")),
-                "-p", pidfile]
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def start_listener(service, port):
-    pidfile = in_root("/var/run/%s.pid" % service)
-    os.makedirs(os.path.dirname(pidfile), exist_ok=True)
-    subprocess.Popen([sys.executable, SIM, "listener", str(port), pidfile], stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 5
-    while not pid_alive(pidfile) and time.time() < deadline:
-        time.sleep(0.05)
-
-
-# Not a FreeBSD command: the stand-in daemon the simulated nginx, node and postgresql run as (an
-# echo server).
-def cmd_listener(args):
-    """A stand-in daemon (nginx, node, postgresql): a TCP echo server on all addresses, on each of
-    the comma-separated ports."""
-    import select
-    import socket
-    ports, pidfile = [int(p) for p in str(args[0]).split(",")], args[1]
-    servers = []
-    for port in ports:
-        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind(("0.0.0.0", port))
-        srv.listen(128)
-        servers.append(srv)
-    with open(pidfile, "w") as f:
-        f.write("%d\n" % os.getpid())
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    while True:
-        ready, _, _ = select.select(servers, [], [])
-        srv = ready[0]
-        conn, _ = srv.accept()
-        if os.fork() == 0:
-            for s in servers:
-                s.close()
-            while True:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    break
-                if not data:
-                    break
-                conn.sendall(data)
-            os._exit(0)
-        conn.close()
-
-
-def service_action(service, action, quiet=False):
-    rc = rc_read(rc_conf_path())
-    one = action.startswith("one")
-    verb = action[3:] if one else action
-    enabled = rc.get(service + "_enable", "").upper() == "YES"
-    if service not in SERVICES or not installed(service):
-        sys.stderr.write("%s does not exist in /etc/rc.d or the local startup directories (/usr/local/etc/rc.d),"
-                         " or is not executable\n" % service)
-        return 1
-    if verb == "enable":
-        set_rc(rc_conf_path(), service + "_enable", "YES")
-        out("%s enabled in /etc/rc.conf\n" % service)
-        return 0
-    if not enabled and not one and verb in ("start", "stop", "status", "restart"):
-        out("Cannot '%s' %s. Set %s_enable to YES in /etc/rc.conf or use 'one%s' instead of '%s'.\n"
-            % (verb, service, service, verb, verb))
-        return 0
-    pid = service_running(service, rc)
-    if verb == "status":
-        if pid:
-            out("%s is running as pid %d.\n" % (service, pid))
-            return 0
-        out("%s is not running.\n" % service)
-        return 1
-    if verb in ("stop", "restart"):
-        if pid or service == "spiped":
-            for f in service_pidfiles(service, rc):
-                p = pid_alive(f)
-                if p:
-                    os.kill(p, signal.SIGTERM)
-                    deadline = time.time() + 5
-                    while time.time() < deadline:
-                        try:
-                            os.kill(p, 0)
-                        except ProcessLookupError:
-                            break
-                        time.sleep(0.05)
-                try:
-                    os.remove(f)
-                except FileNotFoundError:
-                    pass
-            if not quiet and pid:
-                out("Stopping %s.\n" % service)
-        elif verb == "stop":
-            out("%s not running?\n" % service)
-            return 1
-        if verb == "stop":
-            return 0
-        pid = None
-    if verb in ("start", "restart"):
-        if pid:
-            sys.stderr.write("%s already running? (pid=%d).\n" % (service, pid))
-            return 1
-        if not quiet:
-            out("Starting %s.\n" % service)
-        if service == "spiped":
-            start_spiped(rc)
-        else:
-            start_listener(service, SERVICES[service]["port"])
-        return 0
-    fail("Usage: /usr/local/etc/rc.d/%s [fast|force|one|quiet](start|stop|restart|rcvar|enable|disable|delete|enabled"
-         "|describe|extracommands|status|poll)" % service)
-
-
-def cmd_service(args):
-    """service(8), after usr.sbin/service/service.sh (-j, -e, NAME COMMAND through the rc.d script)."""
-    if args and args[0] == "-j":
-        return cmd_jexec([args[1], "service"] + args[2:])
-    if len(args) < 2:
-        fail("usage: service [-j jail] -e | -R | -l | -r | -v | -h | [-j jail] [-v] service_name command")
-    return service_action(args[0], args[1])
+def cmd_cronlines(args):
+    """Not a FreeBSD command (the tests' probe): the job lines FreeBSD's cron would load, each
+    as 'FILE: LINE'."""
+    out("".join("%s: %s\n" % fl for fl in cron_lines()))
+    return 0
 
 
 # ---------------------------------------------------------------- sysrc
 
+def writable(path):
+    target = path if os.path.exists(path) else (os.path.dirname(path) or "/")
+    return os.access(target, os.W_OK)
+
+
 def set_rc(path, name, value):
+    if not writable(path):
+        # sysrc's f_sysrc_set: the file cannot be written (sed/mv fail): "sysrc: FILE: Permission denied".
+        fail("sysrc: %s: Permission denied" % path[len(JROOT):] if JROOT and path.startswith(JROOT) else
+             "sysrc: %s: Permission denied" % path)
     try:
         with open(path) as f:
             lines = f.read().split("\n")
@@ -900,6 +990,8 @@ def set_rc(path, name, value):
 
 
 def remove_rc(path, name):
+    if not writable(path):
+        fail("sysrc: %s: Permission denied" % path)
     with open(path) as f:
         lines = [l for l in f.read().split("\n") if not re.match(r"\s*%s=" % re.escape(name), l)]
     with open(path, "w") as f:
@@ -979,14 +1071,26 @@ def pf_sim():
 
 
 def cmd_pfctl(args):
-    """pfctl(8): sbin/pfctl/pfctl.c main, in pf_sim.py."""
+    """pfctl(8): sbin/pfctl/pfctl.c main, in pf_sim.py. /dev/pf is root's (crw------- in
+    /etc/devfs.conf's defaults): another user's open fails, except that -n opens it only if it
+    can (pfctl.c main: 'if (opts & PF_OPT_NOACTION) ... optional')."""
+    if os.geteuid() != 0 and not any(a.startswith("-") and not a.startswith("--") and "n" in a[1:] for a in args):
+        if os.path.exists("/dev/pf"):
+            fail("pfctl: /dev/pf: Permission denied")
     return pf_sim().cmd_pfctl(args)
 
 
 def cmd_kld(name):
     """kldload(8), kldunload(8), kldstat(8) (sbin/kldload/kldload.c, sbin/kldunload/kldunload.c,
     sbin/kldstat/kldstat.c), in pf_sim.py."""
-    return lambda args: pf_sim().cmd_kld(name, args)
+    def command(args):
+        # kldload(2)/kldunload(2) need PRIV_KLD_LOAD/UNLOAD (sys/kern/kern_linker.c): EPERM.
+        if os.geteuid() != 0 and name != "kldstat":
+            words = [a for a in args if not a.startswith("-")]
+            fail("kldload: can't load %s: Operation not permitted" % (words[0] if words else "")
+                 if name == "kldload" else "kldunload: can't unload file: Operation not permitted")
+        return pf_sim().cmd_kld(name, args)
+    return command
 
 
 def cmd_pfwatch(args):
@@ -1032,6 +1136,19 @@ def cmd_sysctl(args):
         elif not a.startswith("-"):
             names.append(a)
     code = 0
+    if os.geteuid() != 0:
+        for item in names:
+            if "=" in item:
+                # sysctl(3) set needs privilege (sys/kern/kern_sysctl.c sysctl_root: EPERM).
+                fail("sysctl: %s: Operation not permitted" % item.split("=")[0])
+        data = dict(SYSCTL_DEFAULTS, **read_state("sysctl", {}))
+        for item in names:
+            if item not in data:
+                sys.stderr.write("sysctl: unknown oid '%s'\n" % item)
+                code = 1
+            else:
+                out(sysctl_get(data, item) + "\n" if only_value else "%s: %s\n" % (item, sysctl_get(data, item)))
+        return code
     with State("sysctl", SYSCTL_DEFAULTS) as st:
         for item in names:
             name, _, value = item.partition("=")
@@ -1054,6 +1171,9 @@ def cmd_route(args):
     on success; on failure 'route: writing to routing socket: ERR' then the same line with the
     reason (errno EEXIST 'route already in table', ESRCH 'not in table')."""
     words = [a for a in args if a not in ("-n", "-q")]
+    if words[:1] in (["add"], ["change"], ["delete"]) and os.geteuid() != 0:
+        # Routing socket writes need PRIV_NET_ROUTE (sys/net/rtsock.c route_output): EPERM.
+        fail("route: writing to routing socket: Operation not permitted")
     if words[:1] in (["add"], ["change"]) and words[1:2] == ["default"] and len(words) >= 3:
         verb, gateway = words[0], words[2]
         r = run(["ip", "route", "add" if verb == "add" else "change", "default", "via", gateway], check=False)
@@ -1086,43 +1206,10 @@ def cmd_route(args):
     return 0
 
 
-def cmd_pkg(args):
-    """pkg(8), after the pkg sources (ports-mgmt/pkg: -j, -r, install, query, info), on a simulated package database."""
-    global JROOT
-    if len(args) >= 2 and args[0] == "-j":
-        return cmd_jexec([args[1], "pkg"] + args[2:])
-    if len(args) >= 2 and args[0] == "-r":
-        JROOT, args = args[1], args[2:]
-    if not args:
-        fail("Usage: pkg [-v] [-d] [-l] [-N] [-j <jail name or id>|-c <chroot path>|-r <rootdir>] <command> [<args>]")
-    command, rest = args[0], args[1:]
-    names = [a for a in rest if not a.startswith("-")]
-    if command == "install":
-        have = installed_packages()
-        new = [n for n in names if n not in have]
-        if not new:
-            out("The most recent versions of packages are already installed\n")
-            return 0
-        out("Updating FreeBSD repository catalogue...\nFreeBSD repository is up to date.\nAll repositories are up to date.\n"
-            "The following %d package(s) will be affected (of 0 checked):\n\nNew packages to be INSTALLED:\n" % len(new))
-        out("".join("\t%s: 1.0\n" % n for n in new))
-        os.makedirs(os.path.dirname(pkg_db()), exist_ok=True)
-        with open(pkg_db(), "a") as f:
-            f.write("".join(n + "\n" for n in new))
-        out("".join("[%d/%d] Installing %s-1.0...\n[%d/%d] Extracting %s-1.0: 100%%\n" % (i, len(new), n, i, len(new), n)
-                    for i, n in enumerate(new, 1)))
-        return 0
-    if command == "query":
-        out("".join(p + "\n" for p in installed_packages()))
-        return 0
-    if command == "info":
-        out("".join("%-30s %s\n" % (p + "-1.0", "simulated package") for p in installed_packages()))
-        return 0
-    fail("pkg: unknown command: %s" % command)
-
-
 def cmd_zfs(args):
     """zfs(8) clone and list (sys/contrib/openzfs/cmd/zfs/zfs_main.c), on a recorded dataset list."""
+    if args[:1] == ["clone"] and os.geteuid() != 0:
+        fail("cannot create '%s': permission denied" % args[-1])
     if args[:1] == ["clone"]:
         mountpoint = None
         rest = args[1:]
@@ -1300,10 +1387,25 @@ def serve_one(conn, struct, socket):
 
 
 COMMANDS = {"lockf": cmd_lockf, "ifconfig": cmd_ifconfig, "jail": cmd_jail, "jls": cmd_jls, "jexec": cmd_jexec, "pfctl": cmd_pfctl,
-            "sysrc": cmd_sysrc, "service": cmd_service, "sysctl": cmd_sysctl, "route": cmd_route, "pkg": cmd_pkg,
-            "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat, "rc": cmd_rc, "listener": cmd_listener,
+            "sysrc": cmd_sysrc, "sysctl": cmd_sysctl, "route": cmd_route,
+            "zfs": cmd_zfs, "sha256": cmd_sha256, "stat": cmd_stat,
             "serve": cmd_serve, "kldload": cmd_kld("kldload"), "kldunload": cmd_kld("kldunload"),
-            "kldstat": cmd_kld("kldstat"), "pfwatch": cmd_pfwatch}
+            "kldstat": cmd_kld("kldstat"), "pfwatch": cmd_pfwatch,
+            # pkg_sim.py: the stub /usr/sbin/pkg, the installed pkg and pkg-static, and the
+            # installed pkg run inside a jail for pkg -j (not a FreeBSD command name).
+            "pkg": from_module("pkg_sim", "cmd_pkg"), "pkg-static": from_module("pkg_sim", "cmd_real"),
+            "pkgreal": from_module("pkg_sim", "cmd_real"),
+            # rc_sim.py: rc(8) of a jail, service(8), daemon(8), su for rc scripts (runas, not a
+            # FreeBSD command name), and the programs of the nginx and postgresql packages.
+            "rc": from_module("rc_sim", "cmd_rc"), "service": from_module("rc_sim", "cmd_service"),
+            "daemon": from_module("rc_sim", "cmd_daemon"), "runas": from_module("rc_sim", "cmd_runas"),
+            "nginx": from_module("rc_sim", "cmd_nginx"),
+            # Not a FreeBSD command: the tests' view of what cron would run.
+            "cron-lines": cmd_cronlines, "cronlines": cmd_cronlines}
+for _tool in ("pg_ctl", "initdb", "postgres"):
+    COMMANDS[_tool] = from_module("rc_sim", "cmd_pgbin", _tool)
+for _tool in ("psql", "pg_dump", "createdb", "createuser"):
+    COMMANDS[_tool] = from_module("rc_sim", "cmd_pgclient", _tool)
 
 
 def main():

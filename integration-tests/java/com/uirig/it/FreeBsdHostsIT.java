@@ -41,7 +41,9 @@ class FreeBsdHostsIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
+        // -Duirig.it.pause=SECONDS keeps the simulated hosts that long after the tests, to look at them.
+        Thread.sleep(Long.getLong("uirig.it.pause", 0L) * 1000);
         if (sim != null) {
             sim.close();
         }
@@ -100,15 +102,66 @@ class FreeBsdHostsIT {
         assertThat(shape(json(live.out()))).isEqualTo(shape(json(offline.out())));
     }
 
+    /** How many changes the live plan has for each host, in inventory order. */
+    private static List<Integer> changeCounts() throws Exception {
+        Result plan = uirig("plan", sim.inventory().toString(), "--output", "json");
+        List<Integer> out = new ArrayList<>();
+        json(plan.out()).get("hosts").forEach(h -> out.add(h.get("changes").size()));
+        return out;
+    }
+
+    static int freshChanges;
+
+    @Test
+    @Order(25)
+    void aFreshHostRefusesRootAndBecomeIsWhatTheHostAllows() throws Exception {
+        // FreeBSD's sshd: PermitRootLogin no. The prod inventory logs in as admin with doas.
+        Path asRoot = sim.writeInventory("as-root", Map.of());
+        Path hosts = asRoot.resolve("hosts.yml");
+        Files.writeString(hosts, Files.readString(hosts).replace("  user: admin\n  become: doas\n", "  user: root\n"));
+        Result root = uirig("check", asRoot.toString(), "--timeout", "10");
+        assertThat(root.code()).isEqualTo(Main.ERROR);
+        assertThat(root.out()).contains("server-a: not checked: server-a: authentication as root failed");
+        // sudo works as well as doas (the wheel rule without a password) ...
+        Path sudo = sim.writeInventory("sudo", Map.of());
+        Files.writeString(sudo.resolve("hosts.yml"), Files.readString(sudo.resolve("hosts.yml")).replace("become: doas", "become: sudo"));
+        Result facts = uirig("facts", sudo.toString(), "--output", "json");
+        assertThat(facts.code()).as(facts.err()).isZero();
+        assertThat(json(facts.out()).get("hosts").get(1).get("unknown").size()).isZero();
+        // ... and a doas.conf that does not allow admin is named as the problem, on that host only.
+        sim.exec("server-b", "cp /usr/local/etc/doas.conf /tmp/doas.conf && echo 'permit nopass root' > /usr/local/etc/doas.conf");
+        try {
+            Result refused = uirig("check", sim.inventory().toString());
+            assertThat(refused.code()).isEqualTo(Main.ERROR);
+            assertThat(refused.out()).contains("server-b: not checked: server-b: doas refused to run commands as root for admin (doas:")
+                    .contains("permit nopass admin").doesNotContain("server-a: not checked");
+        } finally {
+            sim.exec("server-b", "cp /tmp/doas.conf /usr/local/etc/doas.conf");
+        }
+        // Commands a non-root user runs get no root through the simulator either.
+        assertThat(sim.exec("server-a", "su -s /bin/sh admin -c 'ifconfig bridge create' 2>&1 || true"))
+                .isEqualTo("ifconfig: SIOCIFCREATE2: Operation not permitted\n");
+    }
+
     @Test
     @Order(30)
     void aFreshApplyConvergesBothHostsAndVerifies() throws Exception {
+        List<Integer> planned = changeCounts();
+        freshChanges = planned.get(0);
         Result r = apply();
-        assertThat(r.out()).contains("server-a: [1/47] nic[xnic]: create ok")
-                .contains("server-a: 47 changed, 0 failed, verified", "server-b: 47 changed, 0 failed, verified");
+        assertThat(r.out()).contains("server-a: [1/" + planned.get(0) + "] nic[xnic]: create ok")
+                .contains("server-a: " + planned.get(0) + " changed, 0 failed, verified",
+                        "server-b: " + planned.get(1) + " changed, 0 failed, verified")
+                // The DHCP lease's default route is changed, not added; packages come through the window.
+                .contains("route[default]: update ok", "pkg[bootstrap]: create ok", "pf[egress]: update ok",
+                        "run_once[pg_j/initdb]: create ok")
+                // Fetching the seed's packages takes long: apply says that it still runs.
+                .contains("still running 'pkg -j pg_j install -y");
+        int resources = com.uirig.plan.Resources.of(com.uirig.config.InventoryLoader.load(sim.inventory())
+                .host("server-a").orElseThrow()).size();
         Result check = uirig("check", sim.inventory().toString(), "-v");
         assertThat(check.code()).as(check.out() + check.err()).isZero();
-        assertThat(check.out()).contains("server-a: in sync (47 resources)", "server-b: in sync (47 resources)");
+        assertThat(check.out()).contains("server-a: in sync (" + resources + " resources)", "server-b: in sync (" + resources + " resources)");
         Result plan = uirig("plan", sim.inventory().toString());
         assertThat(plan.code()).as(plan.out()).isZero();
         assertThat(plan.out()).contains("server-a\n  nothing to do");
@@ -127,21 +180,43 @@ class FreeBsdHostsIT {
         assertThat(r.out()).contains("server-a: nothing to change, in sync", "server-b: nothing to change, in sync");
         Result log = uirig("log", "--journal", journal().toString());
         assertThat(log.out().lines().toList()).hasSize(2);
-        assertThat(log.out()).contains("test ok", "server-a: 47 changed, 0 failed, verified");
+        assertThat(log.out()).contains("test ok", "server-a: " + freshChanges + " changed, 0 failed, verified");
+        // The run-once command ran once: the cluster initdb made is still the first one.
+        assertThat(sim.exec("server-a", "cat /jails/pg_j/var/db/postgres/data16/PG_VERSION")).isEqualTo("15\n");
+    }
+
+    @Test
+    @Order(45)
+    void aPageFromTheInternetIsBuiltByNodeFromThePeersDatabaseThroughN2P() {
+        for (String host : List.of("server-a", "server-b")) {
+            String peer = host.equals("server-a") ? "192.168.56.41" : "192.168.56.40";
+            var r = sim.internet("python3 " + PROBES + "http.py " + SimulatedHosts.CLIENTS.get(0) + " "
+                    + SimulatedHosts.PUBLIC.get(host) + " 80");
+            assertThat(r.getExitCode()).as(r.getStderr()).isZero();
+            // public port -> rdr -> nginx_j (real nginx) -> node_j's app -> N2P -> the peer's real PostgreSQL.
+            assertThat(r.getStdout()).as(host).startsWith("HTTP/1.1 200 OK\n")
+                    .contains("node-" + host.substring(7) + ".uirig.com asked the peer's database through N2P: cluster pg-"
+                            + (host.equals("server-a") ? "b" : "a") + ".uirig.com at " + peer + " answered (PostgreSQL 15");
+        }
+        // PostgreSQL listens on the tunnels' target only, and accepts only the tunnels' source.
+        assertThat(fromJail("server-b", "pg_j", "127.0.0.1", 5432, "")).isEqualTo("refused");
+        // cron runs the seed's job and nothing uirig left beside it (no backup or temporary file).
+        assertThat(sim.exec("server-a", "/usr/lib/uirig-sim/freebsd-sim cronlines")).contains(
+                "/etc/cron.d/uirig: * * * * *\troot\t/sbin/pfctl -t ratelimit -T expire 180").doesNotContain("uirig-");
     }
 
     @Test
     @Order(50)
     void trafficFlowsThroughTheTunnelsAndTheJailToJailCable() throws Exception {
-        String client = "python3 -c 'import socket,sys; s=socket.create_connection((sys.argv[1], int(sys.argv[2])), 5);"
-                + " s.sendall(sys.argv[3].encode()); s.shutdown(1); print(s.recv(100).decode())'";
-        // node_j on server-a -> its N2P pipe -> server-b's pg_j N2P pipe -> the database port (echo).
-        assertThat(sim.exec("server-a", "jexec node_j " + client + " 192.168.56.30 5432 via-n2p")).isEqualTo("via-n2p\n");
-        // Replication: server-a's PGC pipe -> server-b's PGS pipe -> the database port.
-        assertThat(sim.exec("server-a", "jexec pg_j " + client + " 192.168.56.40 5435 via-pgc")).isEqualTo("via-pgc\n");
-        assertThat(sim.exec("server-b", "jexec pg_j " + client + " 192.168.56.41 5435 back")).isEqualTo("back\n");
-        // nginx_j reaches node_j over the jail-to-jail epair.
-        assertThat(sim.exec("server-a", "jexec nginx_j " + client + " 10.0.3.30 3000 app")).isEqualTo("app\n");
+        // Which PostgreSQL answers a query through a tunnel: it names its own address.
+        String psql = " /usr/lib/postgresql/15/bin/psql -U postgres -d postgres -tAc 'SELECT inet_server_addr()' -p ";
+        // node_j on server-a -> its N2P pipe -> server-b's pg_j N2P pipe -> server-b's database.
+        assertThat(sim.exec("server-a", "jexec node_j" + psql + "5432 -h 192.168.56.30")).isEqualTo("192.168.56.41\n");
+        // Replication: server-a's PGC pipe -> server-b's PGS pipe -> server-b's database, and back.
+        assertThat(sim.exec("server-a", "jexec pg_j" + psql + "5435 -h 192.168.56.40")).isEqualTo("192.168.56.41\n");
+        assertThat(sim.exec("server-b", "jexec pg_j" + psql + "5435 -h 192.168.56.41")).isEqualTo("192.168.56.40\n");
+        // nginx_j reaches node_j's app over the jail-to-jail epair.
+        assertThat(sim.exec("server-a", "jexec nginx_j python3 " + PROBES + "http.py - 10.0.3.30 3000")).startsWith("HTTP/1.1 200 OK\n");
     }
 
     // ---------------------------------------------------------------- the firewall, proven by traffic
@@ -178,14 +253,15 @@ class FreeBsdHostsIT {
             String ip = SimulatedHosts.PUBLIC.get(host);
             // The jails' sshd (a stand-in listener on port 22 inside each jail).
             for (String jail : List.of("nginx_j", "node_j", "pg_j")) {
-                sim.exec(host, "jexec " + jail + " sh -c '/usr/lib/uirig-sim/freebsd-sim listener 22 /tmp/sshd-" + jail
+                sim.exec(host, "jexec " + jail + " sh -c 'python3 " + PROBES + "listen.py 22 /tmp/sshd-" + jail
                         + ".pid </dev/null >/dev/null 2>&1 &'; for i in $(seq 50); do [ -s /tmp/sshd-" + jail
                         + ".pid ] && break; sleep 0.1; done");
             }
             String client = SimulatedHosts.CLIENTS.get(0);
             // rdr on xnic ... port { 443 80 } -> nginx_j, passed in on xnic and out on xbridge.
-            assertThat(fromInternet(client, ip, 80, "web")).as(host).isEqualTo("open web");
-            assertThat(fromInternet(client, ip, 443, "tls")).as(host).isEqualTo("open tls");
+            // nginx answers what is no HTTP request with 400.
+            assertThat(fromInternet(client, ip, 80, "web\n")).as(host).startsWith("open HTTP/1.1 400 Bad Request");
+            assertThat(fromInternet(client, ip, 443, "tls\n")).as(host).startsWith("open HTTP/1.1 400 Bad Request");
             // SSH to the host and to the jails (rdr 2220/2230/2240) only from <xpeers>.
             assertThat(fromInternet(client, ip, 22, "")).as(host).isEqualTo("timeout");
             for (int port : List.of(2220, 2230, 2240)) {
@@ -241,14 +317,14 @@ class FreeBsdHostsIT {
         var r = sim.internet("python3 " + PROBES + "burst.py " + noisy + " " + ip + " 80 110");
         assertThat(r.getExitCode()).as(r.getStderr()).isZero();
         // max-src-conn-rate 100/10, overload <ratelimit> flush global
-        assertThat(r.getStdout()).contains("before=before", "after=cut");
+        assertThat(r.getStdout()).contains("before=HTTP/1.1 200 OK", "after=cut");
         assertThat(sim.exec("server-a", "pfctl -t ratelimit -T show")).isEqualTo("   " + noisy + "\n");
         assertThat(fromInternet(noisy, ip, 80, "again")).isEqualTo("timeout");
-        assertThat(fromInternet(SimulatedHosts.CLIENTS.get(0), ip, 80, "others")).isEqualTo("open others");
+        assertThat(fromInternet(SimulatedHosts.CLIENTS.get(0), ip, 80, "others\n")).startsWith("open HTTP/1.1 400");
         // The seed's cron job, with a shorter age: entries older than 0 s go (the burst took longer).
         sim.exec("server-a", "/sbin/pfctl -t ratelimit -T expire 0 2>/dev/null || pfctl -t ratelimit -T expire 0");
         assertThat(sim.exec("server-a", "pfctl -t ratelimit -T show")).isEmpty();
-        assertThat(fromInternet(noisy, ip, 80, "back")).isEqualTo("open back");
+        assertThat(fromInternet(noisy, ip, 80, "back\n")).startsWith("open HTTP/1.1 400");
     }
 
     @Test
@@ -256,7 +332,7 @@ class FreeBsdHostsIT {
     void aFailedExpectationIsReportedLikeDrift() throws Exception {
         Result ok = uirig("check", sim.inventory().toString(), "-v");
         assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
-        // server-b's database stops: server-a's node_j no longer gets an answer through N2P.
+        // server-b's database stops: server-a's app no longer gets an answer through N2P.
         sim.exec("server-b", "jexec pg_j service postgresql stop");
         try {
             Result r = uirig("check", sim.inventory().toString(), "--output", "json");
@@ -264,7 +340,11 @@ class FreeBsdHostsIT {
             JsonNode a = json(r.out()).get("hosts").get(0);
             assertThat(a.get("host").asText()).isEqualTo("server-a");
             assertThat(a.get("status").asText()).isEqualTo("drift");
-            assertThat(a.get("expectations_failed").toString()).contains("expect[peer_db_via_n2p]");
+            assertThat(a.get("expectations_failed").toString()).contains("expect[app_via_peer_db]");
+            // The app says why: its query through N2P got no answer.
+            var page = sim.internet("python3 " + PROBES + "http.py " + SimulatedHosts.CLIENTS.get(0) + " "
+                    + SimulatedHosts.PUBLIC.get("server-a") + " 80");
+            assertThat(page.getStdout()).startsWith("HTTP/1.1 502 Bad Gateway\n").contains("the peer's database did not answer");
         } finally {
             sim.exec("server-b", "jexec pg_j service postgresql start");
         }
@@ -288,6 +368,8 @@ class FreeBsdHostsIT {
                         "spiped_key[db]"),
                 new Drift("server-a", "echo 203.0.113.99 >> /etc/ips_xnic_peers", "pf_table[xpeers]"),
                 new Drift("server-b", "jexec pg_j service spiped stop", "service[pg_j/spiped]"),
+                new Drift("server-a", "echo '* * * * * root /bin/date' >> /etc/cron.d/uirig", "cron[/etc/cron.d/uirig]"),
+                new Drift("server-b", "jexec node_j service node stop", "service[node_j/node]"),
                 new Drift("server-a", "p=/jails/pg_j/var/run/spiped_PGS.pid; pkill -F $p; while pgrep -F $p >/dev/null; do sleep 0.1; done",
                         "service[pg_j/spiped]"));
         for (Drift d : drifts) {
@@ -311,6 +393,9 @@ class FreeBsdHostsIT {
             assertThat(after.code()).as("repaired " + d + "\n" + after.out() + after.err()).isZero();
             assertThat(after.out()).isEmpty();
         }
+        // The repaired crontab's backup is no crontab: cron loads none of uirig's files but the crontab.
+        assertThat(sim.exec("server-a", "ls -a /etc")).contains(".cron.d.uirig.uirig-prev");
+        assertThat(sim.exec("server-a", "/usr/lib/uirig-sim/freebsd-sim cronlines")).doesNotContain("/bin/date", "uirig-prev");
     }
 
     @Test
@@ -488,7 +573,7 @@ class FreeBsdHostsIT {
             Thread.sleep(20);
         }
         assertThat(out.toString()).contains("server-a: [3/");
-        sim.exec("server-a", "pkill -f 'sshd: root@nott[y]' || true");
+        sim.exec("server-a", "pkill -f 'sshd: admin@nott[y]' || true");
         assertThat(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         reader.join();
         assertThat(out.toString()).contains("server-a: ").contains("NOT verified");
@@ -500,5 +585,32 @@ class FreeBsdHostsIT {
         apply();
         Result check = uirig("check", sim.inventory().toString());
         assertThat(check.code()).as(check.out() + check.err()).isZero();
+    }
+
+    @Test
+    @Order(150)
+    void aPackageAddedToARunningHostComesThroughTheEgressWindowWhichClosesAgain() throws Exception {
+        String mirror = SimulatedHosts.MIRROR;
+        // The normal ruleset: no jail but node_j's allowed services reaches outside, pkg cannot fetch.
+        assertThat(fromJail("server-a", "node_j", mirror, 80, "")).isEqualTo("timeout");
+        Path playbook = dir.resolve("playbooks/jails.yml");
+        String good = Files.readString(playbook);
+        Files.writeString(playbook, good.replace("packages: [node, spiped]", "packages: [node, spiped, postgresql16-client]"));
+        try {
+            Result r = uirig("apply", sim.inventory().toString(), "--yes", "--limit", "server-a", "--journal", journal().toString());
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("server-a: [1/3] pf[egress]: update ok", "server-a: [2/3] packages[node_j]: update ok",
+                    "server-a: [3/3] pf[/etc/pf.conf]: update ok", "server-a: 3 changed, 0 failed, verified");
+            assertThat(sim.exec("server-a", "jexec node_j psql --version")).startsWith("psql (PostgreSQL)");
+            // Closed again, proven by traffic: apply verified the no_egress expectations, and here too.
+            for (String jail : List.of("node_j", "pg_j", "nginx_j")) {
+                assertThat(fromJail("server-a", jail, mirror, 80, "")).as(jail).isEqualTo("timeout");
+            }
+            assertThat(sim.exec("server-a", "python3 " + PROBES + "tcp.py - " + mirror + " 80").trim()).isEqualTo("timeout");
+            Result check = uirig("check", sim.inventory().toString());
+            assertThat(check.code()).as(check.out() + check.err()).isZero();
+        } finally {
+            Files.writeString(playbook, good);
+        }
     }
 }

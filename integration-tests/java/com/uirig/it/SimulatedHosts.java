@@ -53,6 +53,8 @@ import org.testcontainers.utility.DockerImageName;
 final class SimulatedHosts implements AutoCloseable {
     static final String ORCHESTRATOR = "192.0.2.5";
     static final String ROUTER = "192.0.2.1";
+    /** The router a fresh host's DHCP lease names (the network's gateway address, where nothing answers). */
+    static final String DHCP_ROUTER = "192.0.2.254";
     static final List<String> RESOLVERS = List.of("1.1.1.1", "8.8.8.8");
     static final List<String> PAYMENTS = List.of("198.51.100.20", "198.51.100.21");
     static final String EMAIL = "66.111.4.25";
@@ -113,11 +115,18 @@ final class SimulatedHosts implements AutoCloseable {
                     .withImagePullPolicy(n -> false)
                     .withNetwork(internet)
                     .withEnv("UIRIG_SIM_UPLINK", "eth0")
+                    // The DHCP lease of a fresh install gives a default route via another router
+                    // than the seed's gateway (192.0.2.1): uirig must change it, not add one.
+                    .withEnv("UIRIG_SIM_ROUTER", DHCP_ROUTER)
                     .withCreateContainerCmdModifier(cmd -> {
                         cmd.withHostName(name).withIpv4Address(PUBLIC.get(name));
-                        cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN);
+                        // SYS_PTRACE: root sees which jail (network namespace) any process is in, as
+                        // FreeBSD's root does with ps -o jid; without it Linux hides the namespaces
+                        // of other users' processes (the app runs as www).
+                        cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN, Capability.SYS_PTRACE);
                     })
-                    .withCopyToContainer(Transferable.of(authorized, 0600), "/root/.ssh/authorized_keys")
+                    // FreeBSD's sshd refuses root: uirig logs in as the installer's wheel user.
+                    .withCopyToContainer(Transferable.of(authorized, 0600), "/home/admin/.ssh/authorized_keys")
                     .withCopyFileToContainer(PROBES, "/usr/local/lib/uirig-probes/")
                     .waitingFor(Wait.forLogMessage(".*Server listening on 0\\.0\\.0\\.0 port 22.*", 1)
                             .withStartupTimeout(Duration.ofSeconds(60)));

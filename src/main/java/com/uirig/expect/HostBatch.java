@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The expectations one host tests itself ({@code from: host} or a jail), as ONE shell script run
  * over the host's SSH connection: each is a section of a {@link Probe} (marker lines with a random
- * nonce, so nothing a port answers can fake another's result), running FreeBSD's base {@code nc}
+ * nonce, so nothing a port answers can fake another's result; all sections run at the same time),
+ * running FreeBSD's base {@code nc}
  * (OpenBSD's netcat), in the jail through {@code jexec}:
  * <ul>
  * <li>open or closed: {@code nc -n -v -z -w T ADDR PORT 2>&1};</li>
@@ -56,9 +57,9 @@ public final class HostBatch {
         return expectations.isEmpty();
     }
 
-    /** The script for {@code /bin/sh -s}. */
+    /** The script for {@code /bin/sh -s}: every test at once, so dropped ports time out together. */
     public String script() {
-        return probe.script();
+        return probe.parallelScript();
     }
 
     public byte[] scriptBytes() {

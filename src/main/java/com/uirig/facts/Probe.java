@@ -72,7 +72,7 @@ public final class Probe {
             // spiped's rc script runs one daemon per pipe: each pid file must name a live process.
             for (var pipe : j.pipes()) {
                 p.add(Sections.pipe(j.name(), pipe.name()),
-                        "pgrep -F " + Step.quote(j.hostPath("/var/run/spiped_" + pipe.name() + ".pid")));
+                        "pgrep -F " + Step.quote(j.hostPath(pipe.pidFile())));
             }
         }
         for (var r : host.runOnce()) {
@@ -120,6 +120,32 @@ public final class Probe {
                 + "( eval \"$1\" ) 2>/dev/null </dev/null; r=$?; printf '\\n%s end %s %d@@\\n' \"$m\" \"$n\" \"$r\"; }\n");
         commands.forEach((name, command) -> s.append("section ").append(Step.quote(name)).append(' ')
                 .append(Step.quote(command)).append('\n'));
+        return s.toString();
+    }
+
+    /**
+     * The same sections run all at once (each in the background, its output kept in a temporary
+     * directory), printed in order once all ended: for tests that mostly wait, such as connects to
+     * ports a firewall drops, the script takes as long as the slowest instead of their sum.
+     */
+    public String parallelScript() {
+        StringBuilder s = new StringBuilder();
+        s.append("PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin; export PATH\n");
+        s.append("m='@@uirig-").append(nonce).append("'\n");
+        s.append("d=$(mktemp -d /tmp/uirig.XXXXXX) || exit 1\n");
+        s.append("run() { ( ( eval \"$2\" ) 2>/dev/null </dev/null > \"$d/$1\"; echo $? > \"$d/$1.rc\" ) & }\n");
+        s.append("show() { printf '%s begin %s@@\\n' \"$m\" \"$2\"; cat \"$d/$1\"; "
+                + "printf '\\n%s end %s %d@@\\n' \"$m\" \"$2\" \"$(cat \"$d/$1.rc\")\"; }\n");
+        int i = 0;
+        for (String command : commands.values()) {
+            s.append("run ").append(i++).append(' ').append(Step.quote(command)).append('\n');
+        }
+        s.append("wait\n");
+        i = 0;
+        for (String name : commands.keySet()) {
+            s.append("show ").append(i++).append(' ').append(Step.quote(name)).append('\n');
+        }
+        s.append("rm -rf \"$d\"\n");
         return s.toString();
     }
 

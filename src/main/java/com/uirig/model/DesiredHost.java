@@ -136,7 +136,12 @@ public record DesiredHost(
     }
 
     /** One spiped tunnel end, configured in its jail's rc.conf. */
-    public record SpipedPipe(String jail, String name, PipeMode mode, Endpoint source, Endpoint target, String key) {}
+    public record SpipedPipe(String jail, String name, PipeMode mode, Endpoint source, Endpoint target, String key) {
+        /** The pipe's pid file in its jail (sysutils/spiped/files/spiped.in). */
+        public String pidFile() {
+            return "/var/run/spiped_" + name + ".pid";
+        }
+    }
 
     /** A shared spiped key: a secret generated on a host, never in the repository. */
     public record SpipedKey(String name, String path) {}

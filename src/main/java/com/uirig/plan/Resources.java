@@ -173,7 +173,9 @@ public final class Resources {
                     if (s.equals("spiped")) {
                         j.pipes().stream().map(p -> keyOf.get(p.key())).filter(x -> x != null).distinct().forEach(deps::add);
                     }
-                    out.add(new ServiceResource(j.name(), j.path(), s, deps));
+                    List<String> pidFiles = s.equals("spiped")
+                            ? j.pipes().stream().map(pipe -> j.hostPath(pipe.pidFile())).toList() : List.of();
+                    out.add(new ServiceResource(j.name(), j.path(), s, deps, pidFiles));
                 }
             }
         }

@@ -5,10 +5,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A service running on the host or in a jail; it is enabled by its scope's rc.conf settings. */
-public record ServiceResource(String jail, String jailPath, String name, List<String> dependsOn) implements Resource {
+/**
+ * A service running on the host or in a jail; it is enabled by its scope's rc.conf settings.
+ * {@code pidFiles} (host paths) are those of a service that runs one daemon per pid file, as
+ * spiped runs one per pipe.
+ */
+public record ServiceResource(String jail, String jailPath, String name, List<String> dependsOn, List<String> pidFiles)
+        implements Resource {
     public ServiceResource {
         dependsOn = List.copyOf(dependsOn);
+        pidFiles = List.copyOf(pidFiles);
+    }
+
+    public ServiceResource(String jail, String jailPath, String name, List<String> dependsOn) {
+        this(jail, jailPath, name, dependsOn, List.of());
     }
 
     @Override
@@ -39,9 +49,28 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
         return name.replace('-', '_').replace('.', '_') + "_enable";
     }
 
+    /**
+     * The steps that (re)start the service. spiped's rc.d script (sysutils/spiped/files/spiped.in)
+     * cannot restart a partly dead set of pipes: its stop ends at the first pipe that is not running
+     * and its start refuses while any pipe runs (rc.subr: "already running?"). So each pipe's daemon
+     * is ended by its pid file first, then all are started.
+     */
+    private List<Step> restart(String verb) {
+        // verb: restart (a handler), start (not running)
+        Step service = jail.isEmpty() ? Step.startingDaemons("service", name, verb)
+                : Step.startingDaemons("jexec", jail, "service", name, verb);
+        if (pidFiles.isEmpty()) {
+            return List.of(service);
+        }
+        List<String> stop = new java.util.ArrayList<>(List.of("sh", "-c", "for p; do pkill -F \"$p\" 2>/dev/null;"
+                + " while pgrep -F \"$p\" >/dev/null 2>&1; do sleep 0.1; done; rm -f \"$p\"; done", "sh"));
+        stop.addAll(pidFiles);
+        return List.of(new Step(stop, new Step.NoInput()), jail.isEmpty() ? Step.startingDaemons("service", name, "start")
+                : Step.startingDaemons("jexec", jail, "service", name, "start"));
+    }
+
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        String verb = name.equals("spiped") ? "restart" : "start";
         if (observed.runningServices().contains(ObservedHost.serviceKey(jail, name))) {
             // Handler: a running service is restarted when what it reads changed in this plan
             // (its rc.conf, its jail's files, its key); a restarted jail restarts it anyway.
@@ -52,10 +81,8 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
             if (triggers.isEmpty()) {
                 return Optional.empty();
             }
-            Step restart = jail.isEmpty() ? Step.startingDaemons("service", name, "restart")
-                    : Step.startingDaemons("jexec", jail, "service", name, "restart");
             return Optional.of(new Change(address(), Action.UPDATE, "restarted: " + String.join(", ", triggers) + " changed",
-                    Map.of("running", true), Map.of("running", true, "restarted", true), List.of(restart), ""));
+                    Map.of("running", true), Map.of("running", true, "restarted", true), restart("restart"), ""));
         }
         // A jail (re)started by this plan starts its enabled services itself, through its /etc/rc,
         // unless their packages are only installed, or a run-once command (initdb) only runs, after it started.
@@ -65,10 +92,8 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
             return Optional.of(new Change(address(), Action.CREATE, name + " is started by jail " + jail + "'s /etc/rc",
                     Map.of("running", false), Map.of("running", true), List.of(), ""));
         }
-        // spiped's rc script refuses to start while any of its pipes runs: restart brings up the dead ones.
-        Step start = jail.isEmpty() ? Step.startingDaemons("service", name, verb)
-                : Step.startingDaemons("jexec", jail, "service", name, verb);
+        // A service with some daemons still running (a dead spiped pipe) is restarted whole.
         return Optional.of(new Change(address(), Action.CREATE, name + " is not running", Map.of("running", false),
-                Map.of("running", true), List.of(start), ""));
+                Map.of("running", true), restart("start"), ""));
     }
 }

@@ -50,6 +50,19 @@ class RollbackTest {
     }
 
     @Test
+    void theEgressWindowIsGuardedLikeAnyPfChangeAndStagedFilesAreFound() {
+        Change window = new Change(com.uirig.plan.EgressWindowResource.ADDRESS, Action.UPDATE, "", Map.of(), Map.of(),
+                List.of(Step.run("pfctl", "-f", com.uirig.plan.EgressWindowResource.FILE)), "");
+        // Restoring pf.conf and its record undoes it: pf.conf is loaded again, or pf disabled as it was.
+        assertThat(Rollback.restore(window)).get().extracting(Rollback.Restore::files).isEqualTo(
+                List.of("/etc/pf.conf", com.uirig.plan.PfResource.RECORD));
+        // A file written through a staging place beside its directory is still one the change replaces.
+        Change cron = new Change("pf[/etc/pf.conf]", Action.UPDATE, "", Map.of(), Map.of(), List.of(
+                Step.run("mv", "/etc/.cron.d.uirig.uirig-new", "/etc/cron.d/uirig")), "");
+        assertThat(Rollback.files(cron)).startsWith("/etc/cron.d/uirig");
+    }
+
+    @Test
     void anArmedRollbackRestoresTheFilesAndDisablesPfThatWasDisabled() throws Exception {
         Path kept = dir.resolve("kept.conf");
         Path added = dir.resolve("added.conf");

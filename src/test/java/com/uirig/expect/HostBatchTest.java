@@ -67,7 +67,7 @@ class HostBatchTest {
             assertThat(m.find()).isTrue();
             String marker = m.group(1);
             StringBuilder out = new StringBuilder();
-            Matcher section = Pattern.compile("(?m)^section (\\S+) ").matcher(script);
+            Matcher section = Pattern.compile("(?m)^show \\d+ (\\S+)$").matcher(script);
             while (section.find()) {
                 String name = section.group(1).replace("'", "");
                 Answer a = answers.apply(name);
@@ -103,8 +103,10 @@ class HostBatchTest {
         Expectation odd = new Expectation("odd", "host", Ipv4.parse("10.0.2.20"), 80, Reach.OPEN,
                 Optional.of("GET / HTTP/1.0\r\n\r\n it's"), Optional.of("200"), 3);
         assertThat(HostBatch.command(odd)).startsWith("printf %s 'GET / HTTP/1.0\r\n\r\n it'\\''s' | nc ");
-        assertThat(batch.script()).contains("section expect/peer_db 'printf %s uirig-ping | jexec node_j nc -n -v -N -w 3 192.168.56.30 5432 2>&1'\n",
-                "section expect/web 'nc -n -v -z -w 3 10.0.2.20 443 2>&1'\n").doesNotContain("127.0.0.1");
+        // All tests run at once; their results are printed in the playbook's order.
+        assertThat(batch.script()).contains("run 0 'printf %s uirig-ping | jexec node_j nc -n -v -N -w 3 192.168.56.30 5432 2>&1'\n",
+                "run 1 'nc -n -v -z -w 3 10.0.2.20 443 2>&1'\n", "wait\nshow 0 expect/peer_db\nshow 1 expect/web\n")
+                .doesNotContain("127.0.0.1");
         assertThat(batch.timeout(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30 + 7 + 7 + 5));
     }
 

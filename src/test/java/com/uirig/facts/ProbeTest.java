@@ -133,4 +133,22 @@ class ProbeTest {
     private static void put(Map<String, Probe.Section> s, String name, int exit, String out) {
         s.put(name, new Probe.Section(name, exit, out));
     }
+
+    @Test
+    void theParallelScriptGivesEverySectionWithItsExitCodeInOrder() throws Exception {
+        java.util.Map<String, String> commands = new java.util.LinkedHashMap<>();
+        commands.put("slow", "sleep 0.3; echo first");
+        commands.put("failing", "echo second; exit 3");
+        commands.put("quiet", "true");
+        Probe probe = Probe.ofCommands(commands);
+        Process sh = new ProcessBuilder("sh", "-s").start();
+        sh.getOutputStream().write(probe.parallelScript().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sh.getOutputStream().close();
+        String out = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(sh.waitFor()).isZero();
+        assertThat(probe.split(out)).containsExactly(
+                java.util.Map.entry("slow", new Probe.Section("slow", 0, "first\n")),
+                java.util.Map.entry("failing", new Probe.Section("failing", 3, "second\n")),
+                java.util.Map.entry("quiet", new Probe.Section("quiet", 0, "")));
+    }
 }

@@ -199,7 +199,7 @@ class DriftPlanTest {
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(c.steps().size() - 1).shellLine())
                 .containsExactly("pf[egress]: pfctl -f /var/db/uirig/pf.egress.conf",
                         "packages[nginx_j]: pkg -j nginx_j install -y nginx",
-                        "service[pg_j/spiped]: jexec pg_j service spiped restart",
+                        "service[pg_j/spiped]: jexec pg_j service spiped start",
                         "pf[/etc/pf.conf]: " + PfResource.RECORD_LOADED.shellLine());
         Change window = changes(plan, "server-a").get(0);
         // pf runs with its filter rules: the load keeps every state, no session is cut, no module load.
@@ -302,8 +302,12 @@ class DriftPlanTest {
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
                 .containsExactly("rc_conf[node_j]: sysrc -f /jails/node_j/etc/rc.conf 'spiped_pipe_N2P_target=[192.168.56.41]:5433'",
-                        "service[node_j/spiped]: jexec node_j service spiped restart",
+                        "service[node_j/spiped]: sh -c 'for p; do pkill -F \"$p\" 2>/dev/null; while pgrep -F \"$p\" >/dev/null 2>&1;"
+                                + " do sleep 0.1; done; rm -f \"$p\"; done' sh /jails/node_j/var/run/spiped_N2P.pid",
                         "service[node_j/node]: jexec node_j service node restart");
+        // spiped.in cannot restart pipes (its stop ends at the first dead one, its start refuses
+        // while any runs): each pipe is ended by its pid file, then all start.
+        assertThat(changes(plan, "server-a").get(1).steps().get(1).shellLine()).isEqualTo("jexec node_j service spiped start");
     }
 
     @Test
