@@ -166,8 +166,12 @@ bench_n() {
     echo "== $n hosts: starting them from $image" >&2
     local i
     # eth0: Docker's default bridge, SSH published on loopback (how both tools reach the hosts).
+    # The capabilities the integration tests give their hosts (SimulatedHosts.java); SYS_PTRACE:
+    # root sees which jail (network namespace) any process is in, as FreeBSD's root does, so rc.d
+    # status finds the app, which runs as www.
     for i in $(seq 1 "$n"); do
-        docker run -d --name "$tag-$n-$i" --cap-add NET_ADMIN --cap-add SYS_ADMIN -p 127.0.0.1::22 "$image" >/dev/null
+        docker run -d --name "$tag-$n-$i" --cap-add NET_ADMIN --cap-add SYS_ADMIN --cap-add SYS_PTRACE \
+            -p 127.0.0.1::22 "$image" >/dev/null
     done
     ports=()
     for i in $(seq 1 "$n"); do

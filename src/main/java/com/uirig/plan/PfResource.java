@@ -48,7 +48,8 @@ public record PfResource(String path, String content, List<String> dependsOn) im
             steps.add(Step.run("pfctl", "-f", path));
             steps.add(RECORD_LOADED);
             reasons.add("the egress window closes");
-            before.put("rules", "pf.conf and the egress window");
+            // What the host has now (check reports it as found); the window is loaded over it first.
+            before.put("rules", observed.pf().rulesMatchFile() ? "loaded from " + path : "differ from " + path);
             after.put("rules", "loaded from " + path);
             return Optional.of(new Change(address(), file.map(FileWrite.Outcome::action).orElse(Action.UPDATE),
                     String.join("; ", reasons), before, after, steps, file.map(FileWrite.Outcome::diff).orElse("")));
