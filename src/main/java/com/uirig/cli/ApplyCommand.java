@@ -43,7 +43,6 @@ import picocli.CommandLine.Spec;
                 "expectations to verify.",
                 "Exit 0 converged and verified (or nothing to do), 1 otherwise."})
 final class ApplyCommand implements Callable<Integer> {
-    enum Format { text, json }
 
     @Mixin
     InventoryArgument inventory;

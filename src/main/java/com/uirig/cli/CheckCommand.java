@@ -29,7 +29,6 @@ import picocli.CommandLine.Spec;
                 "Reads every host; prints nothing when all is in sync (unless -v).",
                 "Exit 0 all in sync, 2 drift found, 1 a host could not be checked or the input is invalid."})
 final class CheckCommand implements Callable<Integer> {
-    enum Format { text, json }
 
     @Mixin
     InventoryArgument inventory;

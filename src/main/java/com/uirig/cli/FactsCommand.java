@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
                 "--save DIR keeps each probe's raw output as DIR/HOST/PROBE.txt; --from DIR/HOST parses such a",
                 "directory again without SSH (probes missing from it are reported as unknown)."})
 final class FactsCommand implements Callable<Integer> {
-    enum Format { text, json }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "INVENTORY", description = "Inventory directory or hosts file.")
     Path inventoryPath;

@@ -13,14 +13,18 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "log", mixinStandardHelpOptions = true, description = "Shows recent apply runs from the journal.")
 final class LogCommand implements Callable<Integer> {
-    @Option(names = {"-n", "--runs"}, paramLabel = "N", defaultValue = "10", description = "How many runs (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = {"-n", "--runs"}, paramLabel = "N", defaultValue = "10", description = "How many runs (default: ${DEFAULT-VALUE}).")
+    void runs(int n) {
+        runs = Options.positive(spec, "-n", n, "runs");
+    }
 
     @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: $UIRIG_JOURNAL or ~/.local/state/uirig/journal.jsonl).")
     Path journal;
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json (one record per line).")
-    String output;
+    Format output;
 
     @Spec
     CommandSpec spec;
@@ -30,7 +34,7 @@ final class LogCommand implements Callable<Integer> {
         List<JsonNode> records = Journal.recent(Journal.path(journal), runs);
         var out = spec.commandLine().getOut();
         for (JsonNode r : records) {
-            if (output.equals("json")) {
+            if (output == Format.json) {
                 out.println(r.toString());
                 continue;
             }

@@ -21,13 +21,23 @@ import picocli.CommandLine.Option;
 
 /** How commands read hosts: live over SSH, or from facts saved with {@code facts --save}. */
 final class Observation {
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    int forks;
+    int timeoutSeconds;
+
     @Option(names = "--forks", paramLabel = "N", defaultValue = "20",
             description = "Hosts read at the same time (default: ${DEFAULT-VALUE}).")
-    int forks;
+    void forks(int n) {
+        forks = Options.positive(spec, "--forks", n, "hosts");
+    }
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Connect and command timeout per host (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    void timeout(int seconds) {
+        timeoutSeconds = Options.positive(spec, "--timeout", seconds, "seconds");
+    }
 
     /** Every host's facts or error; {@code saved} reads DIR/HOST instead of connecting. */
     List<FactsGatherer.Outcome> read(Inventory inventory, List<DesiredHost> hosts, Path saved) {

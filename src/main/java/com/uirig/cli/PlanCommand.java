@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
                 "Reads each host over SSH (or saved facts, or assumes fresh hosts with --offline).",
                 "Exit 0 when nothing would change, 2 when something would, 1 on error (any host unreadable)."})
 final class PlanCommand implements Callable<Integer> {
-    enum Format { text, json }
 
     @Mixin
     InventoryArgument inventory;
@@ -55,6 +54,10 @@ final class PlanCommand implements Callable<Integer> {
         }
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
+        if (offline && factsDir != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--offline and --facts cannot be used together: --offline plans against fresh hosts, --facts against saved facts");
+        }
         if (offline) {
             for (DesiredHost h : selection.get().inventory().hosts()) {
                 observed.put(h.name(), FreshHost.of(h));

@@ -32,8 +32,12 @@ final class TrustCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Record the offered keys without asking (for scripts).")
     boolean yes;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Connect timeout (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Connect timeout (default: ${DEFAULT-VALUE}).")
+    void timeout(int seconds) {
+        timeoutSeconds = Options.positive(spec, "--timeout", seconds, "seconds");
+    }
 
     @Spec
     CommandSpec spec;

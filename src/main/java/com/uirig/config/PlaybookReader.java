@@ -559,17 +559,18 @@ final class PlaybookReader {
 
     private CronJob cronJob(String name, YamlValue v) {
         var f = v.fields(List.of("schedule", "user", "command"), List.of("schedule", "command"));
-        String schedule = parse(f.get("schedule"), text -> {
-            if (!text.matches("@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly|every_minute|every_second)")
-                    && text.trim().split("\\s+").length != 5) {
-                throw new IllegalArgumentException("expected five cron fields like '*/5 * * * *', found '" + text + "'");
+        String schedule = parse(f.get("schedule"), com.uirig.model.CronSchedule::parse);
+        // A login name as FreeBSD's pw(8) allows one (at most MAXLOGNAME - 1 = 32 characters).
+        String user = f.has("user") ? f.get("user").as(text -> {
+            if (!text.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")) {
+                throw new IllegalArgumentException("invalid login name '" + text + "' for a cron job's user");
             }
-            return text.trim().replaceAll("\\s+", " ");
-        });
-        String user = f.has("user") ? f.get("user").text() : "root";
+            return text;
+        }) : "root";
+        // '%' is fine: the crontab escapes it (crontab(5): an unescaped % ends the command).
         String command = parse(f.get("command"), text -> {
-            if (text.contains("\n") || text.contains("%")) {
-                throw new IllegalArgumentException("a cron command must be one line without '%'");
+            if (text.contains("\n") || text.isBlank()) {
+                throw new IllegalArgumentException("a cron command is one non-empty line");
             }
             return text;
         });

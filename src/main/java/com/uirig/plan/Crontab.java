@@ -15,7 +15,9 @@ final class Crontab {
         out.append("PATH=/etc:/bin:/sbin:/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin\n");
         for (CronJob job : jobs) {
             out.append("# ").append(job.name()).append('\n');
-            out.append(job.schedule()).append('\t').append(job.user()).append('\t').append(job.command()).append('\n');
+            // crontab(5): a % not escaped with \ becomes a newline and the rest the command's input.
+            out.append(job.schedule()).append('\t').append(job.user()).append('\t')
+                    .append(job.command().replace("%", "\\%")).append('\n');
         }
         return out.toString();
     }

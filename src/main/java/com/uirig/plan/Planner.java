@@ -55,13 +55,21 @@ public final class Planner {
                 throw new IllegalStateException("two resources named " + r.address());
             }
         }
+        // A dependency on a resource the graph does not hold is a bug where it was made, never satisfied.
+        for (Resource r : resources) {
+            for (String dep : r.dependsOn()) {
+                if (!byAddress.containsKey(dep)) {
+                    throw new IllegalStateException(r.address() + " depends on " + dep + ", which is no resource of the host");
+                }
+            }
+        }
         List<Resource> out = new ArrayList<>();
         Set<String> done = new HashSet<>();
         List<Resource> pending = new ArrayList<>(resources);
         while (!pending.isEmpty()) {
             Resource next = null;
             for (Resource r : pending) {
-                if (r.dependsOn().stream().allMatch(dep -> done.contains(dep) || !byAddress.containsKey(dep))) {
+                if (done.containsAll(r.dependsOn())) {
                     next = r;
                     break;
                 }

@@ -125,4 +125,30 @@ class CliTest {
                         "section jail/pg_j/ifconfig 'jexec pg_j ifconfig -a'")
                 .doesNotContain("cat /jails/pg_j/etc/spiped.key");
     }
+
+    @Test
+    void optionValuesThatCannotWorkAreUsageErrorsNamingTheOption() {
+        for (String[] args : new String[][] {
+                {"check", "inventory/prod", "--timeout", "0"},
+                {"apply", "inventory/prod", "--timeout", "-5", "--yes"},
+                {"trust", "inventory/prod", "--timeout", "0"},
+                {"check", "inventory/prod", "--forks", "0"},
+                {"log", "-n", "0"}}) {
+            Result r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(Main.ERROR);
+            assertThat(r.err()).as(String.join(" ", args)).containsPattern("(--timeout|--forks|-n) must be at least 1")
+                    .doesNotContain("Exception");
+        }
+        Result both = run("plan", "inventory/prod", "--offline", "--facts", "/nonexistent");
+        assertThat(both.code()).isEqualTo(Main.ERROR);
+        assertThat(both.err()).contains("--offline and --facts cannot be used together");
+        for (String command : new String[] {"plan", "check", "facts", "apply"}) {
+            Result r = run(command, "inventory/prod", "--output", "yaml");
+            assertThat(r.code()).as(command).isEqualTo(Main.ERROR);
+            assertThat(r.err()).as(command).contains("Invalid value for option '--output'", "text, json");
+        }
+        Result log = run("log", "--output", "yaml");
+        assertThat(log.code()).isEqualTo(Main.ERROR);
+        assertThat(log.err()).contains("Invalid value for option '--output'");
+    }
 }

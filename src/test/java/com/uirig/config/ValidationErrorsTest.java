@@ -252,4 +252,22 @@ class ValidationErrorsTest {
         InventoryCopy c = copy().edit(NET, "options: [vlanhwtag 2222]", "options: [vlanhwtag, mtu 9000]");
         assertThat(c.load("prod").warnings()).isEmpty();
     }
+
+    @Test
+    void cronSchedulesUsersAndPercentSignsAsFreeBsdsCronReadsThem() {
+        InventoryCopy c = copy().edit(FW, "schedule: \"* * * * *\"", "schedule: \"61 * * * mon-sun\"")
+                .edit(FW, "user: root", "user: \"root;rm\"");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(FW, "61 * * * mon-sun").replaceAll(":\\d+$", ":15") + ": cron.ratelimit_expire.schedule: minute 61 is out of range 0-59",
+                c.at(FW, "root;rm").replaceAll(":\\d+$", ":11") + ": cron.ratelimit_expire.user: invalid login name 'root;rm' for a cron job's user");
+        for (String bad : new String[] {"*/0 * * * *", "* * 32 * *", "* * * foo *", "5-1 * * * *", "@sometimes", "* * * *"}) {
+            InventoryCopy d = new InventoryCopy(dir.resolve("s" + Math.abs(bad.hashCode()))).edit(FW, "schedule: \"* * * * *\"",
+                    "schedule: \"" + bad + "\"");
+            assertThat(d.problems("prod")).as(bad).singleElement().asString().contains("cron.ratelimit_expire.schedule: ");
+        }
+        InventoryCopy ok = new InventoryCopy(dir.resolve("ok")).edit(FW, "schedule: \"* * * * *\"", "schedule: \"*/5 1-3,22 * jan-mar 0,7\"")
+                .edit(FW, "command: /sbin/pfctl -t ratelimit -T expire 180", "command: /bin/date +%s >> /var/log/ratelimit");
+        String crontab = com.uirig.render.HostFiles.print(ok.load("prod").host("server-a").orElseThrow());
+        assertThat(crontab).contains("*/5 1-3,22 * jan-mar 0,7\troot\t/bin/date +\\%s >> /var/log/ratelimit\n");
+    }
 }

@@ -62,4 +62,12 @@ class StepAndDiffTest {
         assertThat(FileWrite.previous("/jails/pg_j/var/db/postgres/data16/pg_hba.conf"))
                 .isEqualTo("/jails/pg_j/var/db/postgres/data16/pg_hba.conf.uirig-prev");
     }
+
+    @Test
+    void aDependencyOnNoResourceIsAnErrorWhereTheGraphIsBuiltNotSatisfied() {
+        Resource sysctl = new SysctlResource("net.inet.ip.forwarding", "1");
+        Resource route = new RouteResource(com.uirig.model.Ipv4.parse("192.0.2.1"), java.util.List.of("nic[xnci]"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Planner.ordered(java.util.List.of(sysctl, route)))
+                .hasMessage("route[default] depends on nic[xnci], which is no resource of the host");
+    }
 }
