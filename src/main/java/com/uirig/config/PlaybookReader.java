@@ -550,11 +550,32 @@ final class PlaybookReader {
 
     private static String absolutePath(YamlValue v) {
         return v.as(text -> {
-            if (!text.startsWith("/") || text.contains("/../") || text.endsWith("/") || text.contains("//")) {
-                throw new IllegalArgumentException("expected an absolute file path, found '" + text + "'");
+            String problem = pathProblem(text);
+            if (problem != null) {
+                throw new IllegalArgumentException("expected an absolute file path, found '" + text + "' (" + problem + ")");
             }
             return text;
         });
+    }
+
+    /**
+     * Why {@code path} cannot name a file uirig writes, or null: it must be absolute and normal (no
+     * empty, {@code .} or {@code ..} segments, not {@code /}, no trailing slash), and without white
+     * space or quotes (facts and steps name files in shell words and section names).
+     */
+    static String pathProblem(String path) {
+        if (!path.startsWith("/") || path.length() == 1 || path.endsWith("/")) {
+            return "an absolute path to a file";
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return "no empty, '.' or '..' segments";
+            }
+        }
+        if (!path.matches("[^\\s'\"\\\\]+")) {
+            return "no spaces, quotes or backslashes";
+        }
+        return null;
     }
 
     private CronJob cronJob(String name, YamlValue v) {
@@ -654,8 +675,9 @@ final class PlaybookReader {
         for (var e : section.entries().entrySet()) {
             YamlValue v = e.getValue();
             String path = e.getKey();
-            if (!path.startsWith("/") || path.endsWith("/") || path.contains("/../") || path.contains("//")) {
-                v.error("'" + path + "' is not an absolute file path");
+            String problem = pathProblem(path);
+            if (problem != null) {
+                v.error("'" + path + "' is not a file path uirig can write (" + problem + ")");
                 continue;
             }
             var f = v.fields(List.of("content", "template", "mode", "owner"), List.of());

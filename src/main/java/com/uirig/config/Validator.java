@@ -35,6 +35,7 @@ final class Validator {
     void check() {
         for (LoadedHost h : hosts) {
             checkHost(h.desired(), h.origins());
+            checkWriters(h.desired(), h.origins());
         }
         checkTunnels();
     }
@@ -51,6 +52,45 @@ final class Validator {
                             + " destination or broadcast address), not as the value of an option: the option before"
                             + " it takes no value", sink);
                 }
+            }
+        }
+    }
+
+    /** One file uirig writes on a host: its host path, who writes it, and where that is written. */
+    private record Writer(String path, String what, String originKey) {}
+
+    /**
+     * Every file uirig writes has exactly one writer: a playbook file on the host or in a jail, a
+     * pf table's file, pf.conf, jail.conf, an rc.conf, the crontab, a spiped key's copy in a jail.
+     */
+    private void checkWriters(DesiredHost d, Origins o) {
+        List<Writer> writers = new ArrayList<>();
+        writers.add(new Writer("/etc/rc.conf", "the host's rc.conf settings", "rc_conf"));
+        d.pf().ifPresent(pf -> {
+            writers.add(new Writer("/etc/pf.conf", "pf.conf", "pf.conf"));
+            pf.tables().forEach(t -> t.file().ifPresent(f -> writers.add(new Writer(f, "table <" + t.name() + ">", "table." + t.name()))));
+        });
+        if (!d.jails().isEmpty()) {
+            writers.add(new Writer("/etc/jail.conf", "jail.conf", "jail." + d.jails().get(0).name()));
+        }
+        if (!d.cron().isEmpty()) {
+            writers.add(new Writer("/etc/cron.d/uirig", "the cron jobs", "cron"));
+        }
+        d.files().forEach(f -> writers.add(new Writer(f.path(), "files: " + f.path(), "file.:" + f.path())));
+        for (Jail j : d.jails()) {
+            writers.add(new Writer(j.hostPath("/etc/rc.conf"), "jail " + j.name()
+                    + "'s rc.conf (written from its settings: hostname, inet, services)", "jail." + j.name()));
+            d.spipedKeys().stream().filter(k -> j.pipes().stream().anyMatch(p -> p.key().equals(k.name())))
+                    .forEach(k -> writers.add(new Writer(j.hostPath(k.path()), "spiped key " + k.name() + " in jail " + j.name(),
+                            "spiped_key." + k.name())));
+            j.files().forEach(f -> writers.add(new Writer(j.hostPath(f.path()), "jail " + j.name() + "'s files: " + f.path(),
+                    "file." + j.name() + ":" + f.path())));
+        }
+        Map<String, Writer> first = new HashMap<>();
+        for (Writer w : writers) {
+            Writer before = first.putIfAbsent(w.path(), w);
+            if (before != null) {
+                o.error(w.originKey(), w.path() + " is written twice: by " + before.what() + " and by " + w.what());
             }
         }
     }
@@ -126,7 +166,6 @@ final class Validator {
         checkJails(d, o);
         checkSpiped(d, o);
         checkPf(d, o);
-        checkFiles(d, o);
     }
 
     private static void define(Map<IfName, Owner> defined, IfName name, Owner owner, Origins o) {
@@ -334,37 +373,6 @@ final class Validator {
     private static Location at(String file, String[] lines, int line, String token) {
         int col = line - 1 < lines.length ? lines[line - 1].indexOf(token) : -1;
         return new Location(file, line, col < 0 ? 1 : col + 1);
-    }
-
-    /** Paths uirig writes must not be declared twice. */
-    private static void checkFiles(DesiredHost d, Origins o) {
-        Map<String, String> owned = new HashMap<>();
-        owned.put("/etc/rc.conf", "the host's rc.conf settings");
-        owned.put("/etc/jail.conf", "the jails");
-        d.pf().ifPresent(pf -> {
-            owned.put("/etc/pf.conf", "pf");
-            for (PfTable t : pf.tables()) {
-                t.file().ifPresent(f -> {
-                    String before = owned.putIfAbsent(f, "table <" + t.name() + ">");
-                    if (before != null) {
-                        o.error("table." + t.name(), "file " + f + " is already written by " + before);
-                    }
-                });
-            }
-        });
-        for (DesiredHost.FileSpec f : d.files()) {
-            String before = owned.putIfAbsent(f.path(), "files");
-            if (before != null) {
-                o.error("file.:" + f.path(), "file " + f.path() + " is already written by " + before);
-            }
-        }
-        for (Jail j : d.jails()) {
-            for (DesiredHost.FileSpec f : j.files()) {
-                if (f.path().equals("/etc/rc.conf")) {
-                    o.error("file." + j.name() + ":" + f.path(), "the jail's /etc/rc.conf is written from its settings (hostname, inet, services)");
-                }
-            }
-        }
     }
 
     /** Every encrypt pipe must reach a decrypt pipe on the peer, listening on its target, with the same key. */

@@ -237,7 +237,7 @@ class ValidationErrorsTest {
     void aRunOnceNeedsItsCommandAndAnAbsolutePathItCreates() {
         InventoryCopy c = copy().edit(JAILS, "        creates: /var/db/postgres/data16/PG_VERSION\n", "        creates: PG_VERSION\n");
         assertThat(c.problems("prod")).containsExactly(c.at(JAILS, "creates: PG_VERSION").replaceAll(":\\d+$", ":18")
-                + ": jails.pg_j.run_once.initdb.creates: expected an absolute file path, found 'PG_VERSION'");
+                + ": jails.pg_j.run_once.initdb.creates: expected an absolute file path, found 'PG_VERSION' (an absolute path to a file)");
         InventoryCopy d = new InventoryCopy(dir.resolve("d")).edit(JAILS, "        command: service postgresql initdb\n", "");
         assertThat(d.problems("prod")).containsExactly(d.at(JAILS, "creates: /var/db/postgres/data16/PG_VERSION")
                 + ": jails.pg_j.run_once.initdb: missing required key 'command'");
@@ -269,5 +269,22 @@ class ValidationErrorsTest {
                 .edit(FW, "command: /sbin/pfctl -t ratelimit -T expire 180", "command: /bin/date +%s >> /var/log/ratelimit");
         String crontab = com.uirig.render.HostFiles.print(ok.load("prod").host("server-a").orElseThrow());
         assertThat(crontab).contains("*/5 1-3,22 * jan-mar 0,7\troot\t/bin/date +\\%s >> /var/log/ratelimit\n");
+    }
+
+    @Test
+    void everyFileHasOneWriterAndAPathUirigCanWrite() {
+        // A playbook file over pf.conf, and a jail file over the jail's copy of the spiped key.
+        InventoryCopy c = copy().edit(JAILS, "      /etc/resolv.conf: {content: \"{{ resolv_conf }}\"}\n      # www/node",
+                "      /etc/resolv.conf: {content: \"{{ resolv_conf }}\"}\n      /etc/spiped.key: {content: x}\n      # www/node")
+                .edit(FW, "pf:\n", "files:\n  /etc/pf.conf: {content: x}\npf:\n");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(FW, "{content: x}") + ": files./etc/pf.conf: /etc/pf.conf is written twice: by pf.conf and by files: /etc/pf.conf",
+                c.at(JAILS, "{content: x}") + ": jails.node_j.files./etc/spiped.key: /jails/node_j/etc/spiped.key is written twice:"
+                        + " by spiped key db in jail node_j and by jail node_j's files: /etc/spiped.key");
+        for (String bad : new String[] {"/etc/./motd", "/etc/../motd", "/etc/motd file", "/etc//motd", "/"}) {
+            InventoryCopy d = new InventoryCopy(dir.resolve("p" + Math.abs(bad.hashCode()))).edit(FW, "pf:\n",
+                    "files:\n  \"" + bad + "\": {content: x}\npf:\n");
+            assertThat(d.problems("prod")).as(bad).singleElement().asString().contains("is not a file path uirig can write");
+        }
     }
 }
