@@ -78,17 +78,29 @@ public final class Journal {
     }
 
     /** The last {@code n} records, oldest first. */
-    public static List<JsonNode> recent(Path file, int n) throws IOException {
+    public static List<JsonNode> recent(Path file, int n, java.util.function.Consumer<String> warn) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // Bytes that are no UTF-8 (a torn write, an editor) are read as replacement characters:
+        // that line alone is then unreadable.
+        List<String> lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n", -1));
         List<JsonNode> out = new ArrayList<>();
-        for (String line : lines.subList(Math.max(0, lines.size() - n), lines.size())) {
-            if (!line.isBlank()) {
-                out.add(MAPPER.readTree(line));
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode record = MAPPER.readTree(line);
+                if (record == null || !record.isObject()) {
+                    throw new IOException("not an object");
+                }
+                out.add(record);
+            } catch (IOException e) {
+                warn.accept("uirig: " + file + ":" + (i + 1) + ": not a journal record (a run's JSON line); skipped");
             }
         }
-        return out;
+        return out.subList(Math.max(0, out.size() - n), out.size());
     }
 }

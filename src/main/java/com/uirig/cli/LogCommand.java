@@ -31,7 +31,7 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<JsonNode> records = Journal.recent(Journal.path(journal), runs);
+        List<JsonNode> records = Journal.recent(Journal.path(journal), runs, spec.commandLine().getErr()::println);
         var out = spec.commandLine().getOut();
         for (JsonNode r : records) {
             if (output == Format.json) {

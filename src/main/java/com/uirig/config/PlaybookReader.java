@@ -501,9 +501,9 @@ final class PlaybookReader {
         Path template = s.playbookDir().resolve(templatePath).normalize();
         String text;
         try {
-            text = Files.readString(template, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            confValue.error("cannot read pf.conf template " + YamlFile.displayName(template) + ": " + e.getMessage());
+            text = TextFile.read(template);
+        } catch (TextFile.Unreadable e) {
+            confValue.error("cannot read pf.conf template " + e.at(YamlFile.displayName(template)) + ": " + e.getMessage());
             return null;
         }
         String file = YamlFile.displayName(template);
@@ -745,10 +745,10 @@ final class PlaybookReader {
 
     private static String readTemplate(YamlValue at, Path template) {
         try {
-            String text = Files.readString(template, StandardCharsets.UTF_8);
+            String text = TextFile.read(template);
             return YamlValue.expandFile(text, YamlFile.displayName(template), at.scope(), at.sink());
-        } catch (IOException e) {
-            at.error("cannot read template " + YamlFile.displayName(template) + ": " + e.getMessage());
+        } catch (TextFile.Unreadable e) {
+            at.error("cannot read template " + e.at(YamlFile.displayName(template)) + ": " + e.getMessage());
             return null;
         }
     }

@@ -31,7 +31,14 @@ public final class YamlFile {
         options.setAllowRecursiveKeys(false);
         options.setCodePointLimit(4 * 1024 * 1024);
         Yaml yaml = new Yaml(new SafeConstructor(options));
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        String text;
+        try {
+            text = TextFile.read(path);
+        } catch (TextFile.Unreadable e) {
+            sink.add(e.at(name), "", e.getMessage());
+            return Optional.empty();
+        }
+        try (Reader reader = new java.io.StringReader(text)) {
             Iterator<Node> documents = yaml.composeAll(reader).iterator();
             if (!documents.hasNext()) {
                 sink.add(new Location(name, 1, 1), "", "the file is empty");
@@ -52,10 +59,8 @@ public final class YamlFile {
                     "YAML syntax error: " + problem + context);
         } catch (YAMLException e) {
             sink.add(new Location(name, 1, 1), "", "YAML error: " + e.getMessage());
-        } catch (NoSuchFileException e) {
-            sink.add(new Location(name, 1, 1), "", "file not found");
         } catch (IOException e) {
-            sink.add(new Location(name, 1, 1), "", "cannot read the file: " + e.getMessage());
+            sink.add(new Location(name, 1, 1), "", "cannot read the file");
         }
         return Optional.empty();
     }

@@ -151,4 +151,16 @@ class CliTest {
         assertThat(log.code()).isEqualTo(Main.ERROR);
         assertThat(log.err()).contains("Invalid value for option '--output'");
     }
+
+    @Test
+    void aCorruptJournalLineIsSkippedWithAWarningNamingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path journal = dir.resolve("journal.jsonl");
+        java.nio.file.Files.writeString(journal, "{\"time\":\"2026-12-01T10:00:00Z\",\"operator\":\"root\",\"inventory\":\"prod\","
+                + "\"status\":\"ok\",\"seconds\":1.5,\"hosts\":[],\"errors\":[]}\n{\"time\": \"2026-12\n[1, 2]\n");
+        Result r = run("log", "--journal", journal.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("2026-12-01T10:00:00Z root prod ok (1.5 s)\n");
+        assertThat(r.err()).contains(journal + ":2: not a journal record (a run's JSON line); skipped",
+                journal + ":3: not a journal record").doesNotContain("Exception");
+    }
 }

@@ -287,4 +287,18 @@ class ValidationErrorsTest {
             assertThat(d.problems("prod")).as(bad).singleElement().asString().contains("is not a file path uirig can write");
         }
     }
+
+    @Test
+    void unreadableFilesSayWhereAndWhyWithoutJavasWords() throws Exception {
+        InventoryCopy c = copy();
+        java.nio.file.Files.write(c.path(NET), "nics:\n  xnic: {device: em0, inet: \"10.0.0.1/24\u00ff\"}\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(c.problems("prod")).containsExactly(YamlFile.displayName(c.path(NET)) + ":2:41: not UTF-8 text: byte 0xff");
+        InventoryCopy d = new InventoryCopy(dir.resolve("dir")).edit(HOSTS, "../../playbooks/network.yml", "../../playbooks");
+        assertThat(d.problems("prod")).containsExactly(YamlFile.displayName(d.path("playbooks")) + ":1:1: is a directory, not a file");
+        InventoryCopy t = new InventoryCopy(dir.resolve("tpl"));
+        java.nio.file.Files.write(t.path(PF), new byte[] {'a', '\n', 'b', ' ', (byte) 0xc3, '(', '\n'});
+        assertThat(t.problems("prod")).singleElement().asString()
+                .endsWith(": pf.conf: cannot read pf.conf template " + YamlFile.displayName(t.path(PF)) + ":2:3: not UTF-8 text: byte 0xc3");
+    }
 }
