@@ -134,6 +134,6 @@ final class Observation {
         if (!o.facts().complete()) {
             return o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown());
         }
-        return null;
+        return o.facts().implausible().map(why -> o.host() + ": not used, nothing is changed on it: " + why).orElse(null);
     }
 }

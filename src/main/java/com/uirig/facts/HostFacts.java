@@ -12,6 +12,20 @@ public record HostFacts(String host, ObservedHost observed, Map<String, Probe.Se
         return unknown.isEmpty();
     }
 
+    /**
+     * Why these facts cannot be a FreeBSD host's, or empty: every FreeBSD host has lo0 (the
+     * loopback is created at boot, sys/net/if_loop.c), so an {@code ifconfig -a} that succeeded
+     * without it was not FreeBSD's, or was cut short. Nothing is planned on such a host.
+     */
+    public java.util.Optional<String> implausible() {
+        Probe.Section ifconfig = sections.get(Sections.IFCONFIG);
+        if (ifconfig != null && ifconfig.exit() == 0 && !observed.interfaces().containsKey("lo0")) {
+            return java.util.Optional.of("'ifconfig -a' printed " + (observed.interfaces().isEmpty() ? "no interface"
+                    : observed.interfaces().size() + " interfaces but no lo0") + ": that is no FreeBSD host's answer");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Another uirig run held the host while it was read: its state may be half-way. */
     public boolean busy() {
         Probe.Section lock = sections.get(Sections.LOCK);

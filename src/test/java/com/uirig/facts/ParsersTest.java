@@ -105,4 +105,21 @@ class ParsersTest {
                 .containsEntry("empty", "")
                 .containsEntry("key", "second");
     }
+
+    @org.junit.jupiter.api.Test
+    void factsWithoutLo0AreNoFreeBsdHostsAnswer() {
+        String em0 = "em0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500\n"
+                + "\tinet 192.0.2.155 netmask 0xffffff00 broadcast 192.0.2.255\n";
+        String lo0 = "lo0: flags=1008049<UP,LOOPBACK,RUNNING,MULTICAST,LOWER_UP> metric 0 mtu 16384\n"
+                + "\tinet 127.0.0.1 netmask 0xff000000\n";
+        java.util.Map<String, Probe.Section> sections = new java.util.LinkedHashMap<>();
+        sections.put(Sections.IFCONFIG, new Probe.Section(Sections.IFCONFIG, 0, em0));
+        org.assertj.core.api.Assertions.assertThat(FactsReader.read("server-a", sections, java.util.List.of()).implausible())
+                .contains("'ifconfig -a' printed 1 interfaces but no lo0: that is no FreeBSD host's answer");
+        sections.put(Sections.IFCONFIG, new Probe.Section(Sections.IFCONFIG, 0, ""));
+        org.assertj.core.api.Assertions.assertThat(FactsReader.read("server-a", sections, java.util.List.of()).implausible())
+                .contains("'ifconfig -a' printed no interface: that is no FreeBSD host's answer");
+        sections.put(Sections.IFCONFIG, new Probe.Section(Sections.IFCONFIG, 0, em0 + lo0));
+        org.assertj.core.api.Assertions.assertThat(FactsReader.read("server-a", sections, java.util.List.of()).implausible()).isEmpty();
+    }
 }
