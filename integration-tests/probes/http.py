@@ -8,7 +8,7 @@ from connect import connect
 
 src, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 path = sys.argv[4] if len(sys.argv) > 4 else "/"
-s = connect(src, host, port, 10)
+s = connect(src, host, port, 20)
 s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, host)).encode())
 data = b""
 try:

@@ -21,6 +21,9 @@ function query(sql) {
     let buffer = Buffer.alloc(0);
     socket.setTimeout(5000, () => socket.destroy(new Error('the database did not answer within 5 s')));
     socket.on('error', reject);
+    // spiped closes the connection when it cannot reach the far end (the database is down):
+    // answer at once instead of waiting for the idle timeout.
+    socket.on('close', () => reject(new Error('the tunnel closed the connection before an answer')));
     socket.on('connect', () => {
       const params = Buffer.from(`user\0${DATABASE.user}\0database\0${DATABASE.database}\0\0`);
       const head = Buffer.alloc(8);
