@@ -518,7 +518,8 @@ def config_root():
 
 
 def cmd_real(args):
-    """The installed pkg (ports-mgmt/pkg, src/main.c): -j, -c, -r, -N, -v, then the command."""
+    """The installed pkg, after pkg(8) and freebsd/pkg src/main.c (main's global options): -j, -c,
+    -r, -N, -v, then the command."""
     i = 0
     while i < len(args) and args[i].startswith("-"):
         a = args[i]
