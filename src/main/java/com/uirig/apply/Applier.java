@@ -52,6 +52,9 @@ public final class Applier {
     private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
     private final java.util.function.Function<String, Transport> reconnect;
     private final Duration confirmTimeout;
+    private final Interruption interruption;
+    /** Each host's results as they come, for a journal written while the run is being ended. */
+    private final Map<String, List<ChangeResult>> sofar = new ConcurrentHashMap<>();
 
     /**
      * {@code connections}: every reachable host of the inventory (the applied ones locked);
@@ -59,13 +62,29 @@ public final class Applier {
      * guarded change (null: no rollback is armed).
      */
     public Applier(List<DesiredHost> desired, Map<String, Transport> connections, Duration timeout, Consumer<String> progress,
-                   java.util.function.Function<String, Transport> reconnect, Duration confirmTimeout) {
+                   java.util.function.Function<String, Transport> reconnect, Duration confirmTimeout, Interruption interruption) {
         this.desired = desired;
         this.connections = connections;
         this.timeout = timeout;
         this.progress = progress;
         this.reconnect = reconnect;
         this.confirmTimeout = confirmTimeout;
+        this.interruption = interruption;
+    }
+
+    /** The results so far, unverified: what a run ended at once has done. */
+    public List<HostResult> sofar() {
+        List<HostResult> out = new ArrayList<>();
+        sofar.forEach((host, changes) -> {
+            synchronized (changes) {
+                out.add(new HostResult(host, List.copyOf(changes), false, List.of(), interrupted(), 0));
+            }
+        });
+        return out;
+    }
+
+    private String interrupted() {
+        return "interrupted by SIG" + interruption.signal() + " before verification";
     }
 
     public List<HostResult> apply(Plan plan, Map<String, ObservedHost> observed, int forks) {
@@ -92,6 +111,11 @@ public final class Applier {
                     done.put(e.getKey(), List.of(new ChangeResult("?", "?", List.of(), false, String.valueOf(ex), 0)));
                 }
             }
+            if (interruption.requested()) {
+                // Verifying takes another read and the expectations: an interrupted run ends now.
+                return plan.hosts().stream().map(h -> new HostResult(h.host(), done.get(h.host()), false, List.of(),
+                        interrupted(), (System.nanoTime() - started.get(h.host())) / 1_000_000)).toList();
+            }
             return verify(plan, observed, done, started);
         } finally {
             pool.shutdownNow();
@@ -101,15 +125,17 @@ public final class Applier {
     }
 
     private List<ChangeResult> applyHost(HostPlan h) {
-        List<ChangeResult> results = new ArrayList<>();
+        List<ChangeResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        sofar.put(h.host(), results);
         StepRunner runner = new StepRunner(connections::get, timeout, secrets, reconnect == null ? null : this::resume, progress);
         int i = 0;
         boolean failed = false;
         for (Change c : h.changes()) {
             i++;
             List<String> commands = c.steps().stream().map(Step::shellLine).toList();
-            if (failed) {
-                results.add(new ChangeResult(c.resource(), c.action().word(), commands, false, "skipped after a failure", 0));
+            if (failed || interruption.requested()) {
+                results.add(new ChangeResult(c.resource(), c.action().word(), commands, false, failed ? "skipped after a failure"
+                        : "not started: the run was interrupted by SIG" + interruption.signal(), 0));
                 continue;
             }
             long t0 = System.nanoTime();
@@ -205,14 +231,17 @@ public final class Applier {
             // then fails): the rollback is disarmed only once a new connection gets through.
             failed = e;
         }
+        boolean late = false;
         if (!cutOff) {
             try (Transport fresh = reconnect.apply(host)) {
                 if (fresh.run("true", timeout).ok()) {
-                    Rollback.disarm(fresh, armed, timeout);
-                    if (failed != null) {
-                        throw failed;
+                    if (Rollback.disarm(fresh, armed, timeout)) {
+                        if (failed != null) {
+                            throw failed;
+                        }
+                        return;
                     }
-                    return;
+                    late = true;
                 }
             } catch (RuntimeException e) {
                 // unreachable: the rollback fires on the host
@@ -230,7 +259,8 @@ public final class Applier {
         } catch (RuntimeException e) {
             back = false;
         }
-        throw new IOException("ROLLED BACK: after this change no new SSH connection reached the host; it restored"
+        throw new IOException("ROLLED BACK: " + (late ? "the confirmation over a new SSH connection came after the timer"
+                : "after this change no new SSH connection reached the host") + "; it restored"
                 + " its previous pf configuration by itself after " + confirmTimeout.toSeconds() + " s"
                 + (back ? " and is reachable again" : ", but it is STILL UNREACHABLE")
                 + (failed == null ? "" : " (the change had failed: " + failed.getMessage() + ")"));

@@ -69,6 +69,13 @@ public final class Journal {
         return r;
     }
 
+    /** Marks a record as a run SIGINT or SIGTERM ended ({@code signal} without SIG). */
+    public static ObjectNode interrupted(ObjectNode record, String signal) {
+        record.put("status", "interrupted");
+        record.put("signal", "SIG" + signal);
+        return record;
+    }
+
     public static void append(Path file, JsonNode record) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());

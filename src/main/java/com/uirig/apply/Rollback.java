@@ -90,21 +90,33 @@ final class Rollback {
         return new ArrayList<>(out);
     }
 
+    /**
+     * The script the timer runs: it first claims the rollback (mkdir is atomic), so that it never
+     * restores once this run, or a later one, has confirmed or taken the change over.
+     */
     static String restoreScript(Restore r) {
         List<String> files = r.files();
-        StringBuilder s = new StringBuilder("d=$1\n");
+        StringBuilder s = new StringBuilder("d=$1\nmkdir \"$d/claimed\" 2>/dev/null || exit 0\n");
         for (int i = 0; i < files.size(); i++) {
             String f = Step.quote(files.get(i));
             s.append("if [ -e \"$d/").append(i).append(".absent\" ]; then rm -f ").append(f)
                     .append("; else cp -p \"$d/").append(i).append("\" ").append(f).append("; fi\n");
         }
         r.commands().forEach(cmd -> s.append(cmd).append('\n'));
-        s.append("echo fired > \"$d/fired\"\n");
+        s.append("date +%s > \"$d/fired\"\n");
         return s.toString();
     }
 
-    static String armCommand(List<String> files, Duration after, String baseDir) {
-        StringBuilder s = new StringBuilder("d=$(mktemp -d ").append(baseDir).append("/uirig-rollback.XXXXXX) && cat > \"$d/restore.sh\" && ");
+    /**
+     * Saves the copies, then starts the timer detached from the SSH channel. The directory also
+     * says what it guards and when it fires ({@code info}) and which process waits ({@code pid}),
+     * so that a later run finds a rollback this one left behind (see {@link PendingRollback}).
+     */
+    static String armCommand(String resource, List<String> files, Duration after, String baseDir) {
+        StringBuilder s = new StringBuilder("d=$(mktemp -d ").append(baseDir).append('/').append(PendingRollback.PREFIX)
+                .append("XXXXXX) && cat > \"$d/restore.sh\" && ");
+        s.append("t=$(date +%s) && echo ").append(Step.quote(resource)).append(" $t $((t + ").append(after.toSeconds())
+                .append(")) > \"$d/info\" && ");
         // pfctl -s Running exits 1 when pf is disabled, and without the pf module (pfctl.c).
         s.append("{ pfctl -s Running > \"$d/running\" 2>/dev/null || :; ");
         for (int i = 0; i < files.size(); i++) {
@@ -114,7 +126,7 @@ final class Rollback {
         }
         // Braces: only the waiting shell goes to the background, detached from the SSH channel.
         s.append("} && { nohup sh -c 'sleep ").append(after.toSeconds()).append("; sh \"$0/restore.sh\" \"$0\"' \"$d\"")
-                .append(" >/dev/null 2>&1 </dev/null & echo \"$! $d\"; }");
+                .append(" >/dev/null 2>&1 </dev/null & echo $! > \"$d/pid\" && echo \"$! $d\"; }");
         return s.toString();
     }
 
@@ -125,7 +137,7 @@ final class Rollback {
 
     static Armed arm(String host, Transport t, Change c, Duration after, Duration timeout) throws IOException {
         Restore restore = restore(c).orElseThrow();
-        CommandResult r = t.run(armCommand(restore.files(), after, "/var/run"),
+        CommandResult r = t.run(armCommand(c.resource(), restore.files(), after, PendingRollback.BASE),
                 restoreScript(restore).getBytes(StandardCharsets.UTF_8), timeout);
         String[] out = r.stdout().trim().split(" ");
         if (!r.ok() || out.length != 2) {
@@ -134,7 +146,21 @@ final class Rollback {
         return new Armed(out[0], out[1]);
     }
 
-    static void disarm(Transport t, Armed a, Duration timeout) throws IOException {
-        t.run("kill " + Step.quote(a.pid()) + " 2>/dev/null; rm -rf " + Step.quote(a.dir()), timeout);
+    static String disarmCommand(Armed a) {
+        String d = Step.quote(a.dir());
+        return "if mkdir " + d + "/claimed 2>/dev/null; then " + PendingRollback.endTimer(Step.quote(a.pid()))
+                + "; rm -rf " + d + "; echo disarmed; else echo fired; fi";
+    }
+
+    /**
+     * Claims the rollback and ends its timer. False when the timer claimed it first: it is
+     * restoring (or has restored) the host, and the change is undone.
+     */
+    static boolean disarm(Transport t, Armed a, Duration timeout) throws IOException {
+        CommandResult r = t.run(disarmCommand(a), timeout);
+        if (!r.ok()) {
+            throw new IOException("cannot disarm the rollback " + a.dir() + " (exit " + r.exit() + ")");
+        }
+        return r.stdout().strip().equals("disarmed");
     }
 }

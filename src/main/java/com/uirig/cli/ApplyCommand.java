@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.uirig.apply.Applier;
 import com.uirig.apply.HostLock;
+import com.uirig.apply.Interruption;
+import com.uirig.apply.PendingRollback;
 import com.uirig.apply.Journal;
 import com.uirig.expect.ExpectationResult;
 import com.uirig.expect.Reachability;
@@ -94,14 +96,17 @@ final class ApplyCommand implements Callable<Integer> {
         Map<String, AutoCloseable> locks = new ConcurrentHashMap<>();
         Map<String, String> errors = new ConcurrentHashMap<>();
         Map<String, ObservedHost> observed = new ConcurrentHashMap<>();
-        try (SshConnector connector = new SshConnector(timeout)) {
+        Map<String, List<PendingRollback>> rollbacks = new ConcurrentHashMap<>();
+        try (StopSignals signals = StopSignals.install(err); SshConnector connector = new SshConnector(timeout)) {
+            signals.endAtOnce(() -> journalAtOnce(selection.get().inventory().name(), start, List.of(), signals.interruption(),
+                    rollbacks));
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(observation.forks, all.size())));
             try {
                 List<Future<?>> reads = new ArrayList<>();
                 for (DesiredHost h : all) {
                     Path inventoryDir = selection.get().inventory().file().toAbsolutePath().getParent();
                     reads.add(pool.submit(() -> open(connector, h, inventoryDir, targets.contains(h.name()), timeout, connections,
-                            locks, errors, observed)));
+                            locks, errors, observed, rollbacks)));
                 }
                 for (Future<?> f : reads) {
                     f.get();
@@ -124,7 +129,7 @@ final class ApplyCommand implements Callable<Integer> {
                         }
                     };
                     return run(out, err, confirmation.get(), selection.get().inventory().name(), all, targets, connections, errors, observed, timeout,
-                            start, reconnect);
+                            start, reconnect, signals, rollbacks);
                 }
             } finally {
                 locks.values().forEach(ApplyCommand::closeQuietly);
@@ -133,10 +138,15 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    /** Connects to a host, takes its lock when it is to be changed, and reads its facts. */
+    /**
+     * Connects to a host, takes its lock when it is to be changed, and reads its facts. Rollbacks
+     * that runs before left on a host to be changed are taken over first (see {@link PendingRollback}),
+     * and the host is read again: this run holds the lock and reached the host, which is what
+     * they wait for, so none fires after this run has begun.
+     */
     private static void open(SshConnector connector, DesiredHost h, Path inventoryDir, boolean target, Duration timeout,
                              Map<String, Transport> connections, Map<String, AutoCloseable> locks, Map<String, String> errors,
-                             Map<String, ObservedHost> observed) {
+                             Map<String, ObservedHost> observed, Map<String, List<PendingRollback>> rollbacks) {
         try {
             Transport t = connector.connect(h.name(), h.ssh(), inventoryDir);
             connections.put(h.name(), t);
@@ -144,6 +154,10 @@ final class ApplyCommand implements Callable<Integer> {
                 locks.put(h.name(), HostLock.acquire(h.name(), t, timeout));
             }
             FactsGatherer.Outcome o = FactsGatherer.read(t, h, timeout, !target);
+            if (target && o.ok() && !o.facts().pendingRollbacks().isEmpty()) {
+                rollbacks.put(h.name(), PendingRollback.takeOver(h.name(), t, timeout));
+                o = FactsGatherer.read(t, h, timeout, false);
+            }
             String problem = Observation.problem(o);
             if (problem == null) {
                 observed.put(h.name(), o.facts().observed());
@@ -158,7 +172,9 @@ final class ApplyCommand implements Callable<Integer> {
     private int run(PrintWriter out, PrintWriter err, Confirmation confirmation, String inventoryName, List<DesiredHost> all,
                     List<String> targets,
                     Map<String, Transport> connections, Map<String, String> errors, Map<String, ObservedHost> observed,
-                    Duration timeout, Instant start, java.util.function.Function<String, Transport> reconnect) throws IOException {
+                    Duration timeout, Instant start, java.util.function.Function<String, Transport> reconnect, StopSignals signals,
+                    Map<String, List<PendingRollback>> rollbacks) throws IOException {
+        rollbacks.forEach((host, found) -> found.forEach(r -> out.println(host + ": " + r.takenOver())));
         List<String> failedTargets = targets.stream().filter(errors::containsKey).toList();
         failedTargets.forEach(h -> err.println("uirig: " + errors.get(h) + "; nothing is changed on it"));
         Map<String, ObservedHost> readable = new java.util.LinkedHashMap<>();
@@ -184,8 +200,18 @@ final class ApplyCommand implements Callable<Integer> {
                     out.println(line);
                     out.flush();
                 }
-            }, reconnect, Duration.ofSeconds(confirmTimeout));
-            results = applier.apply(toApply, readable, observation.forks);
+            }, reconnect, Duration.ofSeconds(confirmTimeout), signals.interruption());
+            signals.endAtOnce(() -> journalAtOnce(inventoryName, start, applier.sofar(), signals.interruption(), rollbacks));
+            signals.changing(true);
+            try {
+                results = applier.apply(toApply, readable, observation.forks);
+            } finally {
+                signals.changing(false);
+            }
+            signals.endAtOnce(() -> { });
+        }
+        if (signals.interruption().requested()) {
+            return interrupted(out, inventoryName, start, results, signals.interruption(), rollbacks);
         }
         // Verification goes on with each host's expectations, over the same (still locked) connections.
         List<DesiredHost> tested = all.stream().filter(d -> plan.hosts().stream().anyMatch(h -> h.host().equals(d.name()))).toList();
@@ -193,6 +219,7 @@ final class ApplyCommand implements Callable<Integer> {
         results = withExpectations(plan, results, expectations);
         List<String> errorLines = failedTargets.stream().map(errors::get).toList();
         var record = Journal.record(inventoryName, start, results, errorLines);
+        addRollbacks(record, rollbacks);
         for (var node : record.path("hosts")) {
             if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode host) {
                 List<ExpectationResult> tried = expectations.getOrDefault(host.path("host").asText(), List.of());
@@ -249,6 +276,43 @@ final class ApplyCommand implements Callable<Integer> {
         // Results of hosts outside the plan (none today) are kept as they are.
         results.stream().filter(r -> plan.hosts().stream().noneMatch(h -> h.host().equals(r.host()))).forEach(out::add);
         return out;
+    }
+
+    /** The run's end after SIGINT or SIGTERM: what changed, journaled as interrupted; exit 130 or 143. */
+    private int interrupted(PrintWriter out, String inventoryName, Instant start, List<Applier.HostResult> results,
+                            Interruption interruption, Map<String, List<PendingRollback>> rollbacks) throws IOException {
+        var record = Journal.interrupted(Journal.record(inventoryName, start, results, List.of()), interruption.signal());
+        addRollbacks(record, rollbacks);
+        Journal.append(Journal.path(journal), record);
+        if (output == Format.json) {
+            out.print(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record) + "\n");
+        } else {
+            for (Applier.HostResult r : results) {
+                long notStarted = r.changes().stream().filter(c -> !c.ok() && c.error() != null && c.error().startsWith("not started")).count();
+                out.println(r.host() + ": " + r.changed() + " changed, " + notStarted + " not started: interrupted by SIG"
+                        + interruption.signal() + ", NOT verified");
+            }
+        }
+        out.flush();
+        return interruption.exitCode();
+    }
+
+    /** The journal record of a run ended at once (a second signal): what it had done until then. */
+    private void journalAtOnce(String inventoryName, Instant start, List<Applier.HostResult> sofar, Interruption interruption,
+                               Map<String, List<PendingRollback>> rollbacks) {
+        try {
+            var record = Journal.interrupted(Journal.record(inventoryName, start, sofar, List.of()), interruption.signal());
+            record.put("ended_at_once", true);
+            addRollbacks(record, rollbacks);
+            Journal.append(Journal.path(journal), record);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("uirig: cannot journal the interrupted run: " + e.getMessage());
+        }
+    }
+
+    private static void addRollbacks(com.fasterxml.jackson.databind.node.ObjectNode record, Map<String, List<PendingRollback>> rollbacks) {
+        var list = record.putArray("rollbacks_found");
+        rollbacks.forEach((host, found) -> found.forEach(r -> list.add(CheckReport.rollbackJson(r).put("host", host))));
     }
 
     private static void closeQuietly(AutoCloseable c) {

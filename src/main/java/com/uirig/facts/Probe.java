@@ -50,6 +50,7 @@ public final class Probe {
         p.add(Sections.PF_RUNNING, "pfctl -s Running");
         p.add(Sections.PF_RULES, com.uirig.plan.PfResource.SHOW_RULES);
         p.add(Sections.PF_LOADED, "cat " + com.uirig.plan.PfResource.RECORD);
+        p.add(Sections.ROLLBACKS, com.uirig.apply.PendingRollback.LIST);
         host.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
                 .forEach(t -> p.add(Sections.table(t.name()), "pfctl -t " + Step.quote(t.name()) + " -T show")));
         if (!host.packages().isEmpty()) {

@@ -16,6 +16,8 @@ public final class Sections {
     public static final String PF_MODULE = "pf/module";
     /** What pfctl printed right after uirig loaded /etc/pf.conf (see {@link com.uirig.plan.PfResource#RECORD}). */
     public static final String PF_LOADED = "pf/loaded";
+    /** Rollbacks left on the host (see {@link com.uirig.apply.PendingRollback#LIST}). */
+    public static final String ROLLBACKS = "rollbacks";
 
     private Sections() {}
 

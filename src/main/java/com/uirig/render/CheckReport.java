@@ -3,6 +3,7 @@ package com.uirig.render;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.uirig.apply.PendingRollback;
 import com.uirig.expect.ExpectationResult;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Change;
@@ -26,9 +27,10 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
 
     /** {@code expectations}: every tested expectation of the host, passed or failed, in playbook order. */
     public record HostResult(String host, Status status, String error, List<Change> drifted, List<String> inSync,
-                             List<ExpectationResult> expectations) {
+                             List<ExpectationResult> expectations, List<PendingRollback> rollbacks) {
         public HostResult {
             expectations = List.copyOf(expectations);
+            rollbacks = List.copyOf(rollbacks);
         }
 
         public List<ExpectationResult> failedExpectations() {
@@ -48,10 +50,20 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
     /** {@code expectations}: each checked host's tested expectations (a host not in it tested none). */
     public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors,
                                  java.util.Set<String> busy, Map<String, List<ExpectationResult>> expectations) {
+        return of(inventory, hosts, plan, errors, busy, expectations, Map.of());
+    }
+
+    /**
+     * {@code rollbacks}: rollbacks found on each host that no running apply will confirm; they
+     * change the host by themselves (or did), so they count as drift.
+     */
+    public static CheckReport of(String inventory, List<DesiredHost> hosts, Plan plan, Map<String, String> errors,
+                                 java.util.Set<String> busy, Map<String, List<ExpectationResult>> expectations,
+                                 Map<String, List<PendingRollback>> rollbacks) {
         List<HostResult> results = hosts.stream().map(h -> {
             if (errors.containsKey(h.name())) {
                 return new HostResult(h.name(), busy.contains(h.name()) ? Status.BUSY : Status.UNREACHABLE,
-                        errors.get(h.name()), List.of(), List.of(), List.of());
+                        errors.get(h.name()), List.of(), List.of(), List.of(), List.of());
             }
             Optional<HostPlan> hp = plan.hosts().stream().filter(p -> p.host().equals(h.name())).findFirst();
             List<Change> drifted = hp.map(HostPlan::changes).orElse(List.of());
@@ -59,8 +71,9 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             List<String> inSync = Resources.of(h).stream().map(Resource::address).filter(a -> !changed.contains(a)).toList();
             List<ExpectationResult> tested = expectations.getOrDefault(h.name(), List.of());
             boolean failed = tested.stream().anyMatch(e -> !e.passed());
-            return new HostResult(h.name(), drifted.isEmpty() && !failed ? Status.IN_SYNC : Status.DRIFT, null, drifted, inSync,
-                    tested);
+            List<PendingRollback> left = rollbacks.getOrDefault(h.name(), List.of());
+            return new HostResult(h.name(), drifted.isEmpty() && !failed && left.isEmpty() ? Status.IN_SYNC : Status.DRIFT, null,
+                    drifted, inSync, tested, left);
         }).toList();
         return new CheckReport(inventory, Instant.now(), results);
     }
@@ -95,6 +108,9 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
                     if (!h.failedExpectations().isEmpty()) {
                         parts.add(h.failedExpectations().size() + " of " + h.expectations().size() + " expectations failed");
                     }
+                    if (!h.rollbacks().isEmpty()) {
+                        parts.add(h.rollbacks().size() + " rollback(s) left by a run that did not confirm them");
+                    }
                     s.append(h.host()).append(": ").append(String.join("; ", parts)).append('\n');
                     for (Change c : h.drifted()) {
                         s.append("  ").append(c.resource()).append(": ").append(c.reason()).append('\n');
@@ -104,6 +120,8 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
                         s.append("      desired: ").append(json(c.after())).append('\n');
                     }
                     h.failedExpectations().forEach(e -> s.append("  ").append(e.resource()).append(": ").append(e.describe()).append('\n'));
+                    h.rollbacks().forEach(r -> s.append("  rollback ").append(r.dir()).append(": ").append(r.describe())
+                            .append("; the next apply takes it over\n"));
                 }
                 case IN_SYNC -> {
                     if (verbose) {
@@ -147,12 +165,26 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             ArrayNode failed = n.putArray("expectations_failed");
             h.failedExpectations().forEach(e -> failed.add(expectationJson(e)));
             n.set("expectations_passed", PlanJson.MAPPER.valueToTree(h.passedExpectations().stream().map(ExpectationResult::resource).toList()));
+            ArrayNode pending = n.putArray("rollbacks_pending");
+            h.rollbacks().forEach(r -> pending.add(rollbackJson(r)));
         }
         try {
             return PlanJson.MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A rollback found on a host: state, resource, its directory there, armed, fires and fired (ISO times or null). */
+    public static ObjectNode rollbackJson(PendingRollback r) {
+        ObjectNode n = PlanJson.MAPPER.createObjectNode();
+        n.put("state", r.state());
+        n.put("resource", r.resource());
+        n.put("dir", r.dir());
+        n.put("armed", r.armed() == null ? null : r.armed().toString());
+        n.put("fires", r.fires() == null ? null : r.fires().toString());
+        n.put("fired", r.fired() == null ? null : r.fired().toString());
+        return n;
     }
 
     /** A failed expectation as reports show it: resource, from, to, tcp, expect, found, detail. */

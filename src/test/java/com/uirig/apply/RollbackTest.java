@@ -69,7 +69,7 @@ class RollbackTest {
         Files.writeString(kept, "old\n");
         List<String> files = List.of(kept.toString(), added.toString());
         Rollback.Restore restore = new Rollback.Restore(files, List.of("grep -q Enabled \"$d/running\" || pfctl -d"));
-        CommandResult r = sh(Rollback.armCommand(files, Duration.ofSeconds(1), dir.toString()), Rollback.restoreScript(restore));
+        CommandResult r = sh(Rollback.armCommand("pf_table[xpeers]", files, Duration.ofSeconds(1), dir.toString()), Rollback.restoreScript(restore));
         Rollback.Armed armed = Rollback.parse(r);
         assertThat(armed).as(r.stderr()).isNotNull();
         Files.writeString(kept, "new\n");
@@ -88,20 +88,20 @@ class RollbackTest {
     void aRollbackWithoutFilesArmsWhilePfIsDisabledOrAbsent() throws Exception {
         // A NIC change keeps no files; the fake pfctl exits 1 for '-s Running' as FreeBSD's does
         // when pf is disabled (and without the pf module).
-        Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand(List.of(), Duration.ofSeconds(30), dir.toString()),
+        Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand("nic[xnic]", List.of(), Duration.ofSeconds(30), dir.toString()),
                 Rollback.restoreScript(new Rollback.Restore(List.of(), List.of("true")))));
         assertThat(armed).isNotNull();
-        sh("kill " + armed.pid() + " 2>/dev/null; rm -rf " + armed.dir(), "");
+        assertThat(sh(Rollback.disarmCommand(armed), "").stdout()).isEqualTo("disarmed\n");
     }
 
     @Test
     void aDisarmedRollbackNeverFires() throws Exception {
         List<String> files = List.of(dir.resolve("x.conf").toString());
-        Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand(files, Duration.ofSeconds(30), dir.toString()),
+        Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand("pf[/etc/pf.conf]", files, Duration.ofSeconds(30), dir.toString()),
                 Rollback.restoreScript(new Rollback.Restore(files, List.of()))));
         assertThat(armed).isNotNull();
         assertThat(sh("kill -0 " + armed.pid(), "").ok()).isTrue();
-        sh("kill " + armed.pid() + " 2>/dev/null; rm -rf " + armed.dir(), "");
+        assertThat(sh(Rollback.disarmCommand(armed), "").stdout()).isEqualTo("disarmed\n");
         // The timer is gone with its saved copies: there is nothing left it could restore.
         assertThat(Path.of(armed.dir())).doesNotExist();
         boolean alive = true;
@@ -126,5 +126,94 @@ class RollbackTest {
         Change fresh = new Change("route[default]", Action.CREATE, "", Map.of(), Map.of("gateway", "192.0.2.1"), List.of(), "");
         assertThat(Rollback.restore(fresh).orElseThrow().commands()).containsExactly("route delete default");
         assertThat(Rollback.restore(nic).orElseThrow().files()).isEmpty();
+    }
+
+    /** Arms a rollback of {@code file} (now "old") that fires after {@code seconds}, then writes "new" to it. */
+    private Rollback.Armed armedChange(Path file, int seconds, List<String> commands) throws Exception {
+        Files.writeString(file, "old\n");
+        List<String> files = List.of(file.toString());
+        Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand("pf_table[xpeers]", files, Duration.ofSeconds(seconds),
+                dir.toString()), Rollback.restoreScript(new Rollback.Restore(files, commands))));
+        assertThat(armed).isNotNull();
+        Files.writeString(file, "new\n");
+        return armed;
+    }
+
+    private void awaitFired(Rollback.Armed armed) throws InterruptedException {
+        for (int i = 0; i < 200 && !Files.exists(Path.of(armed.dir(), "fired")); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(Path.of(armed.dir(), "fired")).exists();
+    }
+
+    @Test
+    void aRollbackTheTimerClaimedFirstIsNotDisarmed() throws Exception {
+        Path file = dir.resolve("t.conf");
+        Rollback.Armed armed = armedChange(file, 1, List.of());
+        awaitFired(armed);
+        // The confirmation came too late: the change is undone, and disarming says so.
+        assertThat(sh(Rollback.disarmCommand(armed), "").stdout()).isEqualTo("fired\n");
+        assertThat(file).hasContent("old");
+    }
+
+    @Test
+    void aRollbackLeftByAKilledRunIsListedWithWhatItGuardsAndWhenItFires() throws Exception {
+        Rollback.Armed armed = armedChange(dir.resolve("t.conf"), 30, List.of());
+        List<PendingRollback> found = PendingRollback.parse(sh(PendingRollback.list(dir.toString()), "").stdout());
+        assertThat(found).hasSize(1);
+        PendingRollback r = found.get(0);
+        assertThat(r.state()).isEqualTo("armed");
+        assertThat(r.dir()).isEqualTo(armed.dir());
+        assertThat(r.resource()).isEqualTo("pf_table[xpeers]");
+        assertThat(java.time.Duration.between(r.armed(), r.fires())).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r.describe()).contains("pf_table[xpeers]", "fires at " + r.fires());
+        assertThat(sh(Rollback.disarmCommand(armed), "").ok()).isTrue();
+        assertThat(sh(PendingRollback.list(dir.toString()), "").stdout()).isEmpty();
+    }
+
+    @Test
+    void aRollbackTakenOverNeverFiresAndItsTimerIsGone() throws Exception {
+        Path file = dir.resolve("t.conf");
+        Rollback.Armed armed = armedChange(file, 2, List.of());
+        List<PendingRollback> taken = PendingRollback.parse(sh(PendingRollback.takeOver(dir.toString()), "").stdout());
+        assertThat(taken).extracting(PendingRollback::state).containsExactly("armed");
+        assertThat(taken.get(0).takenOver()).startsWith("took over the rollback of pf_table[xpeers]");
+        assertThat(Path.of(armed.dir())).doesNotExist();
+        Thread.sleep(3000);
+        assertThat(file).as("the later work is kept").hasContent("new");
+        assertThat(sh("ps -o pid= -p " + armed.pid() + " | grep -q .", "").ok()).as("the timer is gone").isFalse();
+    }
+
+    @Test
+    void aRollbackThatFiredIsReportedAndRemovedAndOneRestoringIsWaitedFor() throws Exception {
+        Path file = dir.resolve("t.conf");
+        Rollback.Armed fired = armedChange(file, 1, List.of());
+        awaitFired(fired);
+        // A second one whose restore takes a while: taking over finds it restoring and waits for it.
+        Path slow = dir.resolve("s.conf");
+        Rollback.Armed restoring = armedChange(slow, 1, List.of("sleep 2"));
+        for (int i = 0; i < 100 && !Files.isDirectory(Path.of(restoring.dir(), "claimed")); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(PendingRollback.parse(sh(PendingRollback.list(dir.toString()), "").stdout()))
+                .extracting(PendingRollback::state).containsExactlyInAnyOrder("fired", "firing");
+        List<PendingRollback> taken = PendingRollback.parse(sh(PendingRollback.takeOver(dir.toString()), "").stdout());
+        assertThat(taken).extracting(PendingRollback::state).containsExactly("fired", "fired");
+        assertThat(taken.get(0).fired()).isNotNull();
+        assertThat(file).hasContent("old");
+        assertThat(slow).hasContent("old");
+        assertThat(sh(PendingRollback.list(dir.toString()), "").stdout()).isEmpty();
+    }
+
+    @Test
+    void aRollbackWithoutATimerIsOrphanedAndRemoved() throws Exception {
+        // What a reboot leaves (cleanvar deletes /var/run's files), or a run killed while arming.
+        Files.createDirectories(dir.resolve("uirig-rollback.AbC123"));
+        List<PendingRollback> found = PendingRollback.parse(sh(PendingRollback.list(dir.toString()), "").stdout());
+        assertThat(found).extracting(PendingRollback::state, PendingRollback::resource).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("orphaned", "?"));
+        assertThat(PendingRollback.parse(sh(PendingRollback.takeOver(dir.toString()), "").stdout()))
+                .extracting(PendingRollback::state).containsExactly("orphaned");
+        assertThat(dir.resolve("uirig-rollback.AbC123")).doesNotExist();
     }
 }
