@@ -69,12 +69,16 @@ final class CheckCommand implements Callable<Integer> {
         Map<String, ObservedHost> observed;
         Map<String, List<ExpectationResult>> expectations = Map.of();
         Plan plan;
+        Map<String, List<com.uirig.apply.PendingRollback>> rollbacks;
         if (factsDir != null) {
-            observed = Observation.usable(observation.read(selection.get().inventory(), all, factsDir), errors, busy);
+            var outcomes = observation.read(selection.get().inventory(), all, factsDir);
+            observed = Observation.usable(outcomes, errors, busy);
+            rollbacks = Observation.rollbacks(outcomes);
             plan = Planner.plan(all, observed);
         } else {
             try (Observation.LiveRead live = observation.readLive(selection.get().inventory(), all)) {
                 observed = Observation.usable(live.outcomes(), errors, busy);
+                rollbacks = Observation.rollbacks(live.outcomes());
                 plan = Planner.plan(all, observed);
                 // Only hosts that were checked: an unreadable or busy host is reported as such.
                 List<DesiredHost> tested = checked.stream().filter(h -> observed.containsKey(h.name())).toList();
@@ -82,7 +86,8 @@ final class CheckCommand implements Callable<Integer> {
                         observation.forks);
             }
         }
-        CheckReport result = CheckReport.of(selection.get().inventory().name(), checked, plan, errors, busy, expectations);
+        CheckReport result = CheckReport.of(selection.get().inventory().name(), checked, plan, errors, busy, expectations,
+                rollbacks);
         spec.commandLine().getOut().print(output == Format.json ? result.json() : result.text(verbose));
         if (report != null) {
             Path tmp = report.resolveSibling(report.getFileName() + ".tmp");

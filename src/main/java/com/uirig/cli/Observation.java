@@ -123,6 +123,20 @@ final class Observation {
         return observed;
     }
 
+    /**
+     * The rollbacks found on readable hosts that no other run holds (a held host's are that run's,
+     * and the host is reported busy).
+     */
+    static Map<String, List<com.uirig.apply.PendingRollback>> rollbacks(List<FactsGatherer.Outcome> outcomes) {
+        Map<String, List<com.uirig.apply.PendingRollback>> out = new LinkedHashMap<>();
+        for (FactsGatherer.Outcome o : outcomes) {
+            if (o.ok() && !o.facts().busy() && !o.facts().pendingRollbacks().isEmpty()) {
+                out.put(o.host(), o.facts().pendingRollbacks());
+            }
+        }
+        return out;
+    }
+
     /** Why a host's facts cannot be planned on (unread, busy, incomplete), or null when they can. */
     static String problem(FactsGatherer.Outcome o) {
         if (!o.ok()) {

@@ -54,6 +54,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, List<com.uirig.apply.PendingRollback>> rollbacks = Map.of();
         if (offline && factsDir != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--offline and --facts cannot be used together: --offline plans against fresh hosts, --facts against saved facts");
@@ -64,17 +65,27 @@ final class PlanCommand implements Callable<Integer> {
             }
         } else {
             // Every host is read, not only the selected ones: shared keys are planned across hosts.
-            observed = Observation.usable(observation.read(selection.get().inventory(), selection.get().inventory().hosts(), factsDir), errors);
+            var outcomes = observation.read(selection.get().inventory(), selection.get().inventory().hosts(), factsDir);
+            observed = Observation.usable(outcomes, errors);
+            rollbacks = Observation.rollbacks(outcomes);
         }
         Plan all = Planner.plan(selection.get().inventory().hosts(), observed);
         List<String> names = selection.get().hosts().stream().map(DesiredHost::name).toList();
         Plan plan = new Plan(all.hosts().stream().filter(h -> names.contains(h.host())).toList());
-        spec.commandLine().getOut().print(output == Format.json ? PlanJson.render(plan) : PlanText.render(plan));
+        Map<String, List<com.uirig.apply.PendingRollback>> found = rollbacks;
+        var pending = names.stream().filter(found::containsKey).toList();
+        if (output == Format.json) {
+            spec.commandLine().getOut().print(PlanJson.render(plan, found));
+        } else {
+            pending.forEach(h -> found.get(h).forEach(r -> spec.commandLine().getOut().println(h + ": rollback "
+                    + r.dir() + ": " + r.describe() + "; apply takes it over first")));
+            spec.commandLine().getOut().print(PlanText.render(plan));
+        }
         List<String> failed = names.stream().filter(errors::containsKey).toList();
         failed.forEach(h -> err.println("uirig: " + errors.get(h)));
         if (!failed.isEmpty()) {
             return Main.ERROR;
         }
-        return plan.hasChanges() ? Main.CHANGES : Main.OK;
+        return plan.hasChanges() || !pending.isEmpty() ? Main.CHANGES : Main.OK;
     }
 }

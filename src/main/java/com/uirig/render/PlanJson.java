@@ -49,8 +49,18 @@ public final class PlanJson {
     }
 
     public static String render(Plan plan) {
+        return render(plan, java.util.Map.of());
+    }
+
+    /** With each host's rollbacks left by earlier runs ({@code rollbacks_pending}, as check reports them). */
+    public static String render(Plan plan, java.util.Map<String, java.util.List<com.uirig.apply.PendingRollback>> rollbacks) {
+        ObjectNode root = tree(plan);
+        for (var host : root.path("hosts")) {
+            ArrayNode pending = ((ObjectNode) host).putArray("rollbacks_pending");
+            rollbacks.getOrDefault(host.path("host").asText(), java.util.List.of()).forEach(r -> pending.add(CheckReport.rollbackJson(r)));
+        }
         try {
-            return MAPPER.writeValueAsString(tree(plan)) + "\n";
+            return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

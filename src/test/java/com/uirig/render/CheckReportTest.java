@@ -115,4 +115,25 @@ class CheckReportTest {
         assertThat(b.get("status").asText()).isEqualTo("unreachable");
         assertThat(b.get("expectations_failed")).isEmpty();
     }
+
+    @Test
+    void aRollbackLeftByAnEarlierRunIsDriftEvenWhenEveryResourceIsInSync() throws Exception {
+        var pending = com.uirig.apply.PendingRollback.parse(
+                "armed /var/run/uirig-rollback.Xy12Ab - pf_table[xpeers] 1796126400 1796126460\n");
+        CheckReport r = CheckReport.of("prod", List.of(A, B), new Plan(List.of()), Map.of(), Set.of(), Map.of(),
+                Map.of("server-a", pending));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.hosts()).extracting(CheckReport.HostResult::status)
+                .containsExactly(CheckReport.Status.DRIFT, CheckReport.Status.IN_SYNC);
+        assertThat(r.text(false)).isEqualTo("server-a: 1 rollback(s) left by a run that did not confirm them\n"
+                + "  rollback /var/run/uirig-rollback.Xy12Ab: the rollback of pf_table[xpeers] armed at 2026-12-01T12:00:00Z"
+                + " by a run that did not confirm it fires at 2026-12-01T12:01:00Z and would restore the state before that"
+                + " change; the next apply takes it over\n");
+        JsonNode host = new ObjectMapper().readTree(r.json()).get("hosts").get(0);
+        assertThat(host.get("status").asText()).isEqualTo("drift");
+        assertThat(host.at("/rollbacks_pending/0/resource").asText()).isEqualTo("pf_table[xpeers]");
+        assertThat(host.at("/rollbacks_pending/0/state").asText()).isEqualTo("armed");
+        assertThat(host.at("/rollbacks_pending/0/fires").asText()).isEqualTo("2026-12-01T12:01:00Z");
+        assertThat(host.at("/rollbacks_pending/0/fired").isNull()).isTrue();
+    }
 }

@@ -1,0 +1,59 @@
+package com.uirig.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.uirig.plan.Action;
+import com.uirig.plan.Change;
+import com.uirig.plan.HostPlan;
+import com.uirig.plan.Plan;
+import com.uirig.plan.Step;
+import com.uirig.ssh.CommandResult;
+import com.uirig.ssh.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** After SIGINT or SIGTERM no new change starts; the running one finishes; nothing is verified. */
+class InterruptedApplyTest {
+    private static Change change(String name) {
+        return new Change("file[/etc/" + name + "]", Action.UPDATE, "", Map.of(), Map.of(),
+                List.of(Step.run("touch", "/etc/" + name)), "");
+    }
+
+    @Test
+    void theRunningChangeFinishesAndNoOtherStarts() {
+        Interruption interruption = new Interruption();
+        StepRunnerTest.RecordingHost host = new StepRunnerTest.RecordingHost() {
+            @Override
+            public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+                // The signal arrives while the first change runs.
+                interruption.request("TERM");
+                return super.run(command, stdin, timeout);
+            }
+        };
+        Map<String, Transport> hosts = new java.util.HashMap<>(Map.of("server-a", host));
+        Applier applier = new Applier(List.of(), hosts, Duration.ofSeconds(5), line -> { }, null, Duration.ofSeconds(60),
+                interruption);
+        Plan plan = new Plan(List.of(new HostPlan("server-a", List.of(change("a"), change("b"), change("c")))));
+        List<Applier.HostResult> results = applier.apply(plan, Map.of(), 1);
+        assertThat(host.commands).containsExactly("touch /etc/a");
+        Applier.HostResult r = results.get(0);
+        assertThat(r.changes()).extracting(Applier.ChangeResult::ok).containsExactly(true, false, false);
+        assertThat(r.changes().get(1).error()).isEqualTo("not started: the run was interrupted by SIGTERM");
+        assertThat(r.verified()).isFalse();
+        assertThat(r.error()).isEqualTo("interrupted by SIGTERM before verification");
+        assertThat(interruption.exitCode()).isEqualTo(143);
+        assertThat(applier.sofar()).singleElement().satisfies(s -> assertThat(s.changed()).isEqualTo(1));
+    }
+
+    @Test
+    void theFirstSignalCountsAndGivesTheShellsExitCode() {
+        Interruption i = new Interruption();
+        assertThat(i.requested()).isFalse();
+        i.request("INT");
+        i.request("TERM");
+        assertThat(i.signal()).isEqualTo("INT");
+        assertThat(i.exitCode()).isEqualTo(130);
+    }
+}
