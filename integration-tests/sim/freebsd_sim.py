@@ -1408,6 +1408,39 @@ for _tool in ("psql", "pg_dump", "createdb", "createuser"):
     COMMANDS[_tool] = from_module("rc_sim", "cmd_pgclient", _tool)
 
 
+HOLD = "/run/uirig-sim-hold"
+
+
+def hold(name, args):
+    """Not FreeBSD: a test harness switch. While HOLD exists and this command line contains the text
+    on its first line, the command waits before it runs (120 s at most), with HOLD.held naming it, so
+    that a test can end uirig while that command is under way on the host. A number on the second
+    line lets that many matching commands pass first."""
+    try:
+        with open(HOLD) as f:
+            lines = f.read().split("\n")
+    except OSError:
+        return
+    text = lines[0].strip()
+    line = " ".join([name] + list(args))
+    if not text or text not in line:
+        return
+    skip = lines[1].strip() if len(lines) > 1 else ""
+    if skip.isdigit() and int(skip) > 0:
+        with open(HOLD, "w") as f:
+            f.write("%s\n%d\n" % (text, int(skip) - 1))
+        return
+    with open(HOLD + ".held", "w") as f:
+        f.write(line + "\n")
+    deadline = time.time() + 120
+    while os.path.exists(HOLD) and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        os.unlink(HOLD + ".held")
+    except OSError:
+        pass
+
+
 def main():
     name = os.path.basename(sys.argv[0])
     args = sys.argv[1:]
@@ -1416,6 +1449,7 @@ def main():
     command = COMMANDS.get(name)
     if command is None:
         fail("freebsd-sim: unknown command " + name)
+    hold(name, args)
     try:
         sys.exit(command(args) or 0)
     except RuntimeError as e:

@@ -294,5 +294,34 @@ class Rcorder(unittest.TestCase):
                              ["/usr/local/etc/rc.d/b", "/usr/local/etc/rc.d/a"])
 
 
+class Hold(unittest.TestCase):
+    """The harness switch that keeps a matching command waiting while a test acts."""
+
+    def test_skip_then_hold_until_released(self):
+        d = tempfile.mkdtemp()
+        old, fs.HOLD = fs.HOLD, os.path.join(d, "hold")
+        try:
+            with open(fs.HOLD, "w") as f:
+                f.write("pfctl -s Running\n1\n")
+            fs.hold("pfctl", ["-s", "Running"])  # the first one passes
+            fs.hold("pfctl", ["-t", "x", "-T", "show"])  # no match: passes
+            waiter = threading.Thread(target=fs.hold, args=("pfctl", ["-s", "Running"]))
+            waiter.start()
+            for _ in range(100):
+                if os.path.exists(fs.HOLD + ".held"):
+                    break
+                time.sleep(0.02)
+            with open(fs.HOLD + ".held") as f:
+                self.assertEqual(f.read(), "pfctl -s Running\n")
+            self.assertTrue(waiter.is_alive())
+            os.unlink(fs.HOLD)
+            waiter.join(5)
+            self.assertFalse(waiter.is_alive())
+            self.assertFalse(os.path.exists(fs.HOLD + ".held"))
+        finally:
+            fs.HOLD = old
+            shutil.rmtree(d)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -224,9 +224,15 @@ final class SimulatedHosts implements AutoCloseable {
         return dir.resolve("inventory/test");
     }
 
-    /** Starts uirig (this build's classes) on the orchestrator, with no terminal. */
+    /**
+     * Starts uirig (this build's classes) on the orchestrator, with no terminal. SIGINT and SIGTERM
+     * are reset to their defaults first, as a login shell has them: a build started in the
+     * background inherits SIGINT ignored, and the JVM then leaves it ignored.
+     */
     Process start(String... args) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns,
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns, "python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGTERM, signal.SIG_DFL);"
+                        + " os.execvp(sys.argv[1], sys.argv[1:])",
                 ProcessHandle.current().info().command().orElse("java"),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "com.uirig.cli.Main"));

@@ -29,9 +29,14 @@ final class StopSignals implements AutoCloseable {
     static StopSignals install(PrintWriter err) {
         StopSignals s = new StopSignals(err);
         for (String name : List.of("INT", "TERM")) {
-            Signal signal = new Signal(name);
-            s.signals.add(signal);
-            s.previous.add(Signal.handle(signal, sig -> s.received(sig.getName())));
+            try {
+                Signal signal = new Signal(name);
+                SignalHandler old = Signal.handle(signal, sig -> s.received(sig.getName()));
+                s.signals.add(signal);
+                s.previous.add(old);
+            } catch (IllegalArgumentException e) {
+                // The JVM keeps this signal (-Xrs): it ends uirig as it would without this class.
+            }
         }
         return s;
     }
