@@ -543,9 +543,16 @@ final class PlaybookReader {
             return null;
         }
         String file = absolutePath(f.get("file"));
-        List<Cidr> addresses = f.get("addresses").listOf(Cidr::parseEntry);
+        Map<Cidr, YamlValue> items = f.get("addresses").itemsOf(Cidr::parseEntry);
         origins.put("table." + name + ".addresses", f.get("addresses"));
+        items.forEach((c, item) -> origins.put(tableEntry(name, c), item));
+        List<Cidr> addresses = new ArrayList<>(items.keySet());
         return file == null ? null : new PfTable(name, false, Optional.of(file), addresses);
+    }
+
+    /** The origin key of one address of a pf table: where that entry is written. */
+    static String tableEntry(String table, Cidr entry) {
+        return "table." + table + ".address." + entry.entryText();
     }
 
     private static String absolutePath(YamlValue v) {
