@@ -19,6 +19,7 @@ import com.uirig.model.Endpoint;
 import com.uirig.model.Expectation;
 import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
+import com.uirig.model.JailParam;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -296,8 +297,9 @@ final class PlaybookReader {
             return out;
         }
         for (var e : section.entries().entrySet()) {
-            if (!e.getKey().matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
-                e.getValue().error("invalid jail parameter name '" + e.getKey() + "'");
+            if (!JailParam.NAME.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid jail parameter name '" + e.getKey() + "' (lower-case words of letters,"
+                        + " digits and '_', joined by '.', as jail(8) names them)");
                 continue;
             }
             if (e.getKey().equals("vnet.interface") || e.getKey().equals("name")) {
@@ -312,8 +314,9 @@ final class PlaybookReader {
                 value = v.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
             } else {
                 value = v.as(text -> {
-                    if (text.contains("\"") || text.contains("\n")) {
-                        throw new IllegalArgumentException("a jail parameter cannot contain a double quote or a line break");
+                    String problem = JailParam.valueProblem(text);
+                    if (problem != null) {
+                        throw new IllegalArgumentException(problem);
                     }
                     return text;
                 });
@@ -339,7 +342,7 @@ final class PlaybookReader {
         if (!(pathParam instanceof String p)) {
             v.error("the jail has no path: set 'path' in jail_defaults or in its parameters");
         } else {
-            path = p.replace("${name}", name).replace("$name", name);
+            path = JailParam.expand(p, name);
             if (!path.startsWith("/") || path.contains("$")) {
                 v.error("the jail's path '" + path + "' must be absolute and use no variable but $name");
                 path = null;

@@ -219,6 +219,24 @@ class ValidationErrorsTest {
                 + " sysrc writes it between double quotes");
     }
 
+    @Test
+    void jailParametersThatJailConfCannotCarry() {
+        InventoryCopy c = copy().edit(JAILS, "      sysvshm: new\n", "      sysvshm: new\n      exec.poststart: \"echo a\\0b\"\n"
+                + "      exec.prestop: \"echo \\e[31m\"\n      allow.raw-sockets: true\n");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(JAILS, "\"echo a") + ": jails.pg_j.parameters.exec.poststart: a jail parameter cannot contain a NUL character:"
+                        + " jail(8) reads values as C strings",
+                c.at(JAILS, "\"echo \\e") + ": jails.pg_j.parameters.exec.prestop: a jail parameter cannot contain the control"
+                        + " character U+001B",
+                c.at(JAILS, "allow.raw-sockets").replaceAll(":\\d+$", ":" + (colOf(c.at(JAILS, "allow.raw-sockets")) + 19))
+                        + ": jails.pg_j.parameters.allow.raw-sockets: invalid jail parameter name 'allow.raw-sockets' (lower-case"
+                        + " words of letters, digits and '_', joined by '.', as jail(8) names them)");
+        // Quotes, backslashes and $ are fine: jail.conf gets them escaped (JailConfQuotingTest).
+        InventoryCopy ok = new InventoryCopy(dir.resolve("ok")).edit(JAILS, "      sysvshm: new\n",
+                "      sysvshm: new\n      exec.poststart: echo \"$HOME\" \\ done\n");
+        assertThat(ok.load("prod").hosts()).hasSize(2);
+    }
+
     private static int colOf(String location) {
         String[] parts = location.split(":");
         return Integer.parseInt(parts[parts.length - 1]);
