@@ -20,6 +20,7 @@ import com.uirig.model.Expectation;
 import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
 import com.uirig.model.JailParam;
+import com.uirig.model.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,6 @@ final class PlaybookReader {
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
     private static final Pattern OWNER = Pattern.compile("[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*");
     private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*@[A-Za-z0-9_.:-]+");
-    private static final Pattern SYSCTL = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_%]+)+");
 
     /** A section as it appears in one playbook file. */
     record Section(YamlValue value, Path playbookDir) {}
@@ -107,13 +107,19 @@ final class PlaybookReader {
         }
         Map<String, String> sysctl = new LinkedHashMap<>();
         for (var e : entries("sysctl").entrySet()) {
-            if (!SYSCTL.matcher(e.getKey()).matches()) {
-                e.getValue().error("invalid sysctl name '" + e.getKey() + "'");
+            if (!Sysctl.NAME.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid sysctl name '" + e.getKey() + "' (lower-case words joined by '.')");
                 continue;
             }
-            String value = e.getValue().text();
+            String value = e.getValue().as(text -> {
+                String problem = Sysctl.valueProblem(e.getKey(), text);
+                if (problem != null) {
+                    throw new IllegalArgumentException(problem);
+                }
+                return text;
+            });
             if (value != null) {
-                sysctl.put(e.getKey(), value.strip());
+                sysctl.put(e.getKey(), value);
             }
         }
         Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));

@@ -237,6 +237,25 @@ class ValidationErrorsTest {
         assertThat(ok.load("prod").hosts()).hasSize(2);
     }
 
+    @Test
+    void sysctlNamesAndValuesThatSysctlWouldNotSetAsWritten() {
+        String longValue = "x".repeat(1024 - "kern.domainname=".length());
+        InventoryCopy c = copy().edit(NET, "  net.inet.ip.forwarding: 1\n", "  net.inet.ip.forwarding: 1\n"
+                + "  \"kern.hostname=evil\": x\n  kern.hostname: \"two\\nlines\"\n  kern.domainname: " + longValue + "\n");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(NET, "evil\": x").replaceAll(":\\d+$", ":" + (colOf(c.at(NET, "evil\": x")) + 7))
+                        + ": sysctl.kern.hostname=evil: invalid sysctl name 'kern.hostname=evil' (lower-case words joined by '.')",
+                c.at(NET, "\"two") + ": sysctl.kern.hostname: a sysctl value is one line without control characters"
+                        + " (found U+000A): sysctl prints it back as 'NAME: VALUE'",
+                c.at(NET, longValue) + ": sysctl.kern.domainname: 'kern.domainname=VALUE' is 1024 bytes; sysctl takes at most"
+                        + " 1023 (BUFSIZ)");
+        // Only the first '=' splits (sysctl.c parse()): a value may hold more.
+        InventoryCopy ok = new InventoryCopy(dir.resolve("ok")).edit(NET, "  net.inet.ip.forwarding: 1\n",
+                "  net.inet.ip.forwarding: 1\n  kern.hostname: \"  a=b c \"\n  kern.domainname: " + longValue.substring(1) + "\n");
+        assertThat(ok.load("prod").host("server-a").orElseThrow().sysctl()).containsEntry("kern.hostname", "a=b c")
+                .containsEntry("kern.domainname", longValue.substring(1));
+    }
+
     private static int colOf(String location) {
         String[] parts = location.split(":");
         return Integer.parseInt(parts[parts.length - 1]);
