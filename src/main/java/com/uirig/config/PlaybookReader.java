@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 
 /**
  * Reads the playbook sections for one host into a {@link DesiredHost}. Every value is resolved
@@ -197,10 +198,10 @@ final class PlaybookReader {
         origins.put("nic." + name + ".options", f.get("options"));
         for (String o : options) {
             try {
-                DesiredHost.rcValue(o);
+                DesiredHost.rcValue(o, "uirig gives NIC options to ifconfig as written, so boot and run time would differ");
             } catch (IllegalArgumentException e) {
+                // Recorded; the NIC itself stays defined so its bridge does not report it missing.
                 f.get("options").error(e.getMessage());
-                return null;
             }
         }
         return new Nic(device, ifName, inet, options);
@@ -288,13 +289,29 @@ final class PlaybookReader {
         return new Bridge(unit == null ? -1 : unit, ifName, inet, members);
     }
 
-    /** rc.conf values: YAML booleans become YES/NO as rc.conf spells them. */
+    /**
+     * rc.conf values: YAML booleans become YES/NO as rc.conf spells them. A value for sh to
+     * evaluate at boot (a command substitution or a variable) must say so:
+     * {@code {value: "`/bin/cat /etc/x`", evaluate: true}}.
+     */
     private static String rcValue(YamlValue v) {
+        YamlValue r = v.resolved();
+        if (r != null && r.node() instanceof MappingNode) {
+            var f = r.fields(List.of("value", "evaluate"), List.of("value", "evaluate"));
+            if (!f.has("value") || !f.has("evaluate") || f.get("evaluate").bool() == null) {
+                return null;
+            }
+            if (!f.get("evaluate").bool()) {
+                f.get("evaluate").error("'evaluate' can only be true: write a value that means itself without it");
+                return null;
+            }
+            return f.get("value").as(DesiredHost::evaluatedRcValue);
+        }
         if (v.isBoolean()) {
             Boolean b = v.bool();
             return b == null ? null : (b ? "YES" : "NO");
         }
-        return v.as(DesiredHost::rcValue);
+        return v.as(text -> DesiredHost.rcValue(text, "to have sh evaluate it at boot, write {value: ..., evaluate: true}"));
     }
 
     private Map<String, Object> jailParameters(YamlValue section) {

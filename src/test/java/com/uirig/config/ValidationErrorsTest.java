@@ -256,6 +256,40 @@ class ValidationErrorsTest {
                 .containsEntry("kern.domainname", longValue.substring(1));
     }
 
+    @Test
+    void rcConfValuesThatShWouldRunAtBootNeedToSaySo() {
+        InventoryCopy c = copy().edit(NET, "  pf_enable: YES\n", "  pf_enable: YES\n  sshd_flags: \"-o $(id)\"\n"
+                + "  hostname: \"`/bin/cat /etc/hostname`\"\n  ntpd_flags: {value: \"${x}\", evaluate: false}\n"
+                + "  moused_flags: {value: \"`echo \\\"x\\\"`\", evaluate: true}\n")
+                .edit(NET, "options: [vlanhwtag 2222]", "options: [vlanhwtag $VLAN]");
+        String hint = ": to have sh evaluate it at boot, write {value: ..., evaluate: true}";
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(NET, "[vlanhwtag $VLAN]") + ": nics.inic.options: an rc.conf value with '$' or '`' is run by sh when"
+                        + " rc.conf is read at boot: uirig gives NIC options to ifconfig as written, so boot and run time would differ",
+                c.at(NET, "\"-o $(id)\"") + ": rc_conf.sshd_flags: an rc.conf value with '$' or '`' is run by sh when rc.conf"
+                        + " is read at boot" + hint,
+                c.at(NET, "\"`/bin/cat") + ": rc_conf.hostname: an rc.conf value with '$' or '`' is run by sh when rc.conf"
+                        + " is read at boot" + hint,
+                c.at(NET, "false}") + ": rc_conf.ntpd_flags.evaluate: 'evaluate' can only be true: write a value that means"
+                        + " itself without it",
+                c.at(NET, "\"`echo") + ": rc_conf.moused_flags.value: an rc.conf value cannot contain a double quote, a"
+                        + " backslash or a line break: sysrc writes it between double quotes");
+    }
+
+    @Test
+    void anRcConfValueMarkedEvaluateIsWrittenForShToEvaluateAndReadBackAsWritten() {
+        // The seed's own style: a jail's hostname=`/bin/cat /etc/hostname` (src/test/resources/seed).
+        InventoryCopy c = copy().edit(NET, "  pf_enable: YES\n",
+                "  pf_enable: YES\n  hostname: {value: \"`/bin/cat /etc/hostname`\", evaluate: true}\n  ntpd_flags: \"-g\"\n");
+        var host = c.load("prod").host("server-a").orElseThrow();
+        assertThat(host.rcConf()).containsEntry("hostname", "`/bin/cat /etc/hostname`").containsEntry("ntpd_flags", "-g");
+        String rc = com.uirig.render.HostFiles.of(host).stream().filter(f -> f.path().equals("/etc/rc.conf"))
+                .findFirst().orElseThrow().content().orElseThrow();
+        assertThat(rc).contains("\nhostname=\"`/bin/cat /etc/hostname`\"\n");
+        // Facts read rc.conf without running it: the same text comes back, so it is no drift.
+        assertThat(com.uirig.facts.RcConfParser.parse(rc)).containsEntry("hostname", "`/bin/cat /etc/hostname`");
+    }
+
     private static int colOf(String location) {
         String[] parts = location.split(":");
         return Integer.parseInt(parts[parts.length - 1]);
