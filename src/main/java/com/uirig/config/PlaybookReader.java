@@ -19,6 +19,8 @@ import com.uirig.model.Endpoint;
 import com.uirig.model.Expectation;
 import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
+import com.uirig.model.JailParam;
+import com.uirig.model.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 
 /**
  * Reads the playbook sections for one host into a {@link DesiredHost}. Every value is resolved
@@ -47,7 +50,6 @@ final class PlaybookReader {
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
     private static final Pattern OWNER = Pattern.compile("[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*");
     private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*@[A-Za-z0-9_.:-]+");
-    private static final Pattern SYSCTL = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_%]+)+");
 
     /** A section as it appears in one playbook file. */
     record Section(YamlValue value, Path playbookDir) {}
@@ -106,13 +108,19 @@ final class PlaybookReader {
         }
         Map<String, String> sysctl = new LinkedHashMap<>();
         for (var e : entries("sysctl").entrySet()) {
-            if (!SYSCTL.matcher(e.getKey()).matches()) {
-                e.getValue().error("invalid sysctl name '" + e.getKey() + "'");
+            if (!Sysctl.NAME.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid sysctl name '" + e.getKey() + "' (lower-case words joined by '.')");
                 continue;
             }
-            String value = e.getValue().text();
+            String value = e.getValue().as(text -> {
+                String problem = Sysctl.valueProblem(e.getKey(), text);
+                if (problem != null) {
+                    throw new IllegalArgumentException(problem);
+                }
+                return text;
+            });
             if (value != null) {
-                sysctl.put(e.getKey(), value.strip());
+                sysctl.put(e.getKey(), value);
             }
         }
         Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));
@@ -190,10 +198,10 @@ final class PlaybookReader {
         origins.put("nic." + name + ".options", f.get("options"));
         for (String o : options) {
             try {
-                DesiredHost.rcValue(o);
+                DesiredHost.rcValue(o, "uirig gives NIC options to ifconfig as written, so boot and run time would differ");
             } catch (IllegalArgumentException e) {
+                // Recorded; the NIC itself stays defined so its bridge does not report it missing.
                 f.get("options").error(e.getMessage());
-                return null;
             }
         }
         return new Nic(device, ifName, inet, options);
@@ -281,13 +289,29 @@ final class PlaybookReader {
         return new Bridge(unit == null ? -1 : unit, ifName, inet, members);
     }
 
-    /** rc.conf values: YAML booleans become YES/NO as rc.conf spells them. */
+    /**
+     * rc.conf values: YAML booleans become YES/NO as rc.conf spells them. A value for sh to
+     * evaluate at boot (a command substitution or a variable) must say so:
+     * {@code {value: "`/bin/cat /etc/x`", evaluate: true}}.
+     */
     private static String rcValue(YamlValue v) {
+        YamlValue r = v.resolved();
+        if (r != null && r.node() instanceof MappingNode) {
+            var f = r.fields(List.of("value", "evaluate"), List.of("value", "evaluate"));
+            if (!f.has("value") || !f.has("evaluate") || f.get("evaluate").bool() == null) {
+                return null;
+            }
+            if (!f.get("evaluate").bool()) {
+                f.get("evaluate").error("'evaluate' can only be true: write a value that means itself without it");
+                return null;
+            }
+            return f.get("value").as(DesiredHost::evaluatedRcValue);
+        }
         if (v.isBoolean()) {
             Boolean b = v.bool();
             return b == null ? null : (b ? "YES" : "NO");
         }
-        return v.as(DesiredHost::rcValue);
+        return v.as(text -> DesiredHost.rcValue(text, "to have sh evaluate it at boot, write {value: ..., evaluate: true}"));
     }
 
     private Map<String, Object> jailParameters(YamlValue section) {
@@ -296,8 +320,9 @@ final class PlaybookReader {
             return out;
         }
         for (var e : section.entries().entrySet()) {
-            if (!e.getKey().matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
-                e.getValue().error("invalid jail parameter name '" + e.getKey() + "'");
+            if (!JailParam.NAME.matcher(e.getKey()).matches()) {
+                e.getValue().error("invalid jail parameter name '" + e.getKey() + "' (lower-case words of letters,"
+                        + " digits and '_', joined by '.', as jail(8) names them)");
                 continue;
             }
             if (e.getKey().equals("vnet.interface") || e.getKey().equals("name")) {
@@ -312,8 +337,9 @@ final class PlaybookReader {
                 value = v.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
             } else {
                 value = v.as(text -> {
-                    if (text.contains("\"") || text.contains("\n")) {
-                        throw new IllegalArgumentException("a jail parameter cannot contain a double quote or a line break");
+                    String problem = JailParam.valueProblem(text);
+                    if (problem != null) {
+                        throw new IllegalArgumentException(problem);
                     }
                     return text;
                 });
@@ -339,7 +365,7 @@ final class PlaybookReader {
         if (!(pathParam instanceof String p)) {
             v.error("the jail has no path: set 'path' in jail_defaults or in its parameters");
         } else {
-            path = p.replace("${name}", name).replace("$name", name);
+            path = JailParam.expand(p, name);
             if (!path.startsWith("/") || path.contains("$")) {
                 v.error("the jail's path '" + path + "' must be absolute and use no variable but $name");
                 path = null;
@@ -543,9 +569,16 @@ final class PlaybookReader {
             return null;
         }
         String file = absolutePath(f.get("file"));
-        List<Cidr> addresses = f.get("addresses").listOf(Cidr::parseEntry);
+        Map<Cidr, YamlValue> items = f.get("addresses").itemsOf(Cidr::parseEntry);
         origins.put("table." + name + ".addresses", f.get("addresses"));
+        items.forEach((c, item) -> origins.put(tableEntry(name, c), item));
+        List<Cidr> addresses = new ArrayList<>(items.keySet());
         return file == null ? null : new PfTable(name, false, Optional.of(file), addresses);
+    }
+
+    /** The origin key of one address of a pf table: where that entry is written. */
+    static String tableEntry(String table, Cidr entry) {
+        return "table." + table + ".address." + entry.entryText();
     }
 
     private static String absolutePath(YamlValue v) {

@@ -360,7 +360,7 @@ final class Validator {
                     }
                     for (Cidr entry : t.addresses()) {
                         if (entry.overlaps(n.inet())) {
-                            o.error("table." + t.name() + ".addresses", "table <" + t.name() + "> holds " + entry.entryText()
+                            o.error(PlaybookReader.tableEntry(t.name(), entry), "table <" + t.name() + "> holds " + entry.entryText()
                                     + ", which covers " + n.name() + "'s own subnet " + n.inet().networkText()
                                     + "; pf.conf blocks it on " + iface + ", so all traffic to the host would be dropped");
                         }

@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -479,18 +477,25 @@ public final class YamlValue {
 
     /** Reads a list of values converted by {@code parser}; duplicates are reported. */
     public <T> List<T> listOf(Function<String, T> parser) {
-        List<T> out = new ArrayList<>();
-        Set<T> seen = new LinkedHashSet<>();
+        return new ArrayList<>(itemsOf(parser).keySet());
+    }
+
+    /**
+     * Like {@link #listOf}, each value with the item it was read from (in a variable's file when
+     * the list came from one), so later checks can point at one entry.
+     */
+    public <T> Map<T, YamlValue> itemsOf(Function<String, T> parser) {
+        Map<T, YamlValue> out = new LinkedHashMap<>();
         for (YamlValue item : flatSequence()) {
             T t = item.as(parser);
             if (t == null) {
                 continue;
             }
-            if (!seen.add(t)) {
+            if (out.containsKey(t)) {
                 item.error("'" + t + "' is listed twice");
                 continue;
             }
-            out.add(t);
+            out.put(t, item);
         }
         return out;
     }

@@ -36,9 +36,26 @@ public record DesiredHost(
     }
 
     private static final Pattern RC_VALUE_FORBIDDEN = Pattern.compile("[\"\\\\\\n]");
+    // Inside double quotes sh expands $NAME, ${...}, $(...) and runs `...` (sh(1) "Double Quotes").
+    private static final Pattern RC_VALUE_EXPANDS = Pattern.compile("[$`]");
 
-    /** Checks an rc.conf value: sysrc writes it raw between double quotes. */
-    public static String rcValue(String value) {
+    /**
+     * Checks an rc.conf value that must mean itself: sysrc writes it raw between double quotes
+     * (usr.sbin/bsdconfig/share/sysrc.subr f_sysrc_set), and rc.subr's load_rc_config sources
+     * rc.conf with sh at boot, so {@code $} and backquotes would run or expand there.
+     * {@code howToMark} says how the playbook can ask for that instead, or is null.
+     */
+    public static String rcValue(String value, String howToMark) {
+        evaluatedRcValue(value);
+        if (RC_VALUE_EXPANDS.matcher(value).find()) {
+            throw new IllegalArgumentException("an rc.conf value with '$' or '`' is run by sh when rc.conf is read at boot"
+                    + (howToMark == null ? "" : ": " + howToMark));
+        }
+        return value;
+    }
+
+    /** Checks an rc.conf value the playbook wants sh to evaluate at boot: only what sysrc cannot write is refused. */
+    public static String evaluatedRcValue(String value) {
         if (RC_VALUE_FORBIDDEN.matcher(value).find()) {
             throw new IllegalArgumentException("an rc.conf value cannot contain a double quote, a backslash or a line break: "
                     + "sysrc writes it between double quotes");

@@ -3,6 +3,7 @@ package com.uirig.plan;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
 import com.uirig.model.IfName;
+import com.uirig.model.JailParam;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,7 +30,7 @@ final class JailConf {
         return out.toString();
     }
 
-    /** One parameter: {@code name;} for true, {@code noname;} for false, numbers bare, text quoted. */
+    /** One parameter: {@code name;} for true, {@code noname;} for false, numbers bare, text quoted as jail(8) reads it. */
     static String statement(String name, Object value) {
         if (value instanceof Boolean b) {
             if (b) {
@@ -41,10 +42,10 @@ final class JailConf {
         if (value instanceof Integer n) {
             return name + " = " + n + ";";
         }
-        return name + " = \"" + value + "\";";
+        return name + " = " + JailParam.quoted(String.valueOf(value)) + ";";
     }
 
-    /** A jail's effective parameters as jls reports them, for comparison with a running jail. */
+    /** A jail's effective parameters as jls reports them (variables filled in), for comparison with a running jail. */
     static Map<String, String> effective(DesiredHost d, Jail j) {
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, Object> all = new LinkedHashMap<>(d.jailDefaults());
@@ -53,7 +54,7 @@ final class JailConf {
             if (k.startsWith("exec.") || k.startsWith("mount.") || k.equals("path") || v instanceof Boolean) {
                 return;
             }
-            out.put(k, String.valueOf(v));
+            out.put(k, v instanceof String text ? JailParam.expand(text, j.name()) : String.valueOf(v));
         });
         return out;
     }
