@@ -554,6 +554,204 @@ class FreeBsdHostsIT {
         assertThat(check.code()).as(check.out() + check.err()).isZero();
     }
 
+    /** prod's inventory for the tests with 192.0.2.98 added to xnic_peers (and, with {@code blocklist}, a network to blocklist). */
+    private static Path inventoryWithExtraPeer(String name, boolean blocklist) throws Exception {
+        Path inv = sim.writeInventory(name, Map.of());
+        Path hosts = inv.resolve("hosts.yml");
+        String peer = "    - 192.0.2.5          # orchestration server\n";
+        String text = Files.readString(hosts);
+        assertThat(text).contains(peer, "  blocklist:");
+        text = text.replace(peer, peer + "    - 192.0.2.98\n");
+        if (blocklist) {
+            text = text.replace("    - 198.51.100.0/24\n", "    - 198.51.100.0/24\n    - 203.0.113.128/25\n");
+        }
+        Files.writeString(hosts, text);
+        return inv;
+    }
+
+    /** Makes the next simulated command on server-a whose line contains {@code text} wait (after {@code skip} pass). */
+    private static void hold(String text, int skip) {
+        sim.exec("server-a", "printf '%s\\n%d\\n' '" + text + "' " + skip + " > /run/uirig-sim-hold");
+    }
+
+    private static void awaitHeld() throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            if (sim.exec("server-a", "test -e /run/uirig-sim-hold.held && echo held || true").contains("held")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no command was held on server-a");
+    }
+
+    private static void release() {
+        sim.exec("server-a", "rm -f /run/uirig-sim-hold");
+    }
+
+    private static Process startApply(Path inv, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("apply", inv.toString(), "--yes", "--limit", "server-a",
+                "--confirm-timeout", "12", "--journal", journal().toString()));
+        args.addAll(List.of(more));
+        return sim.start(args.toArray(String[]::new));
+    }
+
+    private static JsonNode lastJournalRecord() throws Exception {
+        List<String> lines = Files.readAllLines(journal());
+        return json(lines.get(lines.size() - 1));
+    }
+
+    /** No rollback is left on server-a, and no timer of one waits there. */
+    private static void noRollbackLeft() {
+        assertThat(sim.exec("server-a", "ls -d /var/run/uirig-rollback.* 2>/dev/null || true")).isEmpty();
+        assertThat(sim.exec("server-a", "pgrep -fl 'uirig-rollbac[k]' || true")).isEmpty();
+    }
+
+    /**
+     * Kills (SIGKILL) an apply of {@code inv} on server-a at a point, applies again at once, and
+     * waits until the killed run's rollback would have fired: the second apply converges and
+     * verifies, and afterwards the table and its file are still what it made, and check is in sync.
+     */
+    private static void killedAt(String point, Path inv, boolean extraPeer, Runnable atHold) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Process run = startApply(inv);
+        SimulatedHosts.drain(run.getInputStream(), out);
+        SimulatedHosts.drain(run.getErrorStream(), out);
+        try {
+            awaitHeld();
+            atHold.run();
+            run.destroyForcibly();
+            assertThat(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            sim.exec("server-a", "kill -CONT $(pgrep -o -x sshd); rm -f /run/uirig-sim-hold");
+        }
+        long killed = System.currentTimeMillis();
+        assertThat(out.toString()).as(point).doesNotContain("verified");
+        // The killed run's command on the host (an arm, a pfctl) goes on without it: let it end.
+        Thread.sleep(1500);
+        Result next = uirig("apply", inv.toString(), "--yes", "--limit", "server-a", "--confirm-timeout", "12",
+                "--journal", journal().toString());
+        assertThat(next.code()).as(point + "\n" + next.out() + next.err()).isZero();
+        assertThat(next.out()).as(point).containsPattern("server-a: (took over|removed) the rollback of pf_table\\[xpeers\\]")
+                .contains("verified");
+        Thread.sleep(Math.max(0, killed + 16_000 - System.currentTimeMillis()));
+        noRollbackLeft();
+        String table = sim.exec("server-a", "pfctl -t xpeers -T show");
+        String file = sim.exec("server-a", "cat /etc/ips_xnic_peers");
+        if (extraPeer) {
+            assertThat(table).as(point).contains("192.0.2.98");
+            assertThat(file).as(point).contains("192.0.2.98");
+        } else {
+            assertThat(table).as(point).doesNotContain("192.0.2.98");
+            assertThat(file).as(point).doesNotContain("192.0.2.98");
+        }
+        Result check = uirig("check", inv.toString(), "--host", "server-a");
+        assertThat(check.code()).as(point + "\n" + check.out() + check.err()).isZero();
+    }
+
+    @Test
+    @Order(137)
+    void aRunKilledBeforeDuringOrAfterAGuardedChangeLeavesNothingThatUndoesTheNextRun() throws Exception {
+        Path extra = inventoryWithExtraPeer("extra-peer", false);
+        // Before the change: killed while arming its rollback (the probe's 'pfctl -s Running' passes, the arm's waits).
+        hold("pfctl -s Running", 1);
+        killedAt("before", extra, true, () -> { });
+        // During: killed while pfctl replaces the table, its rollback armed.
+        hold("pfctl -t xpeers -T replace", 0);
+        killedAt("during", sim.inventory(), false, () -> { });
+        // After: the table replaced, not yet confirmed (new SSH connections hang: sshd's listener is stopped).
+        hold("pfctl -t xpeers -T replace", 0);
+        killedAt("after", extra, true, () -> {
+            sim.exec("server-a", "kill -STOP $(pgrep -o -x sshd)");
+            release();
+            for (int i = 0; i < 100 && !sim.exec("server-a", "pfctl -t xpeers -T show").contains("192.0.2.98"); i++) {
+                pause(100);
+            }
+            assertThat(sim.exec("server-a", "pfctl -t xpeers -T show")).contains("192.0.2.98");
+            assertThat(sim.exec("server-a", "ls -d /var/run/uirig-rollback.* 2>/dev/null || true")).isNotEmpty();
+        });
+        apply();
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    @Order(138)
+    void sigtermFinishesTheRunningChangeAndStartsNoOtherASecondSigintEndsAtOnce() throws Exception {
+        Path two = inventoryWithExtraPeer("two-tables", true);
+        hold("-T replace", 0);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Process run = startApply(two);
+        Thread reader = SimulatedHosts.drain(run.getInputStream(), out);
+        Thread errReader = SimulatedHosts.drain(run.getErrorStream(), err);
+        try {
+            awaitHeld();
+            run.destroy();
+            Thread.sleep(500);
+        } finally {
+            release();
+        }
+        assertThat(run.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        reader.join();
+        errReader.join();
+        assertThat(run.exitValue()).as(out + "\n" + err).isEqualTo(143);
+        assertThat(err.toString()).contains("uirig: SIGTERM: no new change starts");
+        assertThat(out.toString()).contains("server-a: 1 changed, 1 not started: interrupted by SIGTERM, NOT verified");
+        JsonNode record = lastJournalRecord();
+        assertThat(record.get("status").asText()).isEqualTo("interrupted");
+        assertThat(record.get("signal").asText()).isEqualTo("SIGTERM");
+        JsonNode changes = record.at("/hosts/0/changes");
+        assertThat(changes.get(0).get("result").asText()).isEqualTo("ok");
+        assertThat(changes.get(1).get("error").asText()).isEqualTo("not started: the run was interrupted by SIGTERM");
+        // The finished change was confirmed: no rollback is left to undo it.
+        noRollbackLeft();
+        Result check = uirig("check", two.toString(), "--host", "server-a", "--output", "json");
+        assertThat(check.code()).as(check.out() + check.err()).isEqualTo(Main.CHANGES);
+        assertThat(json(check.out()).at("/hosts/0/drifted")).hasSize(1);
+        assertThat(json(check.out()).at("/hosts/0/drifted/0/resource").asText())
+                .isEqualTo(changes.get(1).get("resource").asText());
+
+        // A second signal ends the run at once, still journaled; the rollback it leaves is taken over.
+        hold("-T replace", 0);
+        java.io.ByteArrayOutputStream err2 = new java.io.ByteArrayOutputStream();
+        Process again = startApply(two);
+        SimulatedHosts.drain(again.getInputStream(), java.io.OutputStream.nullOutputStream());
+        Thread err2Reader = SimulatedHosts.drain(again.getErrorStream(), err2);
+        try {
+            awaitHeld();
+            sim.orchestrator("kill -INT " + again.pid());
+            Thread.sleep(300);
+            sim.orchestrator("kill -INT " + again.pid());
+            assertThat(again.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as(err2.toString()).isTrue();
+        } finally {
+            release();
+        }
+        err2Reader.join();
+        assertThat(again.exitValue()).as(err2.toString()).isEqualTo(130);
+        assertThat(err2.toString()).contains("uirig: SIGINT: ending at once");
+        JsonNode atOnce = lastJournalRecord();
+        assertThat(atOnce.get("status").asText()).isEqualTo("interrupted");
+        assertThat(atOnce.get("ended_at_once").asBoolean()).isTrue();
+        Thread.sleep(1500);
+        Result rollback = uirig("check", two.toString(), "--host", "server-a");
+        assertThat(rollback.code()).as(rollback.out() + rollback.err()).isEqualTo(Main.CHANGES);
+        assertThat(rollback.out()).contains("rollback(s) left by a run that did not confirm them");
+        Result next = uirig("apply", two.toString(), "--yes", "--limit", "server-a", "--journal", journal().toString());
+        assertThat(next.code()).as(next.out() + next.err()).isZero();
+        assertThat(next.out()).contains("took over the rollback of pf_table[");
+        Thread.sleep(14_000);
+        noRollbackLeft();
+        Result inSync = uirig("check", two.toString(), "--host", "server-a");
+        assertThat(inSync.code()).as(inSync.out() + inSync.err()).isZero();
+        apply();
+    }
+
     @Test
     @Order(140)
     void aConnectionCutDuringApplyLeavesWholeFilesAndTheNextApplyConverges() throws Exception {

@@ -112,7 +112,7 @@ final class ApplyCommand implements Callable<Integer> {
                     f.get();
                 }
             } catch (Exception e) {
-                throw new IOException(e);
+                throw new IOException(Main.userMessage(e), e);
             } finally {
                 pool.shutdownNow();
             }

@@ -32,6 +32,24 @@ public final class Main implements Runnable {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /**
+     * What a user reads about a failure that reached the top: its own words, never Java's class
+     * names; one without words is a bug in uirig, and says so.
+     */
+    static String userMessage(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.io.UncheckedIOException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (t instanceof IOException && m != null && !m.isBlank()) {
+            return m;
+        }
+        return "internal error" + (m == null || m.isBlank() ? "" : ": " + m)
+                + " (a bug in uirig: please report it; UIRIG_DEBUG=1 shows where it happened)";
+    }
+
     /** Runs the command line with the given output streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
@@ -46,7 +64,7 @@ public final class Main implements Runnable {
             return ERROR;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("uirig: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            commandLine.getErr().println("uirig: " + userMessage(e));
             if (System.getenv("UIRIG_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }

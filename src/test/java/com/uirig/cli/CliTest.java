@@ -163,4 +163,15 @@ class CliTest {
         assertThat(r.err()).contains(journal + ":2: not a journal record (a run's JSON line); skipped",
                 journal + ":3: not a journal record").doesNotContain("Exception");
     }
+
+    @Test
+    void aFailureThatReachesTheTopIsWordsNeverJavasClassNames() {
+        var io = new java.io.UncheckedIOException(new java.io.IOException("server-a: cannot connect to 192.0.2.155:22: refused"));
+        assertThat(Main.userMessage(new java.util.concurrent.ExecutionException(io)))
+                .isEqualTo("server-a: cannot connect to 192.0.2.155:22: refused");
+        assertThat(Main.userMessage(new NullPointerException()))
+                .isEqualTo("internal error (a bug in uirig: please report it; UIRIG_DEBUG=1 shows where it happened)")
+                .doesNotContain("Exception");
+        assertThat(Main.userMessage(new IllegalStateException("two resources named x"))).startsWith("internal error: two resources named x");
+    }
 }
