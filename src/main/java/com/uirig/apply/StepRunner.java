@@ -4,7 +4,9 @@ import com.uirig.plan.Change;
 import com.uirig.plan.Step;
 import com.uirig.ssh.CommandResult;
 import com.uirig.ssh.Transport;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,8 +97,14 @@ public final class StepRunner {
                 }
                 continue;
             }
-            CommandResult r = s.effect() == Step.Effect.LONG ? runLong(t, host, change, s)
-                    : t.run(s.effect() == Step.Effect.STARTS_DAEMONS ? throughFiles(s) : s.commandLine(), input(s), timeout);
+            CommandResult r;
+            if (s.effect() == Step.Effect.LONG) {
+                r = runLong(t, host, change, s);
+            } else {
+                try (InputStream in = input(host, change, s)) {
+                    r = t.run(s.effect() == Step.Effect.STARTS_DAEMONS ? throughFiles(s) : s.commandLine(), in, timeout);
+                }
+            }
             if (!r.ok()) {
                 throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
@@ -115,9 +123,11 @@ public final class StepRunner {
 
     /** Runs a step that takes minutes with its own timeout, saying every so often that it still runs. */
     private CommandResult runLong(Transport t, String host, Change change, Step s) throws IOException {
-        byte[] in = input(s);
-        java.util.concurrent.FutureTask<CommandResult> task =
-                new java.util.concurrent.FutureTask<>(() -> t.run(s.commandLine(), in, Step.LONG_TIMEOUT));
+        java.util.concurrent.FutureTask<CommandResult> task = new java.util.concurrent.FutureTask<>(() -> {
+            try (InputStream in = input(host, change, s)) {
+                return t.run(s.commandLine(), in, Step.LONG_TIMEOUT);
+            }
+        });
         Thread worker = new Thread(task, "uirig-long-step-" + host);
         worker.setDaemon(true);
         worker.start();
@@ -161,27 +171,34 @@ public final class StepRunner {
         return java.util.HexFormat.of().parseHex(r.stdout().replaceAll("\\s+", ""));
     }
 
-    private byte[] input(Step s) throws IOException {
+    /** The step's standard input as a stream (null for none): a file of the orchestrator is opened, not read. */
+    private InputStream input(String host, Change change, Step s) throws IOException {
         Step.Input in = s.input();
         if (in instanceof Step.Content c) {
-            return c.text().getBytes(StandardCharsets.UTF_8);
+            return new ByteArrayInputStream(c.text().getBytes(StandardCharsets.UTF_8));
         }
         if (in instanceof Step.SecretFrom f) {
             try {
-                return secrets.computeIfAbsent(f.host() + ":" + f.path(), k -> {
+                return new ByteArrayInputStream(secrets.computeIfAbsent(f.host() + ":" + f.path(), k -> {
                     try {
                         return readSecret(f);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }));
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
         }
         if (in instanceof Step.LocalFile f) {
-            String p = f.path().startsWith("~/") ? System.getProperty("user.home") + f.path().substring(1) : f.path();
-            return Files.readAllBytes(Path.of(p));
+            Path p = Path.of(f.path());
+            long now = Files.isRegularFile(p) ? Files.size(p) : -1;
+            if (now != f.size()) {
+                // Its size was checked against the limit when the inventory was read, and planned with.
+                throw new StepFailed(host + ": " + change.resource() + ": " + f.path() + " changed since the inventory was read ("
+                        + (now < 0 ? "it is gone" : now + " bytes now, " + f.size() + " then") + ")");
+            }
+            return Files.newInputStream(p);
         }
         return null;
     }

@@ -458,7 +458,7 @@ final class PlaybookReader {
                 return null;
             }
             String p = f.get("base_archive").text();
-            return p == null ? null : new DesiredHost.BaseArchive(p);
+            return p == null ? null : FileLimits.baseArchive(f.get("base_archive"), p);
         }
         String snapshot = f.get("zfs_clone").as(text -> {
             if (!SNAPSHOT.matcher(text).matches()) {
@@ -534,6 +534,7 @@ final class PlaybookReader {
         }
         String file = YamlFile.displayName(template);
         String conf = YamlValue.expandFile(text, file, confValue.scope(), confValue.sink());
+        conf = conf == null ? null : FileLimits.content(confValue, conf);
         origins.put("pf", s.value());
         origins.put("pf.conf", confValue);
         Optional<String> egress = Optional.empty();
@@ -737,6 +738,7 @@ final class PlaybookReader {
                 }
                 return text;
             }) : "root:wheel";
+            content = content == null ? null : FileLimits.content(f.get(f.has("content") ? "content" : "template"), content);
             if (content != null && mode != null && owner != null) {
                 out.add(new FileSpec(path, content, mode, owner));
                 origins.put("file." + jail + ":" + path, v);

@@ -14,6 +14,7 @@ public final class Scope {
     private final Map<String, Var> sharedVars;
     private Scope peer;
     private String address;
+    private final ExpansionBudget budget = new ExpansionBudget();
 
     /** A variable as written in the inventory; its templates resolve in {@code scope}. */
     public record Var(String name, YamlNodeRef ref) {}
@@ -38,6 +39,11 @@ public final class Scope {
 
     public String host() {
         return host;
+    }
+
+    /** What expanding templates for this host may still do; peer variables count here too. */
+    ExpansionBudget budget() {
+        return budget;
     }
 
     /** A found variable and the scope its own templates resolve in. */

@@ -24,8 +24,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * reported together.
  */
 public final class YamlValue {
-    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
-    private static final Pattern WHOLE = Pattern.compile("\\s*\\{\\{\\s*([^{}]*?)\\s*}}\\s*");
+    // White space around the name is stripped in code: "\\s*([^{}]*?)\\s*" backtracks
+    // quadratically on a long run of spaces, and input texts may be megabytes.
+    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{([^{}]*)}}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
     private static final int MAX_DEPTH = 12;
 
@@ -36,8 +37,10 @@ public final class YamlValue {
     private final Problems.Sink sink;
     private final String usedAt;
     private final int depth;
+    private final ExpansionBudget budget;
 
-    private YamlValue(Node node, String file, String path, Scope scope, Problems.Sink sink, String usedAt, int depth) {
+    private YamlValue(Node node, String file, String path, Scope scope, Problems.Sink sink, String usedAt, int depth,
+                      ExpansionBudget budget) {
         this.node = node;
         this.file = file;
         this.path = path;
@@ -45,11 +48,12 @@ public final class YamlValue {
         this.sink = sink;
         this.usedAt = usedAt;
         this.depth = depth;
+        this.budget = budget;
     }
 
     /** The root of a document; {@code scope} may be null where templates are not allowed. */
     public static YamlValue root(Node node, String file, Scope scope, Problems.Sink sink) {
-        return new YamlValue(node, file, "", scope, sink, null, 0);
+        return new YamlValue(node, file, "", scope, sink, null, 0, scope == null ? null : scope.budget());
     }
 
     public Location location() {
@@ -86,7 +90,7 @@ public final class YamlValue {
     }
 
     private YamlValue child(Node child, String childPath) {
-        return new YamlValue(child, file, childPath, scope, sink, usedAt, depth);
+        return new YamlValue(child, file, childPath, scope, sink, usedAt, depth, budget);
     }
 
     private String childPath(String key) {
@@ -105,11 +109,12 @@ public final class YamlValue {
         if (scope == null || !(node instanceof ScalarNode s) || !isPlainString(s)) {
             return this;
         }
-        Matcher m = WHOLE.matcher(s.getValue());
+        String whole = stripSpace(s.getValue());
+        Matcher m = TEMPLATE.matcher(whole);
         if (!m.matches()) {
             return this;
         }
-        String name = m.group(1);
+        String name = stripSpace(m.group(1));
         if (!NAME.matcher(name).matches()) {
             return this;
         }
@@ -119,7 +124,7 @@ public final class YamlValue {
         }
         var found = scope.lookup(name);
         if (found.isEmpty()) {
-            errorAt(templateLocation(s, m.start(1) - 3), "undefined variable '" + name + "': " + scope.whyUndefined(name));
+            errorAt(templateLocation(s, s.getValue().indexOf("{{")), "undefined variable '" + name + "': " + scope.whyUndefined(name));
             return null;
         }
         if (found.get().builtin() != null) {
@@ -127,7 +132,7 @@ public final class YamlValue {
         }
         var ref = found.get().ref();
         String breadcrumb = usedAt != null ? usedAt : location() + " " + path;
-        return new YamlValue(ref.node(), ref.file(), ref.path(), found.get().scope(), sink, breadcrumb, depth + 1)
+        return new YamlValue(ref.node(), ref.file(), ref.path(), found.get().scope(), sink, breadcrumb, depth + 1, budget)
                 .resolved();
     }
 
@@ -315,21 +320,14 @@ public final class YamlValue {
      */
     public static String expandFile(String text, String file, Scope scope, Problems.Sink sink) {
         YamlValue context = new YamlValue(new ScalarNode(Tag.STR, "", null, null, DumperOptions.ScalarStyle.PLAIN),
-                file, "", scope, sink, null, 0);
-        return context.expand(text, offset -> {
-            int line = 1;
-            int lineStart = 0;
-            for (int i = 0; i < offset; i++) {
-                if (text.charAt(i) == '\n') {
-                    line++;
-                    lineStart = i + 1;
-                }
-            }
-            return new Location(file, line, offset - lineStart + 1);
-        });
+                file, "", scope, sink, null, 0, scope.budget());
+        return context.expand(text, new TextPositions(text, file)::at);
     }
 
     private String expand(String raw, java.util.function.IntFunction<Location> at) {
+        if (!withinBudget(budget.takeText(raw.length()), at, 0)) {
+            return null;
+        }
         StringBuilder out = new StringBuilder();
         Matcher m = TEMPLATE.matcher(raw);
         int last = 0;
@@ -337,7 +335,11 @@ public final class YamlValue {
         while (m.find()) {
             out.append(raw, last, m.start());
             last = m.end();
-            String name = m.group(1);
+            // Charged before the lookup: a use that fails costs as much work as one that succeeds.
+            if (!withinBudget(budget.takeUse(), at, m.start())) {
+                return null;
+            }
+            String name = stripSpace(m.group(1));
             Location where = at.apply(m.start());
             if (!NAME.matcher(name).matches()) {
                 errorAt(where, "'{{ " + name + " }}' is not a variable name");
@@ -360,7 +362,8 @@ public final class YamlValue {
             }
             var ref = found.get().ref();
             String breadcrumb = usedAt != null ? usedAt : where + (path.isEmpty() ? "" : " " + path);
-            YamlValue var = new YamlValue(ref.node(), ref.file(), ref.path(), found.get().scope(), sink, breadcrumb, depth + 1);
+            YamlValue var = new YamlValue(ref.node(), ref.file(), ref.path(), found.get().scope(), sink, breadcrumb, depth + 1,
+                    budget);
             YamlValue target = var.resolved();
             if (target == null) {
                 ok = false;
@@ -377,6 +380,9 @@ public final class YamlValue {
                 ok = false;
                 continue;
             }
+            if (!withinBudget(budget.takeText(value.length()), at, m.start())) {
+                return null;
+            }
             out.append(value);
         }
         int unclosed = raw.indexOf("{{", last);
@@ -386,6 +392,30 @@ public final class YamlValue {
         }
         out.append(raw.substring(last));
         return ok ? out.toString() : null;
+    }
+
+    /** {@code within}, from charging the host's expansion budget; once it is passed, records that once at {@code at(offset)}. */
+    private boolean withinBudget(boolean within, java.util.function.IntFunction<Location> at, int offset) {
+        if (within) {
+            return true;
+        }
+        if (budget.report()) {
+            errorAt(at.apply(offset), ExpansionBudget.MESSAGE);
+        }
+        return false;
+    }
+
+    /** {@code text} without the white space (as regex {@code \\s} means it) at either end. */
+    private static String stripSpace(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && " \t\n\u000B\f\r".indexOf(text.charAt(start)) >= 0) {
+            start++;
+        }
+        while (end > start && " \t\n\u000B\f\r".indexOf(text.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return text.substring(start, end);
     }
 
     /** The position of a template inside a one-line scalar (the scalar's start for block text). */

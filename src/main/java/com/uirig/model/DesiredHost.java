@@ -129,8 +129,12 @@ public record DesiredHost(
     /** A clone of a ZFS snapshot, as {@code zfs clone -o mountpoint=PATH SNAPSHOT DATASET}. */
     public record ZfsClone(String snapshot, String dataset) implements RootSource {}
 
-    /** A FreeBSD base archive (base.txz) on the orchestrator, streamed to the host and extracted. */
-    public record BaseArchive(String localPath) implements RootSource {}
+    /**
+     * A FreeBSD base archive (base.txz) on the orchestrator, streamed to the host and extracted:
+     * {@code localPath} as written, {@code file} the absolute path it names, {@code size} in bytes
+     * when it was read.
+     */
+    public record BaseArchive(String localPath, String file, long size) implements RootSource {}
 
     /** A VNET jail and what runs in it. {@code parameters} are jail.conf parameters (String, Integer or Boolean). */
     public record Jail(String name, String path, RootSource root, Map<String, Object> parameters,

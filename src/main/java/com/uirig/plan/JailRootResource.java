@@ -35,7 +35,7 @@ public record JailRootResource(String jail, String path, DesiredHost.RootSource 
             DesiredHost.BaseArchive b = (DesiredHost.BaseArchive) source;
             after.put("base_archive", b.localPath());
             steps = List.of(Step.run("mkdir", "-p", path),
-                    new Step(List.of("tar", "-xpf", "-", "-C", path), new Step.LocalFile(b.localPath())));
+                    new Step(List.of("tar", "-xpf", "-", "-C", path), new Step.LocalFile(b.file(), b.size())));
         }
         return Optional.of(new Change(address(), Action.CREATE, path + " holds no root filesystem", Map.of(), after, steps, ""));
     }

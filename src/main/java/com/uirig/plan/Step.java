@@ -93,8 +93,11 @@ public record Step(List<String> argv, Input input, Effect effect) {
         }
     }
 
-    /** A file on the orchestrator, streamed to the command. */
-    public record LocalFile(String path) implements Input {}
+    /**
+     * A file on the orchestrator ({@code path} absolute), streamed to the command: never read into
+     * memory whole. {@code size} is its size when the inventory was read; it must still be that.
+     */
+    public record LocalFile(String path, long size) implements Input {}
 
     /** The command as the remote shell runs it: each argument quoted once. */
     public String commandLine() {
@@ -117,7 +120,7 @@ public record Step(List<String> argv, Input input, Effect effect) {
         } else if (input instanceof SecretFrom s) {
             line.append(" < [*** secret read from ").append(s.host()).append(':').append(s.path()).append(']');
         } else if (input instanceof LocalFile f) {
-            line.append(" < [orchestrator:").append(f.path()).append(']');
+            line.append(" < [orchestrator:").append(f.path()).append(", ").append(f.size()).append(" bytes]");
         }
         return line.toString();
     }

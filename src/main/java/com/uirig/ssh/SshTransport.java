@@ -3,6 +3,7 @@ package com.uirig.ssh;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -30,13 +31,14 @@ public final class SshTransport implements Transport {
     }
 
     @Override
-    public CommandResult run(String command, byte[] stdin, Duration timeout) throws IOException {
+    public CommandResult run(String command, InputStream stdin, Duration timeout) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (ChannelExec channel = session.createExecChannel(become.wrap(command))) {
             channel.setOut(out);
             channel.setErr(err);
-            channel.setIn(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin));
+            // MINA pumps the stream into the channel in packets, as the host's window allows.
+            channel.setIn(stdin == null ? new ByteArrayInputStream(new byte[0]) : stdin);
             channel.open().verify(timeout);
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             if (events.contains(ClientChannelEvent.TIMEOUT)) {

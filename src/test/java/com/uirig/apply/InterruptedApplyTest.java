@@ -26,7 +26,8 @@ class InterruptedApplyTest {
         Interruption interruption = new Interruption();
         StepRunnerTest.RecordingHost host = new StepRunnerTest.RecordingHost() {
             @Override
-            public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                    throws java.io.IOException {
                 // The signal arrives while the first change runs.
                 interruption.request("TERM");
                 return super.run(command, stdin, timeout);

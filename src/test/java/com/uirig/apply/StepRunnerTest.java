@@ -23,9 +23,10 @@ class StepRunnerTest {
         final List<byte[]> inputs = new ArrayList<>();
 
         @Override
-        public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+        public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                throws java.io.IOException {
             commands.add(command);
-            inputs.add(stdin);
+            inputs.add(stdin == null ? null : stdin.readAllBytes());
             if (command.startsWith("od ")) {
                 return new CommandResult(0, " 00 ff 10 7f\n", "");
             }
@@ -60,6 +61,42 @@ class StepRunnerTest {
     }
 
     @Test
+    void aFileOfTheOrchestratorIsStreamedFromItsFileNotReadIntoMemory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path archive = java.nio.file.Files.write(dir.resolve("base.txz"), new byte[] {1, 2, 3, 4, 5});
+        List<java.io.InputStream> given = new ArrayList<>();
+        RecordingHost a = new RecordingHost() {
+            @Override
+            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                    throws java.io.IOException {
+                given.add(stdin);
+                return super.run(command, stdin, timeout);
+            }
+        };
+        Step tar = new Step(List.of("tar", "-xpf", "-", "-C", "/jails/j"), new Step.LocalFile(archive.toString(), 5));
+        Change change = new Change("jail_root[j]", Action.CREATE, "", Map.of(), Map.of(), List.of(tar), "");
+        new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>())
+                .run("server-a", change);
+        assertThat(given).singleElement().isNotInstanceOf(java.io.ByteArrayInputStream.class);
+        assertThat(a.inputs.get(0)).containsExactly(1, 2, 3, 4, 5);
+        assertThat(tar.shellLine()).isEqualTo("tar -xpf - -C /jails/j < [orchestrator:" + archive + ", 5 bytes]");
+    }
+
+    @Test
+    void aFileOfTheOrchestratorThatChangedSinceTheInventoryWasReadIsNotSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path archive = java.nio.file.Files.write(dir.resolve("base.txz"), new byte[] {1, 2, 3});
+        RecordingHost a = new RecordingHost();
+        Change change = new Change("jail_root[j]", Action.CREATE, "", Map.of(), Map.of(), List.of(
+                new Step(List.of("tar", "-xpf", "-"), new Step.LocalFile(archive.toString(), 5))), "");
+        StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
+                .isInstanceOf(StepRunner.StepFailed.class)
+                .hasMessage("server-a: jail_root[j]: " + archive + " changed since the inventory was read (3 bytes now, 5 then)");
+        assertThat(a.commands).isEmpty();
+    }
+
+    @Test
     void stepsRunInOrderAndStopAtTheFirstFailure() {
         RecordingHost a = new RecordingHost();
         Change change = new Change("file[/x]", Action.CREATE, "", Map.of(), Map.of(), List.of(
@@ -77,7 +114,8 @@ class StepRunnerTest {
         RecordingHost old = new RecordingHost();
         RecordingHost fresh = new RecordingHost() {
             @Override
-            public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                    throws java.io.IOException {
                 super.run(command, stdin, timeout);
                 return new CommandResult(0, command.startsWith("cat /var/run/uirig.cut.") ? "0\n" : "", "");
             }
@@ -103,7 +141,7 @@ class StepRunnerTest {
     void aDetachedStepThatFailsReportsItsExitStatus() throws Exception {
         RecordingHost fresh = new RecordingHost() {
             @Override
-            public synchronized CommandResult run(String command, byte[] stdin, Duration timeout) {
+            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout) {
                 return new CommandResult(0, "1\n", "");
             }
         };

@@ -71,7 +71,9 @@ class CliTest {
 
     @Test
     void validateReportsEachHost() {
-        Result r = run("validate", "inventory/lab");
+        InventoryCopy copy = new InventoryCopy(dir);
+        copy.labBaseArchive();
+        Result r = run("validate", copy.path("inventory/lab").toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("server-a: ", "lab: 2 hosts, no problems found");
     }

@@ -50,7 +50,9 @@ class ExpectationsReadingTest {
         assertThat(b.expectations().get(7).receive()).contains("at 192.168.56.40 answered");
         // Expectations are checked, never converged: no resource of the plan.
         assertThat(Resources.of(a)).noneMatch(r -> r.address().startsWith("expect["));
-        assertThat(host(InventoryLoader.load(Path.of("inventory/lab")), "server-a").expectations().get(0).to())
+        InventoryCopy lab = new InventoryCopy(dir);
+        lab.labBaseArchive();
+        assertThat(host(lab.load("lab"), "server-a").expectations().get(0).to())
                 .isEqualTo(Ipv4.parse("192.168.57.155"));
     }
 

@@ -76,6 +76,21 @@ public final class InventoryCopy {
         }
     }
 
+    /**
+     * Points the lab inventory's base archive (~/freebsd/..., which uirig checks when it reads the
+     * inventory) at a small file it writes here, and returns that file.
+     */
+    public Path labBaseArchive() {
+        Path archive = root.resolve("base.txz");
+        try {
+            Files.write(archive, new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        edit("inventory/lab/hosts.yml", "base_archive: ~/freebsd/14.1-RELEASE/base.txz", "base_archive: " + archive);
+        return archive;
+    }
+
     public Inventory load(String inventory) {
         return InventoryLoader.load(path("inventory/" + inventory));
     }

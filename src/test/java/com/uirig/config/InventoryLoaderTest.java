@@ -66,10 +66,12 @@ class InventoryLoaderTest {
     }
 
     @Test
-    void theLabInventoryIsValidAndUsesABaseArchive() {
-        Inventory lab = InventoryLoader.load(Path.of("inventory/lab"));
+    void theLabInventoryIsValidAndUsesABaseArchive(@org.junit.jupiter.api.io.TempDir Path dir) {
+        InventoryCopy copy = new InventoryCopy(dir);
+        Path archive = copy.labBaseArchive();
+        Inventory lab = copy.load("lab");
         DesiredHost a = lab.host("server-a").orElseThrow();
-        assertThat(a.jails().get(0).root()).isInstanceOf(DesiredHost.BaseArchive.class);
+        assertThat(a.jails().get(0).root()).isEqualTo(new DesiredHost.BaseArchive(archive.toString(), archive.toString(), 6));
         assertThat(table(a, "martians")).doesNotContain("192.168.0.0/16");
     }
 

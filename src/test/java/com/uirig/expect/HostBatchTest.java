@@ -53,9 +53,9 @@ class HostBatchTest {
         }
 
         @Override
-        public CommandResult run(String command, byte[] stdin, Duration timeout) throws IOException {
+        public CommandResult run(String command, java.io.InputStream stdin, Duration timeout) throws IOException {
             assertThat(command).isEqualTo("/bin/sh -s");
-            String script = new String(stdin, StandardCharsets.UTF_8);
+            String script = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
             scripts.add(script);
             if (failure != null) {
                 throw failure;
