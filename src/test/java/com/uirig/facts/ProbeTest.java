@@ -226,6 +226,32 @@ class ProbeTest {
         assertThat(r.probe().split("sh: 1: doas: not found\n")).as("no marker at all: the script did not run").isEmpty();
     }
 
+    @Test
+    void aBadExitCodesFileIsAnErrorNamingItsLine() throws Exception {
+        Map<String, Probe.Section> sections = new LinkedHashMap<>();
+        sections.put("ifconfig", new Probe.Section("ifconfig", 0, "lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384\n"));
+        sections.put("pf/running", new Probe.Section("pf/running", 1, ""));
+        Path host = dir.resolve("server-a");
+        FactsStore.save(sections, host);
+        Path codes = host.resolve("exit-codes");
+        assertThat(codes).hasContent("ifconfig 0\npf/running 1");
+
+        java.nio.file.Files.delete(codes);
+        assertThatThrownBy(() -> FactsStore.load(host)).isInstanceOf(IOException.class)
+                .hasMessage(codes + " is missing: the saved sections' exit codes are unknown (it is written by 'uirig facts --save')");
+        for (String[] bad : new String[][] {
+                {"ifconfig 0\npf/running\n", codes + ":2: 'pf/running' is not 'SECTION CODE'"},
+                {"ifconfig 0\npf/running one\n", codes + ":2: the exit code 'one' of section 'pf/running' is not a number from 0 to 255"},
+                {"ifconfig 0\npf/running 1\nifconfig 1\n", codes + ":3: section 'ifconfig' is listed twice"},
+                {"ifconfig 0\npf/running 1\njls 0\n", codes + ":3: section 'jls' has no file " + host.resolve("jls.txt")},
+                {"ifconfig 0\n", host.resolve("pf/running.txt") + " has no exit code in " + codes}}) {
+            java.nio.file.Files.writeString(codes, bad[0]);
+            assertThatThrownBy(() -> FactsStore.load(host)).as(bad[0]).isInstanceOf(IOException.class).hasMessage(bad[1]);
+        }
+        java.nio.file.Files.writeString(codes, "ifconfig 0\n\npf/running 1\n");
+        assertThat(FactsStore.load(host)).as("a blank line is no error").isEqualTo(sections);
+    }
+
     /**
      * A host answering server-a's real probe script as its shell would (lo0 for ifconfig, every
      * other command failing, which is a fact too), through {@code damage}.
