@@ -144,7 +144,7 @@ public final class FactsReader {
 
     /**
      * A file section: {@code MODE USER:GROUP} on the first line, then the content (or the hash of a
-     * secret). stat -f '%Lp %Su:%Sg' prints the permission bits in octal and the owner's names
+     * secret). stat -f '%Lp %Su:%Sg' prints the permission bits in octal (no leading zeros) and the owner's names
      * (usr.bin/stat/stat.c), sha256 -q the 64 hex digits alone (sbin/md5/md5.c): anything else
      * there is no answer of theirs. The line is not quoted: it may be the file's content.
      */
@@ -152,7 +152,7 @@ public final class FactsReader {
         int nl = output.indexOf('\n');
         String head = nl < 0 ? output : output.substring(0, nl);
         String rest = nl < 0 ? "" : output.substring(nl + 1);
-        if (!head.trim().matches("[0-7]{3,4} [^ :]+:[^ :]+")) {
+        if (!head.trim().matches("[0-7]{1,4} [^ :]+:[^ :]+")) {
             throw new UnreadableOutput("stat printed no 'MODE USER:GROUP' line for " + path);
         }
         String[] modeOwner = head.trim().split(" ");

@@ -158,6 +158,7 @@ class ParsersTest {
         put.accept("file/etc/pf.conf", "block all\n");
         put.accept("secret/etc/spiped.key", "600 root:wheel\nsha256: /etc/spiped.key: No such file or directory\n");
         put.accept("file/etc/rc.conf", "sshd_enable=\"YES\"\n");
+        put.accept("file/etc/locked", "0 root:wheel\nmode 000 prints as 0\n");
         HostFacts f = FactsReader.read("server-a", s, java.util.List.of());
         assertThat(f.unreadable()).containsOnlyKeys(Sections.JLS, Sections.PF_RUNNING, "file/etc/pf.conf", "secret/etc/spiped.key");
         assertThat(f.unreadable()).containsEntry("file/etc/pf.conf", "stat printed no 'MODE USER:GROUP' line for /etc/pf.conf")
@@ -168,7 +169,7 @@ class ParsersTest {
                 + " (line 1, column 4) (and 3 more unreadable sections)");
         assertThat(f.observed().interfaces()).containsOnlyKeys("lo0");
         assertThat(f.observed().rcConf().get("/etc/rc.conf")).containsEntry("sshd_enable", "YES");
-        assertThat(f.observed().files()).as("an unreadable file gives no state").isEmpty();
+        assertThat(f.observed().files()).as("an unreadable file gives no state").containsOnlyKeys("/etc/locked");
 
         s.remove(Sections.JLS);
         s.remove(Sections.PF_RUNNING);
