@@ -93,6 +93,14 @@ final class FactsCommand implements Callable<Integer> {
             }
         }
         out.print(output == Format.json ? FactsJson.render(facts) : text(facts));
+        // Printed and saved all the same (the raw output is what shows what the host said), but said.
+        for (HostFacts f : facts) {
+            var why = f.implausible();
+            if (why.isPresent()) {
+                err.println("uirig: " + f.host() + ": these facts cannot be a FreeBSD host's: " + why.get());
+                failed = true;
+            }
+        }
         return failed ? Main.ERROR : Main.OK;
     }
 

@@ -137,7 +137,7 @@ final class Observation {
         return out;
     }
 
-    /** Why a host's facts cannot be planned on (unread, busy, incomplete), or null when they can. */
+    /** Why a host's facts cannot be planned on (unread, busy, implausible, incomplete), or null when they can. */
     static String problem(FactsGatherer.Outcome o) {
         if (!o.ok()) {
             return o.error();
@@ -145,9 +145,14 @@ final class Observation {
         if (o.facts().busy()) {
             return o.host() + ": busy: another uirig run holds " + com.uirig.apply.HostLock.PATH + "; its state may be half-way";
         }
+        // An answer that cannot be FreeBSD's says more than the sections it lacks.
+        var implausible = o.facts().implausible();
+        if (implausible.isPresent()) {
+            return o.host() + ": not used, nothing is changed on it: " + implausible.get();
+        }
         if (!o.facts().complete()) {
             return o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown());
         }
-        return o.facts().implausible().map(why -> o.host() + ": not used, nothing is changed on it: " + why).orElse(null);
+        return null;
     }
 }

@@ -94,8 +94,8 @@ public final class HostBatch {
         Map<String, Probe.Section> sections;
         try {
             sections = probe.split(r.stdout());
-        } catch (RuntimeException e) {
-            sections = Map.of();
+        } catch (com.uirig.facts.UnreadableOutput e) {
+            return unknown(e.getMessage());
         }
         List<ExpectationResult> out = new ArrayList<>();
         for (Expectation x : expectations) {

@@ -52,7 +52,7 @@ public final class FactsGatherer {
                 try {
                     out.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    out.add(new Outcome(hosts.get(i).name(), null, String.valueOf(e.getCause())));
+                    out.add(internalError(hosts.get(i).name()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     out.add(new Outcome(hosts.get(i).name(), null, "interrupted"));
@@ -81,6 +81,11 @@ public final class FactsGatherer {
         }
     }
 
+    /** A failure inside uirig itself: said in words, never as Java's exception text. */
+    private static Outcome internalError(String host) {
+        return new Outcome(host, null, host + ": its facts could not be read (an error inside uirig); nothing is changed on it");
+    }
+
     /** Reads one host's facts over an open connection, in one round trip. */
     public static Outcome read(Transport t, DesiredHost host, Duration timeout, boolean lockCheck) {
         Probe probe = Probe.of(host, lockCheck);
@@ -91,12 +96,15 @@ public final class FactsGatherer {
                 return new Outcome(host.name(), null, host.name() + ": the probe printed no facts (exit " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()) + ")");
             }
+            probe.requireAll(sections);
             List<String> expected = probe.sectionNames().stream().filter(n -> !n.equals(Sections.LOCK)).toList();
             return new Outcome(host.name(), FactsReader.read(host.name(), sections, expected), null);
         } catch (IOException e) {
             return new Outcome(host.name(), null, e.getMessage());
+        } catch (UnreadableOutput e) {
+            return new Outcome(host.name(), null, host.name() + ": " + e.getMessage() + "; nothing is changed on it");
         } catch (RuntimeException e) {
-            return new Outcome(host.name(), null, host.name() + ": cannot read the facts: " + e.getMessage());
+            return internalError(host.name());
         }
     }
 }

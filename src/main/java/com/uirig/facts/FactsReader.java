@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Turns a host's probe sections into its observed state, from whatever sections are there (a
@@ -28,16 +29,38 @@ public final class FactsReader {
     public static HostFacts read(String host, Map<String, Probe.Section> sections, Collection<String> expected) {
         Set<String> unknown = new LinkedHashSet<>(expected);
         unknown.removeAll(sections.keySet());
-        return new HostFacts(host, observe(host, sections), Map.copyOf(sections), Set.copyOf(unknown));
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        ObservedHost observed = observe(host, sections, unreadable);
+        return new HostFacts(host, observed, Map.copyOf(sections), Set.copyOf(unknown),
+                java.util.Collections.unmodifiableMap(unreadable));
     }
 
     private static Optional<String> ok(Map<String, Probe.Section> sections, String name) {
         return Optional.ofNullable(sections.get(name)).filter(s -> s.exit() == 0).map(Probe.Section::output);
     }
 
-    private static ObservedHost observe(String host, Map<String, Probe.Section> sections) {
-        Map<String, Iface> interfaces = ok(sections, Sections.IFCONFIG).map(IfconfigParser::parse).orElse(Map.of());
-        Map<String, ObservedHost.RunningJail> jails = ok(sections, Sections.JLS).map(JlsParser::parse).orElse(Map.of());
+    /**
+     * A successful section's output through its parser. Output the command cannot have printed
+     * is noted in {@code unreadable} (the host is then not used), never thrown: the other
+     * sections are still read, and {@code facts --save} still keeps the raw output.
+     */
+    private static <T> Optional<T> parsed(Probe.Section s, Function<String, T> parser, Map<String, String> unreadable) {
+        if (s == null || s.exit() != 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(parser.apply(s.output()));
+        } catch (UnreadableOutput e) {
+            unreadable.put(s.name(), e.getMessage());
+        } catch (RuntimeException e) {
+            unreadable.put(s.name(), "its output is not what the command prints");
+        }
+        return Optional.empty();
+    }
+
+    private static ObservedHost observe(String host, Map<String, Probe.Section> sections, Map<String, String> unreadable) {
+        Map<String, Iface> interfaces = parsed(sections.get(Sections.IFCONFIG), IfconfigParser::parse, unreadable).orElse(Map.of());
+        Map<String, ObservedHost.RunningJail> jails = parsed(sections.get(Sections.JLS), JlsParser::parse, unreadable).orElse(Map.of());
         Map<String, Map<String, Iface>> jailInterfaces = new LinkedHashMap<>();
         Set<String> roots = new HashSet<>();
         Set<String> existing = new HashSet<>();
@@ -51,8 +74,8 @@ public final class FactsReader {
             boolean ok = s.exit() == 0;
             String[] parts = name.split("/");
             if (name.startsWith("jail/") && parts.length == 3 && parts[2].equals("ifconfig")) {
-                if (ok && jails.containsKey(parts[1])) {
-                    jailInterfaces.put(parts[1], IfconfigParser.parse(s.output()));
+                if (jails.containsKey(parts[1])) {
+                    parsed(s, IfconfigParser::parse, unreadable).ifPresent(i -> jailInterfaces.put(parts[1], i));
                 }
             } else if (name.startsWith("jail/") && parts.length == 3 && parts[2].equals("packages")) {
                 packages.put(parts[1], ok ? lines(s.output()) : Set.of());
@@ -76,16 +99,14 @@ public final class FactsReader {
                 }
             } else if (name.startsWith("file/")) {
                 String path = name.substring("file".length());
-                if (ok && path.endsWith("/etc/rc.conf")) {
-                    rcConf.put(path, RcConfParser.parse(s.output()));
-                } else if (ok) {
-                    file(path, s.output(), false).ifPresent(f -> files.put(path, f));
+                if (path.endsWith("/etc/rc.conf")) {
+                    parsed(s, RcConfParser::parse, unreadable).ifPresent(rc -> rcConf.put(path, rc));
+                } else {
+                    parsed(s, out -> file(path, out, false), unreadable).ifPresent(f -> files.put(path, f));
                 }
             } else if (name.startsWith("secret/")) {
                 String path = name.substring("secret".length());
-                if (ok) {
-                    file(path, s.output(), true).ifPresent(f -> files.put(path, f));
-                }
+                parsed(s, out -> file(path, out, true), unreadable).ifPresent(f -> files.put(path, f));
             } else if (name.startsWith("pf/table/")) {
                 if (ok) {
                     tables.put(name.substring("pf/table/".length()), PfctlParser.tableAddresses(s.output()));
@@ -102,7 +123,7 @@ public final class FactsReader {
         boolean module = Optional.ofNullable(sections.get(Sections.PF_MODULE)).map(s -> s.exit() == 0)
                 // saved facts from before the module was probed: pf answering means it is loaded
                 .orElse(ok(sections, Sections.PF_RUNNING).isPresent());
-        boolean enabled = ok(sections, Sections.PF_RUNNING).map(PfctlParser::running).orElse(false);
+        boolean enabled = parsed(sections.get(Sections.PF_RUNNING), PfctlParser::running, unreadable).orElse(false);
         List<String> loaded = ruleLines(ok(sections, Sections.PF_RULES).orElse(""));
         // The loaded rules are judged against what pfctl printed for them right after uirig loaded
         // /etc/pf.conf, not against a fresh listing of the file: pfctl prints -sn/-sr in another
@@ -115,34 +136,34 @@ public final class FactsReader {
         ObservedHost.PfState pf = new ObservedHost.PfState(module, enabled, filtering,
                 filtering && loaded.equals(recorded), tables);
 
-        Map<String, String> sysctl = new LinkedHashMap<>();
-        ok(sections, Sections.SYSCTL).ifPresent(t -> t.lines().forEach(line -> {
-            int colon = line.indexOf(": ");
-            if (colon > 0) {
-                sysctl.put(line.substring(0, colon), line.substring(colon + 2).trim());
-            }
-        }));
-        Optional<String> route = ok(sections, Sections.ROUTE).flatMap(t -> t.lines().map(String::trim)
-                .filter(l -> l.startsWith("gateway:")).map(l -> l.substring("gateway:".length()).trim()).findFirst());
+        Map<String, String> sysctl = parsed(sections.get(Sections.SYSCTL), SysctlParser::parse, unreadable).orElse(Map.of());
+        Optional<String> route = parsed(sections.get(Sections.ROUTE), RouteParser::gateway, unreadable).flatMap(r -> r);
         return new ObservedHost(host, interfaces, jailInterfaces, jails, roots, rcConf, files, pf, sysctl, route,
                 packages, services, existing);
     }
 
-    /** A file section: {@code MODE USER:GROUP} on the first line, then the content (or the hash of a secret). */
-    private static Optional<FileState> file(String path, String output, boolean secret) {
+    /**
+     * A file section: {@code MODE USER:GROUP} on the first line, then the content (or the hash of a
+     * secret). stat -f '%Lp %Su:%Sg' prints the permission bits in octal (no leading zeros) and the owner's names
+     * (usr.bin/stat/stat.c), sha256 -q the 64 hex digits alone (sbin/md5/md5.c): anything else
+     * there is no answer of theirs. The line is not quoted: it may be the file's content.
+     */
+    private static FileState file(String path, String output, boolean secret) {
         int nl = output.indexOf('\n');
         String head = nl < 0 ? output : output.substring(0, nl);
         String rest = nl < 0 ? "" : output.substring(nl + 1);
-        String[] modeOwner = head.trim().split(" ");
-        if (modeOwner.length != 2) {
-            return Optional.empty();
+        if (!head.trim().matches("[0-7]{1,4} [^ :]+:[^ :]+")) {
+            throw new UnreadableOutput("stat printed no 'MODE USER:GROUP' line for " + path);
         }
+        String[] modeOwner = head.trim().split(" ");
         String mode = modeOwner[0].length() == 3 ? "0" + modeOwner[0] : modeOwner[0];
         if (secret) {
-            return Optional.of(new FileState(rest.trim(), Optional.empty(), mode, modeOwner[1]));
+            if (!rest.trim().matches("[0-9a-f]{64}")) {
+                throw new UnreadableOutput("sha256 -q printed no SHA-256 digest for " + path);
+            }
+            return new FileState(rest.trim(), Optional.empty(), mode, modeOwner[1]);
         }
-        return Optional.of(new FileState(Step.sha256Hex(rest.getBytes(StandardCharsets.UTF_8)), Optional.of(rest), mode,
-                modeOwner[1]));
+        return new FileState(Step.sha256Hex(rest.getBytes(StandardCharsets.UTF_8)), Optional.of(rest), mode, modeOwner[1]);
     }
 
     /** Rules that pfctl prints for a loaded ruleset and for a file alike (macros and tables left out). */

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,20 +32,16 @@ public final class FactsStore {
         Files.writeString(dir.resolve(EXIT_CODES), codes.toString(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The sections saved in {@code dir}. A directory that {@link #save} cannot have written (no
+     * exit-codes file, a line that is not {@code SECTION CODE}, a section with a code but no
+     * file or a file but no code) is an error naming the file and line, never read as facts.
+     */
     public static Map<String, Probe.Section> load(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + " is not a directory of saved facts");
         }
-        Map<String, Integer> codes = new HashMap<>();
-        Path codesFile = dir.resolve(EXIT_CODES);
-        if (Files.exists(codesFile)) {
-            for (String line : Files.readAllLines(codesFile, StandardCharsets.UTF_8)) {
-                int space = line.lastIndexOf(' ');
-                if (space > 0) {
-                    codes.put(line.substring(0, space), Integer.parseInt(line.substring(space + 1).trim()));
-                }
-            }
-        }
+        Map<String, Integer> codes = codes(dir.resolve(EXIT_CODES));
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = new ArrayList<>(walk.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".txt")).sorted().toList());
@@ -55,8 +50,45 @@ public final class FactsStore {
         for (Path f : files) {
             String rel = dir.relativize(f).toString().replace('\\', '/');
             String name = rel.substring(0, rel.length() - ".txt".length());
-            out.put(name, new Probe.Section(name, codes.getOrDefault(name, 0), Files.readString(f, StandardCharsets.UTF_8)));
+            Integer code = codes.get(name);
+            if (code == null) {
+                throw new IOException(f + " has no exit code in " + dir.resolve(EXIT_CODES));
+            }
+            // Decoded as a live probe's output is: bytes that are no UTF-8 become U+FFFD.
+            out.put(name, new Probe.Section(name, code, new String(Files.readAllBytes(f), StandardCharsets.UTF_8)));
         }
         return out;
+    }
+
+    /** The exit-codes file: one {@code SECTION CODE} line per saved section, each with its .txt file. */
+    private static Map<String, Integer> codes(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is missing: the saved sections' exit codes are unknown"
+                    + " (it is written by 'uirig facts --save')");
+        }
+        Map<String, Integer> codes = new LinkedHashMap<>();
+        List<String> lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            String at = file + ":" + (i + 1) + ": ";
+            if (line.isBlank()) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            if (space <= 0) {
+                throw new IOException(at + "'" + Shown.line(line) + "' is not 'SECTION CODE'");
+            }
+            String name = line.substring(0, space);
+            String code = line.substring(space + 1);
+            int exit = Probe.exitCode(code).orElseThrow(() -> new IOException(at + "the exit code '" + Shown.line(code)
+                    + "' of section '" + name + "' is not a number from 0 to 255"));
+            if (codes.putIfAbsent(name, exit) != null) {
+                throw new IOException(at + "section '" + name + "' is listed twice");
+            }
+            if (!Files.isRegularFile(file.resolveSibling(name + ".txt"))) {
+                throw new IOException(at + "section '" + name + "' has no file " + file.resolveSibling(name + ".txt"));
+            }
+        }
+        return codes;
     }
 }

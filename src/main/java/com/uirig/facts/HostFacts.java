@@ -4,20 +4,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What was read from one host: the observed state, the probe sections it came from, and the
- * sections that are missing (unknown facts: never taken as empty).
+ * What was read from one host: the observed state, the probe sections it came from, the
+ * sections that are missing (unknown facts: never taken as empty) and those whose output no
+ * FreeBSD command prints, with why ({@code unreadable}: section name to reason).
  */
-public record HostFacts(String host, ObservedHost observed, Map<String, Probe.Section> sections, Set<String> unknown) {
+public record HostFacts(String host, ObservedHost observed, Map<String, Probe.Section> sections, Set<String> unknown,
+                        Map<String, String> unreadable) {
     public boolean complete() {
         return unknown.isEmpty();
     }
 
     /**
-     * Why these facts cannot be a FreeBSD host's, or empty: every FreeBSD host has lo0 (the
-     * loopback is created at boot, sys/net/if_loop.c), so an {@code ifconfig -a} that succeeded
-     * without it was not FreeBSD's, or was cut short. Nothing is planned on such a host.
+     * Why these facts cannot be a FreeBSD host's, or empty: a section its command cannot have
+     * printed, or no lo0: every FreeBSD host has lo0 (the loopback is created at boot,
+     * sys/net/if_loop.c), so an {@code ifconfig -a} that succeeded without it was not FreeBSD's,
+     * or was cut short. Nothing is planned on such a host.
      */
     public java.util.Optional<String> implausible() {
+        if (!unreadable.isEmpty()) {
+            var first = unreadable.entrySet().iterator().next();
+            return java.util.Optional.of("section '" + first.getKey() + "': " + first.getValue()
+                    + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more unreadable sections)" : ""));
+        }
         Probe.Section ifconfig = sections.get(Sections.IFCONFIG);
         if (ifconfig != null && ifconfig.exit() == 0 && !observed.interfaces().containsKey("lo0")) {
             return java.util.Optional.of("'ifconfig -a' printed " + (observed.interfaces().isEmpty() ? "no interface"

@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 /**
  * Parses {@code ifconfig -a} as FreeBSD prints it (11.x to 14.x). A block starts at column 0
  * with {@code NAME: flags=...}; detail lines start with a tab and are keyed by their first
- * word, never by position, because the order differs between releases.
+ * word, never by position, because the order differs between releases. Output ifconfig cannot
+ * print throws {@link UnreadableOutput}: an interface twice (sys/net/if.c if_rename refuses a
+ * name in use, EEXIST) or an inet line without a numeric address (sbin/ifconfig/af_inet.c
+ * prints "inet" and the address with NI_NUMERICHOST, then "/N" or "netmask 0x%x").
  */
 public final class IfconfigParser {
     private static final Pattern HEADER = Pattern.compile("^([A-Za-z0-9_.]+): flags=[0-9a-fA-F]+<([^>]*)>");
@@ -34,10 +37,11 @@ public final class IfconfigParser {
             }
             Matcher h = HEADER.matcher(line);
             if (h.find()) {
-                if (current != null) {
-                    out.put(current.name, current.build());
-                }
+                add(out, current);
                 current = new Builder(h.group(1), h.group(2));
+                if (out.containsKey(current.name)) {
+                    throw new UnreadableOutput("'ifconfig -a' lists interface " + current.name + " twice");
+                }
                 continue;
             }
             if (current == null || line.charAt(0) != '\t') {
@@ -49,10 +53,14 @@ public final class IfconfigParser {
             }
             current.detail(detail);
         }
-        if (current != null) {
-            out.put(current.name, current.build());
-        }
+        add(out, current);
         return out;
+    }
+
+    private static void add(Map<String, Iface> out, Builder b) {
+        if (b != null) {
+            out.put(b.name, b.build());
+        }
     }
 
     private static final class Builder {
@@ -92,16 +100,23 @@ public final class IfconfigParser {
         }
 
         void inet(String detail) {
-            Matcher c = INET_CIDR.matcher(detail);
-            if (c.find()) {
-                inet.add(new Cidr(Ipv4.parse(c.group(1)), Integer.parseInt(c.group(2))));
-                return;
+            try {
+                Matcher c = INET_CIDR.matcher(detail);
+                if (c.find()) {
+                    inet.add(new Cidr(Ipv4.parse(c.group(1)), Integer.parseInt(c.group(2))));
+                    return;
+                }
+                Matcher m = INET.matcher(detail);
+                if (m.find()) {
+                    int prefix = m.group(3) == null ? 32 : prefix(m.group(3));
+                    inet.add(new Cidr(Ipv4.parse(m.group(1)), prefix));
+                    return;
+                }
+            } catch (IllegalArgumentException e) {
+                // an octet over 255, a prefix over 32: fall through to the same answer
             }
-            Matcher m = INET.matcher(detail);
-            if (m.find()) {
-                int prefix = m.group(3) == null ? 32 : prefix(m.group(3));
-                inet.add(new Cidr(Ipv4.parse(m.group(1)), prefix));
-            }
+            throw new UnreadableOutput("'ifconfig -a' printed '" + Shown.line(detail) + "' for " + name
+                    + ", not an IPv4 address");
         }
 
         static int prefix(String mask) {

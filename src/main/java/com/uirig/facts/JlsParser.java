@@ -21,13 +21,15 @@ public final class JlsParser {
         try {
             root = MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("jls printed something that is not JSON: " + e.getOriginalMessage());
+            var at = e.getLocation();
+            throw new UnreadableOutput("'jls -n --libxo json' printed something that is not JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read jls output: " + e.getMessage());
+            throw new UnreadableOutput("'jls -n --libxo json' printed something that cannot be read as JSON");
         }
         JsonNode jails = root == null ? null : root.path("jail-information").path("jail");
         if (jails == null || !jails.isArray()) {
-            throw new IllegalArgumentException("jls JSON has no jail-information.jail list");
+            throw new UnreadableOutput("'jls -n --libxo json' printed JSON without a jail-information.jail list");
         }
         Map<String, ObservedHost.RunningJail> out = new LinkedHashMap<>();
         for (JsonNode j : jails) {

@@ -9,7 +9,7 @@ import java.util.TreeSet;
 public final class PfctlParser {
     private PfctlParser() {}
 
-    /** {@code pfctl -s Running} prints Enabled or Disabled. */
+    /** {@code pfctl -s Running} prints Enabled or Disabled (sbin/pfctl/pfctl.c pfctl_show_running, print_running). */
     public static boolean running(String text) {
         String t = text.trim();
         if (t.equals("Enabled")) {
@@ -18,7 +18,7 @@ public final class PfctlParser {
         if (t.equals("Disabled")) {
             return false;
         }
-        throw new IllegalArgumentException("pfctl -s Running printed '" + t + "', expected Enabled or Disabled");
+        throw new UnreadableOutput("'pfctl -s Running' printed '" + Shown.line(t) + "', expected Enabled or Disabled");
     }
 
     /** {@code pfctl -t T -T show}: one address per line, indented by three spaces. */

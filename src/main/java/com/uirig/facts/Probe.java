@@ -150,27 +150,114 @@ public final class Probe {
         return s.toString();
     }
 
-    /** Cuts a probe's output into its sections; output outside markers is ignored. */
+    /**
+     * Cuts a probe's output into its sections; output outside markers is ignored. Output with no
+     * marker at all gives no sections (the script did not run). Anything else the script cannot
+     * have printed throws {@link UnreadableOutput}: a section cut short, one twice, an end marker
+     * without a number, a section this probe does not have. Sections that never began are for
+     * {@link #requireAll} to judge.
+     */
     public Map<String, Section> split(String output) {
-        Pattern begin = Pattern.compile("^@@uirig-" + nonce + " begin (\\S+)@@$", Pattern.MULTILINE);
+        Pattern marker = Pattern.compile("^@@uirig-" + nonce + " (.*)$", Pattern.MULTILINE);
         Map<String, Section> out = new LinkedHashMap<>();
-        Matcher m = begin.matcher(output);
-        int from = 0;
-        while (m.find(from)) {
-            String name = m.group(1);
-            String endMarker = "\n@@uirig-" + nonce + " end " + name + " ";
-            int start = m.end() + 1;
-            int end = output.indexOf(endMarker, start - 1);
-            if (end < 0) {
-                break;
+        Matcher m = marker.matcher(output);
+        String open = null;
+        int contentStart = 0;
+        while (m.find()) {
+            String line = m.group(1);
+            boolean last = m.end() >= output.length() - 1;
+            if (open == null) {
+                open = begun(line, out, last);
+                contentStart = m.end() + 1;
+                continue;
             }
-            int close = output.indexOf("@@", end + endMarker.length());
-            int exit = Integer.parseInt(output.substring(end + endMarker.length(), close).trim());
-            String text = start > end ? "" : output.substring(start, end);
-            out.put(name, new Section(name, exit, text));
-            from = close;
+            int exit = ended(open, line, last);
+            // The end marker is printed after a newline of its own: it is not the command's output.
+            String text = contentStart > m.start() - 1 ? "" : output.substring(contentStart, m.start() - 1);
+            out.put(open, new Section(open, exit, text));
+            open = null;
+        }
+        if (open != null) {
+            throw truncated("section '" + open + "' has no end");
         }
         return out;
+    }
+
+    /** The section a begin marker opens. */
+    private String begun(String line, Map<String, Section> done, boolean last) {
+        if (!line.startsWith("begin ") || !line.endsWith("@@")) {
+            if (last) {
+                throw truncated("it ends in a marker line that is cut short");
+            }
+            throw unreadable("a marker line '" + Shown.line(line) + "' where a section should begin");
+        }
+        String name = line.substring("begin ".length(), line.length() - 2);
+        if (!commands.containsKey(name)) {
+            throw unreadable("section '" + name + "', which the probe does not have");
+        }
+        if (done.containsKey(name)) {
+            throw unreadable("duplicated section '" + name + "'");
+        }
+        return name;
+    }
+
+    /** The exit code on the end marker of section {@code open}. */
+    private static int ended(String open, String line, boolean last) {
+        String prefix = "end " + open + " ";
+        if (line.startsWith("begin ")) {
+            throw truncated("section '" + open + "' has no end before the next one begins");
+        }
+        if (!line.startsWith(prefix) || !line.endsWith("@@")) {
+            if (last) {
+                throw truncated("the end marker of section '" + open + "' is cut short");
+            }
+            throw unreadable("section '" + open + "' ends in a marker line '" + Shown.line(line) + "' that is not its end");
+        }
+        String code = line.substring(prefix.length(), line.length() - 2);
+        return exitCode(code).orElseThrow(() -> unreadable("section '" + open + "' ends with exit code '" + Shown.line(code)
+                + "', not a number from 0 to 255"));
+    }
+
+    /**
+     * Throws when some of this probe's sections never began (the script prints every one): after
+     * the last one printed, the output was cut; before it, the output cannot be the script's.
+     * No sections at all is left to the caller (the script did not run: say why).
+     */
+    public void requireAll(Map<String, Section> out) {
+        if (out.isEmpty()) {
+            return;
+        }
+        List<String> names = List.copyOf(commands.keySet());
+        List<String> absent = names.stream().filter(n -> !out.containsKey(n)).toList();
+        if (absent.isEmpty()) {
+            return;
+        }
+        int lastPrinted = names.stream().filter(out::containsKey).mapToInt(names::indexOf).max().orElse(-1);
+        if (names.indexOf(absent.get(0)) > lastPrinted) {
+            throw truncated("it ends after section '" + names.get(lastPrinted) + "'; " + absent.size()
+                    + " more never began ('" + absent.get(0) + "' first)");
+        }
+        throw unreadable("section '" + absent.get(0) + "' is missing" + (absent.size() > 1 ? " (and " + (absent.size() - 1)
+                + " more)" : ""));
+    }
+
+    /**
+     * An exit status as sh prints {@code $?}: a decimal from 0 to 255 (bin/sh/jobs.c and
+     * main.c keep only the low 8 bits of a status), or empty when {@code text} is none.
+     */
+    public static java.util.OptionalInt exitCode(String text) {
+        if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) > 255) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(Integer.parseInt(text));
+    }
+
+    private static UnreadableOutput truncated(String why) {
+        return new UnreadableOutput("the probe's output is truncated: " + why + " (the connection may have been cut)");
+    }
+
+    private static UnreadableOutput unreadable(String why) {
+        return new UnreadableOutput("the probe's output cannot be right: " + why);
     }
 
     public List<String> sectionNames() {

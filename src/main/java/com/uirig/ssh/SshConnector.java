@@ -13,8 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
@@ -81,12 +85,30 @@ public final class SshConnector implements AutoCloseable {
             for (KeyPair identity : identities(target, inventoryDir, agent)) {
                 session.addPublicKeyIdentity(identity);
             }
-            session.auth().verify(connectTimeout);
         } catch (IOException e) {
             session.close(true);
             throw new IOException(host + ": authentication as " + target.user() + " failed: " + message(e), e);
         }
+        authenticate(host, target, session);
         return new SshTransport(host, session, target.user(), target.become());
+    }
+
+    /** Public key authentication, its failure said in words (MINA's own text names its internals). */
+    private void authenticate(String host, SshTarget target, ClientSession session) throws IOException {
+        String who = host + ": authentication as " + target.user();
+        try {
+            AuthFuture auth = session.auth();
+            if (!auth.await(connectTimeout)) {
+                throw new IOException(who + " on " + where(target) + " did not finish within " + seconds(connectTimeout));
+            }
+            if (!auth.isSuccess()) {
+                throw new IOException(who + " failed on " + where(target) + ": " + (session.isClosed() || session.isClosing()
+                        ? "the host closed the connection" : "the host accepted none of the keys uirig offered"));
+            }
+        } catch (IOException e) {
+            session.close(true);
+            throw e;
+        }
     }
 
     /** Connects only far enough to see the key the host offers (for {@code uirig trust}). */
@@ -108,20 +130,38 @@ public final class SshConnector implements AutoCloseable {
     }
 
     private ClientSession open(SshTarget target, HostKeyCheck check) throws IOException {
+        String cannot = check.host() + ": cannot connect to " + where(target) + ": ";
         ClientSession session;
         try {
-            session = client.connect(target.user(), target.address(), target.port(),
-                    AttributeRepository.ofKeyValuePair(CHECK, check)).verify(connectTimeout).getSession();
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(check.host() + ": cannot connect to " + target.address() + ":" + target.port() + ": "
-                    + message(e), e);
+            ConnectFuture connect = client.connect(target.user(), target.address(), target.port(),
+                    AttributeRepository.ofKeyValuePair(CHECK, check));
+            if (!connect.await(connectTimeout)) {
+                connect.cancel();
+                throw new IOException(cannot + "no answer within " + seconds(connectTimeout)
+                        + " (the host is down, or a firewall drops the connection)");
+            }
+            if (connect.getException() != null) {
+                throw new IOException(cannot + why(connect.getException(), target), connect.getException());
+            }
+            session = connect.getSession();
+        } catch (RuntimeException e) {
+            throw new IOException(cannot + why(e, target), e);
         }
+        Set<ClientSession.ClientSessionEvent> events;
         try {
-            session.waitFor(java.util.EnumSet.of(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.WAIT_AUTH,
-                    org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED), connectTimeout);
+            events = session.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.WAIT_AUTH, ClientSession.ClientSessionEvent.CLOSED),
+                    connectTimeout);
         } catch (RuntimeException e) {
             session.close(true);
-            throw new IOException(check.host() + ": " + message(e), e);
+            throw new IOException(check.host() + ": the connection to " + where(target) + " failed during the key exchange", e);
+        }
+        if (events.contains(ClientSession.ClientSessionEvent.TIMEOUT)) {
+            boolean greeted = session.getServerVersion() != null;
+            session.close(true);
+            throw new IOException(check.host() + ": " + (greeted
+                    ? "the key exchange with " + where(target) + " did not finish within " + seconds(connectTimeout)
+                    : "no SSH greeting from " + where(target) + " within " + seconds(connectTimeout)
+                            + " (something listens there, but it is no SSH server, or it hangs)"));
         }
         if (session.isClosed() || session.isClosing()) {
             refused(check);
@@ -186,6 +226,33 @@ public final class SshConnector implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static String where(SshTarget target) {
+        return target.address() + ":" + target.port();
+    }
+
+    static String seconds(Duration d) {
+        return d.toSeconds() + " s";
+    }
+
+    /** Why a TCP connection failed, in words: the JDK's exceptions name the case by their class. */
+    private static String why(Throwable e, SshTarget target) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing listens on that port)";
+            }
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "the name " + target.address() + " does not resolve";
+            }
+            if (t instanceof java.net.NoRouteToHostException) {
+                return "no route to the host";
+            }
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.nio.channels.InterruptedByTimeoutException) {
+                return "no answer (the host is down, or a firewall drops the connection)";
+            }
+        }
+        return "the connection failed";
     }
 
     static String message(Throwable e) {

@@ -39,16 +39,29 @@ public final class SshTransport implements Transport {
             channel.setErr(err);
             // MINA pumps the stream into the channel in packets, as the host's window allows.
             channel.setIn(stdin == null ? new ByteArrayInputStream(new byte[0]) : stdin);
-            channel.open().verify(timeout);
+            try {
+                channel.open().verify(timeout);
+            } catch (IOException e) {
+                throw new IOException(host + ": cannot start a command on " + where() + ": the connection is closed or broken", e);
+            }
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
-                throw new IOException(host + ": command timed out after " + timeout.toSeconds() + " s");
+                throw new IOException(host + ": a command on " + where() + " did not finish within " + timeout.toSeconds()
+                        + " s (it may still run there)");
             }
             Integer exit = channel.getExitStatus();
             String stderr = err.toString(StandardCharsets.UTF_8);
             refusedByBecome(exit, out.size(), stderr);
             return new CommandResult(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8), stderr);
         }
+    }
+
+    /** The address and port this session was opened to, as the inventory gave them. */
+    private String where() {
+        java.net.SocketAddress a = session.getConnectAddress();
+        return a instanceof java.net.InetSocketAddress i ? i.getHostString() + ":" + i.getPort()
+                : a instanceof org.apache.sshd.common.util.net.SshdSocketAddress d ? d.getHostName() + ":" + d.getPort()
+                : String.valueOf(a);
     }
 
     /**

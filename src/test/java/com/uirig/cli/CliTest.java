@@ -119,6 +119,30 @@ class CliTest {
     }
 
     @Test
+    void savedFactsThatCannotBeAHostsAreNotUsedAndBadExitCodesAreLocated() throws Exception {
+        Path a = dir.resolve("server-a");
+        Files.createDirectories(a);
+        Files.writeString(a.resolve("jls.txt"), "   JID  IP Address      Hostname                      Path\n");
+        Files.writeString(a.resolve("exit-codes"), "jls 0\n");
+        Result plan = run("plan", "inventory/prod", "--facts", dir.toString(), "--host", "server-a");
+        assertThat(plan.code()).isEqualTo(Main.ERROR);
+        assertThat(plan.err()).contains("server-a: not used, nothing is changed on it: section 'jls':"
+                + " 'jls -n --libxo json' printed something that is not JSON (line 1, column 4)");
+        Result facts = run("facts", "--from", a.toString());
+        assertThat(facts.code()).isEqualTo(Main.ERROR);
+        assertThat(facts.err()).contains("uirig: server-a: these facts cannot be a FreeBSD host's: section 'jls':");
+
+        Files.writeString(a.resolve("exit-codes"), "jls 0\nifconfig -\n");
+        Result bad = run("plan", "inventory/prod", "--facts", dir.toString(), "--host", "server-a");
+        assertThat(bad.code()).isEqualTo(Main.ERROR);
+        assertThat(bad.err()).contains("server-a: " + a.resolve("exit-codes")
+                + ":2: the exit code '-' of section 'ifconfig' is not a number from 0 to 255");
+        for (Result r : new Result[] {plan, facts, bad}) {
+            assertThat(r.err()).doesNotContain("Exception", "java.");
+        }
+    }
+
+    @Test
     void theProbeScriptCanBeShownWithoutConnecting() {
         Result r = run("facts", "inventory/prod", "--host", "server-a", "--show-probe");
         assertThat(r.code()).isZero();

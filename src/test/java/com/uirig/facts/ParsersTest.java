@@ -122,4 +122,59 @@ class ParsersTest {
         sections.put(Sections.IFCONFIG, new Probe.Section(Sections.IFCONFIG, 0, em0 + lo0));
         org.assertj.core.api.Assertions.assertThat(FactsReader.read("server-a", sections, java.util.List.of()).implausible()).isEmpty();
     }
+
+    @Test
+    void outputNoFreeBsdCommandPrintsIsUnreadableWithWhy() {
+        String lo0 = "lo0: flags=1008049<UP,LOOPBACK,RUNNING,MULTICAST,LOWER_UP> metric 0 mtu 16384\n\tinet 127.0.0.1 netmask 0xff000000\n";
+        String em0 = "em0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500\n";
+        assertThat(IfconfigParser.parse(lo0 + em0)).containsOnlyKeys("lo0", "em0");
+        assertThatThrownBy(() -> IfconfigParser.parse(lo0 + em0 + lo0)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("'ifconfig -a' lists interface lo0 twice");
+        assertThatThrownBy(() -> IfconfigParser.parse(lo0 + em0 + "\tinet 300.0.2.1 netmask 0xffffff00 broadcast 10.0.2.255\n"))
+                .isInstanceOf(UnreadableOutput.class)
+                .hasMessage("'ifconfig -a' printed 'inet 300.0.2.1 netmask 0xffffff00 broadcast 10.0.2.255' for em0, not an IPv4 address");
+        assertThatThrownBy(() -> IfconfigParser.parse(em0 + "\tinet 10.0.2.1/99999999999 broadcast 10.0.2.255\n"))
+                .isInstanceOf(UnreadableOutput.class).hasMessageContaining("for em0, not an IPv4 address");
+
+        assertThat(SysctlParser.parse("net.inet.ip.forwarding: 1\nkern.securelevel: -1\n"))
+                .containsExactly(Map.entry("net.inet.ip.forwarding", "1"), Map.entry("kern.securelevel", "-1"));
+        assertThatThrownBy(() -> SysctlParser.parse("net.inet.ip.forwarding: 1\nSegmentation fault\n"))
+                .isInstanceOf(UnreadableOutput.class).hasMessage("sysctl printed 'Segmentation fault', not NAME: VALUE");
+
+        String route = "   route to: default\ndestination: default\n       mask: default\n    gateway: 192.0.2.1\n";
+        assertThat(RouteParser.gateway(route)).contains("192.0.2.1");
+        assertThat(RouteParser.gateway("   route to: default\ndestination: default\n  interface: em0\n")).isEmpty();
+        assertThatThrownBy(() -> RouteParser.gateway("gateway: 192.0.2.1\n")).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("'route -n get default' succeeded without a 'route to:' line");
+    }
+
+    @Test
+    void unreadableSectionsMakeTheFactsImplausibleAndTheOthersAreStillRead() {
+        java.util.Map<String, Probe.Section> s = new java.util.LinkedHashMap<>();
+        java.util.function.BiConsumer<String, String> put = (name, out) -> s.put(name, new Probe.Section(name, 0, out));
+        put.accept(Sections.IFCONFIG, "lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384\n");
+        put.accept(Sections.JLS, "   JID  IP Address      Hostname                      Path\n");
+        put.accept(Sections.PF_RUNNING, "Status: Enabled for 0 days 00:01:02\n");
+        put.accept("file/etc/pf.conf", "block all\n");
+        put.accept("secret/etc/spiped.key", "600 root:wheel\nsha256: /etc/spiped.key: No such file or directory\n");
+        put.accept("file/etc/rc.conf", "sshd_enable=\"YES\"\n");
+        put.accept("file/etc/locked", "0 root:wheel\nmode 000 prints as 0\n");
+        HostFacts f = FactsReader.read("server-a", s, java.util.List.of());
+        assertThat(f.unreadable()).containsOnlyKeys(Sections.JLS, Sections.PF_RUNNING, "file/etc/pf.conf", "secret/etc/spiped.key");
+        assertThat(f.unreadable()).containsEntry("file/etc/pf.conf", "stat printed no 'MODE USER:GROUP' line for /etc/pf.conf")
+                .containsEntry("secret/etc/spiped.key", "sha256 -q printed no SHA-256 digest for /etc/spiped.key")
+                .containsEntry(Sections.PF_RUNNING, "'pfctl -s Running' printed 'Status: Enabled for 0 days 00:01:02',"
+                        + " expected Enabled or Disabled");
+        assertThat(f.implausible()).contains("section 'jls': 'jls -n --libxo json' printed something that is not JSON"
+                + " (line 1, column 4) (and 3 more unreadable sections)");
+        assertThat(f.observed().interfaces()).containsOnlyKeys("lo0");
+        assertThat(f.observed().rcConf().get("/etc/rc.conf")).containsEntry("sshd_enable", "YES");
+        assertThat(f.observed().files()).as("an unreadable file gives no state").containsOnlyKeys("/etc/locked");
+
+        s.remove(Sections.JLS);
+        s.remove(Sections.PF_RUNNING);
+        s.remove("file/etc/pf.conf");
+        s.remove("secret/etc/spiped.key");
+        assertThat(FactsReader.read("server-a", s, java.util.List.of()).implausible()).isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package com.uirig.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.uirig.config.InventoryLoader;
 import com.uirig.model.DesiredHost;
@@ -106,7 +107,7 @@ class ProbeTest {
         put(s, "root/jails/pg_j", 0, "");
         put(s, "root/jails/node_j", 1, "");
         put(s, "file/jails/pg_j/etc/rc.conf", 0, "hostname=\"pg-a\"\nspiped_enable=\"YES\"\n");
-        put(s, "secret/jails/pg_j/etc/spiped.key", 0, "600 root:wheel\nab12\n");
+        put(s, "secret/jails/pg_j/etc/spiped.key", 0, "600 root:wheel\n" + "ab12".repeat(16) + "\n");
         put(s, "pf/module", 0, "");
         put(s, "pf/running", 0, "Enabled\n");
         put(s, "pf/rules", 0, "No ALTQ support in kernel\nblock drop all\n");
@@ -124,7 +125,7 @@ class ProbeTest {
         assertThat(o.jailRoots()).containsExactly("/jails/pg_j");
         assertThat(o.rcConf().get("/jails/pg_j/etc/rc.conf")).containsEntry("spiped_enable", "YES");
         assertThat(o.files().get("/jails/pg_j/etc/spiped.key").content()).isEmpty();
-        assertThat(o.files().get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12");
+        assertThat(o.files().get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12".repeat(16));
         assertThat(o.pf()).isEqualTo(new ObservedHost.PfState(true, true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
         assertThat(o.sysctl()).containsEntry("net.inet.ip.forwarding", "1");
         assertThat(o.defaultRoute()).contains("192.0.2.1");
@@ -150,5 +151,164 @@ class ProbeTest {
                 java.util.Map.entry("slow", new Probe.Section("slow", 0, "first\n")),
                 java.util.Map.entry("failing", new Probe.Section("failing", 3, "second\n")),
                 java.util.Map.entry("quiet", new Probe.Section("quiet", 0, "")));
+    }
+
+    /** A three-section probe's real output, and its marker prefix. */
+    private record Run(Probe probe, String out, String marker) {}
+
+    private static Run abc() throws Exception {
+        Map<String, String> commands = new LinkedHashMap<>();
+        commands.put("a", "echo first");
+        commands.put("pf/rules", "printf 'pass all\\nblock all\\n'");
+        commands.put("c", "echo last; exit 2");
+        Probe probe = Probe.ofCommands(commands);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^m='(@@uirig-[0-9a-f]+)'$").matcher(probe.script());
+        assertThat(m.find()).isTrue();
+        return new Run(probe, runSh(probe.script()), m.group(1));
+    }
+
+    private static String cutAfter(String text, String part, int more) {
+        int i = text.indexOf(part);
+        assertThat(i).as("'%s' in the output", part).isNotNegative();
+        return text.substring(0, i + part.length() + more);
+    }
+
+    @Test
+    void aProbeCutShortIsTruncatedNeverPartFacts() throws Exception {
+        Run r = abc();
+        assertThat(r.probe().split(r.out())).containsOnlyKeys("a", "pf/rules", "c");
+        r.probe().requireAll(r.probe().split(r.out()));
+
+        String inRules = cutAfter(r.out(), "begin pf/rules@@\n", 5);
+        assertThatThrownBy(() -> r.probe().split(inRules)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output is truncated: section 'pf/rules' has no end (the connection may have been cut)");
+        String inEndMarker = cutAfter(r.out(), " end pf/rules 0@", 0);
+        assertThatThrownBy(() -> r.probe().split(inEndMarker)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output is truncated: the end marker of section 'pf/rules' is cut short"
+                        + " (the connection may have been cut)");
+        String inBeginMarker = cutAfter(r.out(), " begin pf/ru", 0);
+        assertThatThrownBy(() -> r.probe().split(inBeginMarker)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output is truncated: it ends in a marker line that is cut short"
+                        + " (the connection may have been cut)");
+
+        String betweenSections = cutAfter(r.out(), " end a 0@@\n", 0);
+        var first = r.probe().split(betweenSections);
+        assertThat(first).containsOnlyKeys("a");
+        assertThatThrownBy(() -> r.probe().requireAll(first)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output is truncated: it ends after section 'a'; 2 more never began"
+                        + " ('pf/rules' first) (the connection may have been cut)");
+    }
+
+    @Test
+    void sectionsTwiceMissingOrWithoutANumberCannotBeRight() throws Exception {
+        Run r = abc();
+        String a = r.out().substring(0, r.out().indexOf(r.marker() + " begin pf/rules@@"));
+        assertThatThrownBy(() -> r.probe().split(r.out() + a)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output cannot be right: duplicated section 'a'");
+
+        String badCode = r.out().replace(" end pf/rules 0@@", " end pf/rules zero@@");
+        assertThatThrownBy(() -> r.probe().split(badCode)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output cannot be right: section 'pf/rules' ends with exit code 'zero',"
+                        + " not a number from 0 to 255");
+        assertThatThrownBy(() -> r.probe().split(r.out().replace(" end c 2@@", " end c 256@@")))
+                .hasMessageContaining("exit code '256'");
+
+        String rules = r.out().substring(r.out().indexOf(r.marker() + " begin pf/rules@@"), r.out().indexOf(r.marker() + " begin c@@"));
+        var withoutRules = r.probe().split(r.out().replace(rules, ""));
+        assertThat(withoutRules).containsOnlyKeys("a", "c");
+        assertThatThrownBy(() -> r.probe().requireAll(withoutRules)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output cannot be right: section 'pf/rules' is missing");
+
+        String foreign = r.out().replace(" begin c@@", " begin d@@").replace(" end c 2@@", " end d 2@@");
+        assertThatThrownBy(() -> r.probe().split(foreign)).isInstanceOf(UnreadableOutput.class)
+                .hasMessage("the probe's output cannot be right: section 'd', which the probe does not have");
+
+        assertThat(r.probe().split("sh: 1: doas: not found\n")).as("no marker at all: the script did not run").isEmpty();
+    }
+
+    @Test
+    void aBadExitCodesFileIsAnErrorNamingItsLine() throws Exception {
+        Map<String, Probe.Section> sections = new LinkedHashMap<>();
+        sections.put("ifconfig", new Probe.Section("ifconfig", 0, "lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384\n"));
+        sections.put("pf/running", new Probe.Section("pf/running", 1, ""));
+        Path host = dir.resolve("server-a");
+        FactsStore.save(sections, host);
+        Path codes = host.resolve("exit-codes");
+        assertThat(codes).hasContent("ifconfig 0\npf/running 1");
+
+        java.nio.file.Files.delete(codes);
+        assertThatThrownBy(() -> FactsStore.load(host)).isInstanceOf(IOException.class)
+                .hasMessage(codes + " is missing: the saved sections' exit codes are unknown (it is written by 'uirig facts --save')");
+        for (String[] bad : new String[][] {
+                {"ifconfig 0\npf/running\n", codes + ":2: 'pf/running' is not 'SECTION CODE'"},
+                {"ifconfig 0\npf/running one\n", codes + ":2: the exit code 'one' of section 'pf/running' is not a number from 0 to 255"},
+                {"ifconfig 0\npf/running 1\nifconfig 1\n", codes + ":3: section 'ifconfig' is listed twice"},
+                {"ifconfig 0\npf/running 1\njls 0\n", codes + ":3: section 'jls' has no file " + host.resolve("jls.txt")},
+                {"ifconfig 0\n", host.resolve("pf/running.txt") + " has no exit code in " + codes}}) {
+            java.nio.file.Files.writeString(codes, bad[0]);
+            assertThatThrownBy(() -> FactsStore.load(host)).as(bad[0]).isInstanceOf(IOException.class).hasMessage(bad[1]);
+        }
+        java.nio.file.Files.writeString(codes, "ifconfig 0\n\npf/running 1\n");
+        assertThat(FactsStore.load(host)).as("a blank line is no error").isEqualTo(sections);
+    }
+
+    /**
+     * A host answering server-a's real probe script as its shell would (lo0 for ifconfig, every
+     * other command failing, which is a fact too), through {@code damage}.
+     */
+    private static com.uirig.ssh.Transport answering(java.util.function.UnaryOperator<String> damage) {
+        return new com.uirig.ssh.Transport() {
+            @Override
+            public com.uirig.ssh.CommandResult run(String command, java.io.InputStream stdin, java.time.Duration timeout)
+                    throws java.io.IOException {
+                String script = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^m='(@@uirig-[0-9a-f]+)'$").matcher(script);
+                assertThat(m.find()).isTrue();
+                StringBuilder out = new StringBuilder();
+                java.util.regex.Matcher section = java.util.regex.Pattern.compile("(?m)^section (\\S+) ").matcher(script);
+                while (section.find()) {
+                    String name = section.group(1).replace("'", "");
+                    boolean ifconfig = name.equals(Sections.IFCONFIG);
+                    out.append(m.group(1)).append(" begin ").append(name).append("@@\n")
+                            .append(ifconfig ? "lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384\n" : "")
+                            .append('\n').append(m.group(1)).append(" end ").append(name).append(ifconfig ? " 0" : " 1").append("@@\n");
+                }
+                return new com.uirig.ssh.CommandResult(0, damage.apply(out.toString()), "");
+            }
+
+            @Override
+            public AutoCloseable hold(String command, java.time.Duration timeout) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Test
+    void aLiveProbeThatCannotBeRightIsThatHostsReasonNeverAnException() {
+        DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
+        java.time.Duration t = java.time.Duration.ofSeconds(5);
+        FactsGatherer.Outcome whole = FactsGatherer.read(answering(out -> out), a, t, true);
+        assertThat(whole.ok()).isTrue();
+        assertThat(whole.facts().complete()).isTrue();
+        assertThat(whole.facts().implausible()).isEmpty();
+
+        FactsGatherer.Outcome cut = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" begin pf/rules@@") + 20)), a, t, true);
+        assertThat(cut.ok()).isFalse();
+        assertThat(cut.error()).isEqualTo("server-a: the probe's output is truncated: section 'pf/rules' has no end"
+                + " (the connection may have been cut); nothing is changed on it");
+
+        FactsGatherer.Outcome twice = FactsGatherer.read(answering(out -> out + out.substring(out.indexOf("@@uirig"))), a, t, true);
+        assertThat(twice.error()).isEqualTo("server-a: the probe's output cannot be right: duplicated section 'lock'; nothing is changed on it");
+
+        FactsGatherer.Outcome noNumber = FactsGatherer.read(answering(out -> out.replace(" end ifconfig 0@@", " end ifconfig 0x0@@")), a, t, true);
+        assertThat(noNumber.error()).isEqualTo("server-a: the probe's output cannot be right: section 'ifconfig' ends with"
+                + " exit code '0x0', not a number from 0 to 255; nothing is changed on it");
+
+        FactsGatherer.Outcome afterJls = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" end jls 1@@\n") + 13)), a, t, true);
+        assertThat(afterJls.error()).startsWith("server-a: the probe's output is truncated: it ends after section 'jls'; ")
+                .endsWith(" more never began ('sysctl' first) (the connection may have been cut); nothing is changed on it");
     }
 }

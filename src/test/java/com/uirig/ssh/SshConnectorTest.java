@@ -184,4 +184,96 @@ class SshConnectorTest {
             agent.destroy();
         }
     }
+
+    private com.uirig.model.DesiredHost.SshTarget at(String address, int port, Path identity) {
+        return new com.uirig.model.DesiredHost.SshTarget(address, port, System.getProperty("user.name"), identity.toString(),
+                null, Optional.of(KnownHosts.openSsh(server.hostKey.getPublic())));
+    }
+
+    /** A connection failure's message: words for the user, never Java's or MINA's exception text. */
+    private static void inWords(Throwable e) {
+        assertThat(e).isInstanceOf(java.io.IOException.class);
+        assertThat(e.getMessage()).doesNotContain("Exception", "java.", "org.apache", "sshd");
+    }
+
+    @Test
+    void aPortThatAcceptsButNeverSpeaksSshIsNoGreetingWithinTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             SshConnector quick = new SshConnector(Duration.ofSeconds(2), Optional.empty())) {
+            int port = silent.getLocalPort();
+            assertThatThrownBy(() -> quick.connect("server-a", at("127.0.0.1", port, server.identity), dir))
+                    .satisfies(SshConnectorTest::inWords)
+                    .hasMessage("server-a: no SSH greeting from 127.0.0.1:" + port + " within 2 s (something listens there,"
+                            + " but it is no SSH server, or it hangs)");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionAndANameThatDoesNotResolveAreSaidInWords() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> connector.connect("server-z", at("127.0.0.1", closed, server.identity), dir))
+                .satisfies(SshConnectorTest::inWords)
+                .hasMessage("server-z: cannot connect to 127.0.0.1:" + closed + ": connection refused (nothing listens on that port)");
+        // .invalid never resolves (RFC 6761), so no name server is bothered for long.
+        assertThatThrownBy(() -> connector.connect("server-z", at("server-z.invalid", 22, server.identity), dir))
+                .satisfies(SshConnectorTest::inWords)
+                .hasMessage("server-z: cannot connect to server-z.invalid:22: the name server-z.invalid does not resolve");
+    }
+
+    @Test
+    void aKeyTheHostRefusesIsAnAuthenticationFailureInWords() throws Exception {
+        Path other = dir.resolve("id_other");
+        try (java.io.OutputStream out = Files.newOutputStream(other)) {
+            org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+                    KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256), "other", null, out);
+        }
+        String user = System.getProperty("user.name");
+        assertThatThrownBy(() -> connector.connect("server-a", at("127.0.0.1", server.port(), other), dir))
+                .satisfies(SshConnectorTest::inWords)
+                .hasMessage("server-a: authentication as " + user + " failed on 127.0.0.1:" + server.port()
+                        + ": the host accepted none of the keys uirig offered");
+    }
+
+    @Test
+    void aCommandThatOutlivesItsTimeoutIsSaidInWords() throws Exception {
+        try (Transport t = connector.connect("server-a", at("127.0.0.1", server.port(), server.identity), dir)) {
+            assertThatThrownBy(() -> t.run("sleep 10", Duration.ofSeconds(1)))
+                    .satisfies(SshConnectorTest::inWords)
+                    .hasMessage("server-a: a command on 127.0.0.1:" + server.port() + " did not finish within 1 s"
+                            + " (it may still run there)");
+        }
+    }
+
+    @Test
+    void aHostThatNeverAnswersTheConnectIsNoAnswerWithinTheTimeout() throws Exception {
+        // Linux drops a SYN while the listener's accept queue is full: on loopback, a host that never answers.
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             SshConnector quick = new SshConnector(Duration.ofSeconds(2), Optional.empty())) {
+            int port = full.getLocalPort();
+            java.util.List<java.net.Socket> queued = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 300);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                assertThatThrownBy(() -> quick.connect("server-a", at("127.0.0.1", port, server.identity), dir))
+                        .satisfies(SshConnectorTest::inWords)
+                        .hasMessage("server-a: cannot connect to 127.0.0.1:" + port + ": no answer within 2 s"
+                                + " (the host is down, or a firewall drops the connection)");
+            } finally {
+                for (java.net.Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
 }
