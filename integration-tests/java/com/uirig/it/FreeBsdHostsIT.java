@@ -571,17 +571,19 @@ class FreeBsdHostsIT {
 
     /** Makes the next simulated command on server-a whose line contains {@code text} wait (after {@code skip} pass). */
     private static void hold(String text, int skip) {
-        sim.exec("server-a", "printf '%s\\n%d\\n' '" + text + "' " + skip + " > /run/uirig-sim-hold");
+        sim.exec("server-a", "rm -f /run/uirig-sim-hold.held; printf '%s\\n%d\\n' '" + text + "' " + skip + " > /run/uirig-sim-hold");
     }
 
-    private static void awaitHeld() throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (sim.exec("server-a", "test -e /run/uirig-sim-hold.held && echo held || true").contains("held")) {
+    /** Waits until uirig has printed its plan (it is changing hosts) and a command is held on server-a. */
+    private static void awaitHeld(java.io.ByteArrayOutputStream out) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (out.toString().contains(" to change, ")
+                    && sim.exec("server-a", "test -e /run/uirig-sim-hold.held && echo held || true").contains("held")) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no command was held on server-a");
+        throw new AssertionError("no command was held on server-a: " + out);
     }
 
     private static void release() {
@@ -617,7 +619,7 @@ class FreeBsdHostsIT {
         SimulatedHosts.drain(run.getInputStream(), out);
         SimulatedHosts.drain(run.getErrorStream(), out);
         try {
-            awaitHeld();
+            awaitHeld(out);
             atHold.run();
             run.destroyForcibly();
             assertThat(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -691,7 +693,7 @@ class FreeBsdHostsIT {
         Thread reader = SimulatedHosts.drain(run.getInputStream(), out);
         Thread errReader = SimulatedHosts.drain(run.getErrorStream(), err);
         try {
-            awaitHeld();
+            awaitHeld(out);
             run.destroy();
             Thread.sleep(500);
         } finally {
@@ -719,12 +721,13 @@ class FreeBsdHostsIT {
 
         // A second signal ends the run at once, still journaled; the rollback it leaves is taken over.
         hold("-T replace", 0);
+        java.io.ByteArrayOutputStream out2 = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err2 = new java.io.ByteArrayOutputStream();
         Process again = startApply(two);
-        SimulatedHosts.drain(again.getInputStream(), java.io.OutputStream.nullOutputStream());
+        SimulatedHosts.drain(again.getInputStream(), out2);
         Thread err2Reader = SimulatedHosts.drain(again.getErrorStream(), err2);
         try {
-            awaitHeld();
+            awaitHeld(out2);
             sim.orchestrator("kill -INT " + again.pid());
             Thread.sleep(300);
             sim.orchestrator("kill -INT " + again.pid());
@@ -744,7 +747,7 @@ class FreeBsdHostsIT {
         assertThat(rollback.out()).contains("rollback(s) left by a run that did not confirm them");
         Result next = uirig("apply", two.toString(), "--yes", "--limit", "server-a", "--journal", journal().toString());
         assertThat(next.code()).as(next.out() + next.err()).isZero();
-        assertThat(next.out()).contains("took over the rollback of pf_table[");
+        assertThat(next.out()).containsPattern("took over the rollback of pf_table\\[|the rollback of pf_table\\[.* had fired");
         Thread.sleep(14_000);
         noRollbackLeft();
         Result inSync = uirig("check", two.toString(), "--host", "server-a");

@@ -96,7 +96,10 @@ final class Rollback {
      */
     static String restoreScript(Restore r) {
         List<String> files = r.files();
-        StringBuilder s = new StringBuilder("d=$1\nmkdir \"$d/claimed\" 2>/dev/null || exit 0\n");
+        // Only from inside its own directory, and only once it holds the claim: a directory that
+        // is gone (confirmed or taken over) restores nothing.
+        StringBuilder s = new StringBuilder("d=$1\ncd \"$d\" 2>/dev/null && [ -f info ] || exit 0\n"
+                + "mkdir claimed 2>/dev/null || exit 0\n");
         for (int i = 0; i < files.size(); i++) {
             String f = Step.quote(files.get(i));
             s.append("if [ -e \"$d/").append(i).append(".absent\" ]; then rm -f ").append(f)
