@@ -255,6 +255,8 @@ class RcSubr(unittest.TestCase):
 class Daemon(unittest.TestCase):
     def test_child_pidfile_and_output(self):
         with Root({"/var/run/.keep": "", "/var/log/.keep": ""}) as root:
+            os.makedirs(root + "/bin")
+            os.symlink("/bin/sh", root + "/bin/sh")  # the skeleton's /bin/sh (install.sh)
             env = dict(os.environ, UIRIG_JAIL_ROOT=root, PYTHONDONTWRITEBYTECODE="1")
             r = subprocess.run([sys.executable, os.path.join(HERE, "freebsd_sim.py"), "daemon", "-f", "-p",
                                 "/var/run/s.pid", "-o", "/var/log/s.log", "/bin/sh", "-c", "echo hello; exec sleep 30"],
@@ -275,6 +277,18 @@ class Daemon(unittest.TestCase):
                     break
                 time.sleep(0.1)
             self.assertFalse(os.path.exists(root + "/var/run/s.pid"))
+
+    def test_a_path_the_jail_lacks_is_missing(self):
+        with Root({"/var/run/.keep": ""}) as root:
+            self.assertEqual(rc.jail_path("/etc/hosts"), root + "/etc/hosts")
+            self.assertEqual(rc.jail_path(fs.SIM), fs.SIM)
+            env = dict(os.environ, UIRIG_JAIL_ROOT=root, PYTHONDONTWRITEBYTECODE="1")
+            sim = [sys.executable, os.path.join(HERE, "freebsd_sim.py"), "daemon"]
+            r = subprocess.run(sim + ["-p", "/nonexistent/s.pid", "/bin/true"], env=env, capture_output=True, text=True)
+            self.assertEqual((r.returncode, r.stderr),
+                             (2, "daemon: pidfile ``/nonexistent/s.pid'': No such file or directory\n"))
+            r = subprocess.run(sim + ["-o", "/etc/s.log", "/bin/true"], env=env, capture_output=True, text=True)
+            self.assertEqual((r.returncode, r.stderr), (7, "daemon: open: No such file or directory\n"))
 
     def test_options(self):
         opts, rest = rc.getopt_plus(["-f", "-p", "/x.pid", "-rP/y.pid", "--user=www", "node", "-p"],
