@@ -34,8 +34,9 @@ rm -f /usr/bin/psql
 # What 'zfs clone' of a jail template built from base.txz gives: a tiny root with /bin/sh.
 # base.txz has an empty /var/db/pkg (etc/mtree/BSD.var.dist) and no /etc/resolv.conf (dhclient or
 # the operator writes it) and nothing under /usr/local/etc/rc.d (packages install their scripts).
+# /dev and /root are in etc/mtree/BSD.root.dist: /dev is where mount.devfs puts the jail's devfs.
 skel=$sim/jail-skeleton
-mkdir -p $skel/bin $skel/etc $skel/var/run $skel/var/log $skel/var/tmp $skel/var/cache $skel/var/db/pkg $skel/tmp $skel/usr/local/etc
+mkdir -p $skel/bin $skel/dev $skel/root $skel/etc $skel/var/run $skel/var/log $skel/var/tmp $skel/var/cache $skel/var/db/pkg $skel/tmp $skel/usr/local/etc
 cp /bin/dash $skel/bin/sh
 rm -f $skel/etc/resolv.conf
 rm -rf $skel/usr/local/etc/rc.d

@@ -205,13 +205,22 @@ def getopt_plus(args, spec, longs):
 
 
 def jail_path(path):
-    """A path the jailed command names, as the host sees it: under the jail's root when it is
-    there (no chroot here), else the host's own (the simulator's commands, /dev/null)."""
-    if path.startswith("/") and fs.JROOT:
-        mapped = fs.in_root(path)
-        if os.path.lexists(mapped) or os.path.isdir(os.path.dirname(mapped)) and not os.path.exists(path):
-            return mapped
-    return path
+    """A path the jailed command names, as the host sees it: always under the jail's root, as
+    jail(2)'s chroot makes it; a path the jail lacks is missing (ENOENT), never the host's.
+    Two host trees stand in for something the jail has: the simulator's own programs (its
+    FreeBSD commands), and /dev when the jail mounts devfs (jail(8) mount.devfs)."""
+    if not path.startswith("/") or not fs.JROOT:
+        return path
+    if path == fs.SIM or path.startswith(os.path.dirname(fs.SIM) + "/") or path.startswith("/dev/") and jail_devfs():
+        return path
+    return fs.in_root(path)
+
+
+def jail_devfs():
+    """Whether the current jail was created with mount.devfs (jail(8): devfs on PATH/dev)."""
+    info = fs.jails_state()["jails"].get(fs.JAIL) or {}
+    value = str(info.get("params", {}).get("mount.devfs", "false")).lower()
+    return value == "true" or value.lstrip("+-").isdigit() and int(value) != 0
 
 
 def find_program(name):
