@@ -1,7 +1,7 @@
 package com.uirig.apply;
 
 /**
- * A request to stop an apply (SIGINT or SIGTERM): once made, no new change starts; the running
+ * A request to stop an apply (SIGINT, SIGTERM, or SIGHUP when the operator's terminal goes away): once made, no new change starts; the running
  * one finishes, with its rollback confirmed or waited for.
  */
 public final class Interruption {
@@ -22,8 +22,17 @@ public final class Interruption {
         return signal;
     }
 
-    /** 128 plus the signal's number, as sh reports a command the signal ended: 130 for INT, 143 for TERM. */
+    /** 128 plus the signal's number, as sh reports a command the signal ended. */
     public int exitCode() {
-        return "TERM".equals(signal) ? 143 : 130;
+        return exitCode(signal);
+    }
+
+    /** 129 for HUP, 130 for INT, 143 for TERM (signal(3): SIGHUP 1, SIGINT 2, SIGTERM 15). */
+    public static int exitCode(String signal) {
+        return switch (signal) {
+            case "HUP" -> 129;
+            case "TERM" -> 143;
+            default -> 130;
+        };
     }
 }

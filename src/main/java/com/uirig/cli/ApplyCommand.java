@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 "Reads them, shows the plan, asks for confirmation, runs each host's changes in order (hosts in",
                 "parallel) under a lock on the host, then reads them again and tests their reachability",
                 "expectations to verify.",
-                "Exit 0 converged and verified (or nothing to do), 1 otherwise."})
+                "SIGINT, SIGTERM or SIGHUP: no new change starts, the running one finishes; a second one ends at once.",
+                "Exit 0 converged and verified (or nothing to do), 1 otherwise, 130/143/129 after SIGINT/SIGTERM/SIGHUP."})
 final class ApplyCommand implements Callable<Integer> {
 
     @Mixin

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 CheckCommand.class, ApplyCommand.class, LogCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success: nothing to change, in sync, converged", "1:error (invalid input, unreachable or busy host, failure)",
-                "2:changes pending (plan) or drift found (check)"})
+                "2:changes pending (plan) or drift found (check)",
+                "129, 130, 143:apply interrupted by SIGHUP, SIGINT, SIGTERM"})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int ERROR = 1;

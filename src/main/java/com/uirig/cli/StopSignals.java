@@ -8,7 +8,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * SIGINT and SIGTERM during apply. While changes run, the first asks the run to stop after the
+ * SIGINT, SIGTERM and SIGHUP (the operator's terminal or SSH session gone) during apply. While changes run, the first asks the run to stop after the
  * running change ({@link Interruption}); at any other time, and on a second signal, uirig ends at
  * once after {@code endAtOnce} (the journal record) has run. sun.misc.Signal (the JDK's
  * jdk.unsupported module) because a shutdown hook can neither keep the run going nor let a second
@@ -28,7 +28,7 @@ final class StopSignals implements AutoCloseable {
 
     static StopSignals install(PrintWriter err) {
         StopSignals s = new StopSignals(err);
-        for (String name : List.of("INT", "TERM")) {
+        for (String name : List.of("INT", "TERM", "HUP")) {
             try {
                 Signal signal = new Signal(name);
                 SignalHandler old = Signal.handle(signal, sig -> s.received(sig.getName()));
@@ -69,7 +69,7 @@ final class StopSignals implements AutoCloseable {
         try {
             endAtOnce.run();
         } finally {
-            Runtime.getRuntime().halt("TERM".equals(name) ? 143 : 130);
+            Runtime.getRuntime().halt(Interruption.exitCode(name));
         }
     }
 

@@ -56,5 +56,7 @@ class InterruptedApplyTest {
         i.request("TERM");
         assertThat(i.signal()).isEqualTo("INT");
         assertThat(i.exitCode()).isEqualTo(130);
+        assertThat(Interruption.exitCode("HUP")).isEqualTo(129);
+        assertThat(Interruption.exitCode("TERM")).isEqualTo(143);
     }
 }
