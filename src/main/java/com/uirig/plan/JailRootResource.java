@@ -35,7 +35,8 @@ public record JailRootResource(String jail, String path, DesiredHost.RootSource 
             DesiredHost.BaseArchive b = (DesiredHost.BaseArchive) source;
             after.put("base_archive", b.localPath());
             steps = List.of(Step.run("mkdir", "-p", path),
-                    new Step(List.of("tar", "-xpf", "-", "-C", path), new Step.LocalFile(b.file(), b.size())));
+                    // Hundreds of MB through SSH: a long step (its own timeout, progress lines).
+                    new Step(List.of("tar", "-xpf", "-", "-C", path), new Step.LocalFile(b.file(), b.size()), Step.Effect.LONG));
         }
         return Optional.of(new Change(address(), Action.CREATE, path + " holds no root filesystem", Map.of(), after, steps, ""));
     }
