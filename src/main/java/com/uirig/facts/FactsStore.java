@@ -41,10 +41,24 @@ public final class FactsStore {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + " is not a directory of saved facts");
         }
+        try {
+            return read(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            // The JDK's message is the bare path: say what went wrong with it.
+            throw new IOException("cannot read the saved facts: " + e.getFile() + ": "
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e.getReason() == null ? "cannot be read" : e.getReason()));
+        }
+    }
+
+    private static Map<String, Probe.Section> read(Path dir) throws IOException {
         Map<String, Integer> codes = codes(dir.resolve(EXIT_CODES));
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = new ArrayList<>(walk.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".txt")).sorted().toList());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
         Map<String, Probe.Section> out = new LinkedHashMap<>();
         for (Path f : files) {
@@ -80,6 +94,11 @@ public final class FactsStore {
             }
             String name = line.substring(0, space);
             String code = line.substring(space + 1);
+            // A name is a path inside the directory, as save writes it: never outside it.
+            if (name.startsWith("/") || List.of(name.split("/", -1)).stream().anyMatch(x -> x.isEmpty() || x.equals(".") || x.equals(".."))) {
+                throw new IOException(at + "'" + Shown.line(name) + "' is no section name (a relative path inside "
+                        + file.getParent() + ")");
+            }
             int exit = Probe.exitCode(code).orElseThrow(() -> new IOException(at + "the exit code '" + Shown.line(code)
                     + "' of section '" + name + "' is not a number from 0 to 255"));
             if (codes.putIfAbsent(name, exit) != null) {

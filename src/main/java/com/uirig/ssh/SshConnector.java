@@ -221,8 +221,13 @@ public final class SshConnector implements AutoCloseable {
                 if (keys != null) {
                     keys.forEach(out::add);
                 }
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot load identity file " + p + ": " + e.getMessage(), e);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw notAKey(p, e);
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("identity file ")) {
+                    throw e;
+                }
+                throw notAKey(p, e);
             }
         }
         return out;
@@ -255,12 +260,18 @@ public final class SshConnector implements AutoCloseable {
         return "the connection failed";
     }
 
+    /** A file that holds no private key MINA can read (garbage, a public key, an unknown format). */
+    private static IOException notAKey(Path p, Exception e) {
+        return new IOException("identity file " + p + " holds no private key uirig can read (an OpenSSH or PEM private key"
+                + " is needed)", e);
+    }
+
     static String message(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t.getMessage() == null ? "an error that came without a description" : t.getMessage();
     }
 
     @Override

@@ -244,7 +244,11 @@ class ProbeTest {
                 {"ifconfig 0\npf/running one\n", codes + ":2: the exit code 'one' of section 'pf/running' is not a number from 0 to 255"},
                 {"ifconfig 0\npf/running 1\nifconfig 1\n", codes + ":3: section 'ifconfig' is listed twice"},
                 {"ifconfig 0\npf/running 1\njls 0\n", codes + ":3: section 'jls' has no file " + host.resolve("jls.txt")},
-                {"ifconfig 0\n", host.resolve("pf/running.txt") + " has no exit code in " + codes}}) {
+                {"ifconfig 0\n", host.resolve("pf/running.txt") + " has no exit code in " + codes},
+                {"ifconfig 0\npf/running 1\n../../etc/passwd 0\n", codes + ":3: '../../etc/passwd' is no section name (a relative path inside "
+                        + host + ")"},
+                {"ifconfig 0\npf/running 1\n/etc/passwd 0\n", codes + ":3: '/etc/passwd' is no section name (a relative path inside "
+                        + host + ")"}}) {
             java.nio.file.Files.writeString(codes, bad[0]);
             assertThatThrownBy(() -> FactsStore.load(host)).as(bad[0]).isInstanceOf(IOException.class).hasMessage(bad[1]);
         }

@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -194,6 +195,22 @@ class SshConnectorTest {
     private static void inWords(Throwable e) {
         assertThat(e).isInstanceOf(java.io.IOException.class);
         assertThat(e.getMessage()).doesNotContain("Exception", "java.", "org.apache", "sshd");
+    }
+
+    @Test
+    void anIdentityFileThatHoldsNoPrivateKeyIsSaidInWords() throws Exception {
+        Path garbage = dir.resolve("id_garbage");
+        Files.writeString(garbage, "-----BEGIN OPENSSH PRIVATE KEY-----\nnot base64 at all!\n-----END OPENSSH PRIVATE KEY-----\n");
+        Path pub = dir.resolve("id_pub");
+        Files.writeString(pub, KnownHosts.openSsh(server.hostKey.getPublic()) + "\n");
+        for (Path p : List.of(garbage, pub)) {
+            assertThatThrownBy(() -> connector.connect("server-a", at("127.0.0.1", server.port(), p), dir))
+                    .satisfies(SshConnectorTest::inWords)
+                    .hasMessageStartingWith("server-a: ")
+                    .message().satisfiesAnyOf(
+                            m -> assertThat(m).contains("identity file " + p + " holds no private key uirig can read"),
+                            m -> assertThat(m).contains("accepted none of the keys uirig offered"));
+        }
     }
 
     @Test
