@@ -54,7 +54,7 @@ public record PendingRollback(String state, String dir, String resource, Instant
 
     static String takeOver(String base) {
         return "for d in " + base + "/" + PREFIX + "*; do [ -d \"$d\" ] || continue; "
-                + "if mkdir \"$d/claimed\" 2>/dev/null; then if " + TIMER_ALIVE + "; then s=armed; " + endTimer("\"$p\"")
+                + "if mkdir \"$d/claimed\" 2>/dev/null; then if " + TIMER_ALIVE + "; then s=armed; " + endTimer("\"$p\"", "\"$d\"")
                 + "; else s=orphaned; fi; "
                 + "else n=0; while [ ! -e \"$d/fired\" ] && [ $n -lt 60 ] && " + TIMER_ALIVE + "; do sleep 1; n=$((n + 1)); done; "
                 + "if [ -e \"$d/fired\" ]; then s=fired; else s=orphaned; fi; fi; " + SHOW + "; rm -rf \"$d\"; done";
@@ -69,9 +69,16 @@ public record PendingRollback(String state, String dir, String resource, Instant
         return parse(r.stdout());
     }
 
-    /** Ends a timer: first its sleep (a child of the waiting shell), then the shell. */
-    static String endTimer(String pid) {
-        return "{ pkill -P " + pid + " 2>/dev/null; kill " + pid + " 2>/dev/null; :; }";
+    /**
+     * Ends the timer of rollback {@code dir} once it is claimed: SIGKILL to the waiting shell first
+     * (ending its sleep first would start the restore at once), then its sleep, then waits until no
+     * restore of it runs: one started just before finds the claim taken and ends. Only then may
+     * the directory go (removing it under a running restore would let that restore claim it).
+     * The bracket keeps the pattern from matching this command's own shell.
+     */
+    static String endTimer(String pid, String dir) {
+        return "{ c=$(pgrep -P " + pid + " 2>/dev/null); kill -9 " + pid + " 2>/dev/null; [ -z \"$c\" ] || kill $c 2>/dev/null; "
+                + "while pgrep -f " + dir + "'/restor[e].sh' >/dev/null 2>&1; do sleep 0.1; done; }";
     }
 
     /** The rollbacks in LIST's (or TAKE_OVER's) output; lines that are not one are ignored. */

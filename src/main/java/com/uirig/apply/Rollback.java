@@ -151,7 +151,7 @@ final class Rollback {
 
     static String disarmCommand(Armed a) {
         String d = Step.quote(a.dir());
-        return "if mkdir " + d + "/claimed 2>/dev/null; then " + PendingRollback.endTimer(Step.quote(a.pid()))
+        return "if mkdir " + d + "/claimed 2>/dev/null; then " + PendingRollback.endTimer(Step.quote(a.pid()), d)
                 + "; rm -rf " + d + "; echo disarmed; else echo fired; fi";
     }
 

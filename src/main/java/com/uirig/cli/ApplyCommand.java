@@ -209,7 +209,9 @@ final class ApplyCommand implements Callable<Integer> {
             } finally {
                 signals.changing(false);
             }
-            signals.endAtOnce(() -> { });
+            // A signal while verifying ends the run at once, with what it changed journaled.
+            List<Applier.HostResult> done = results;
+            signals.endAtOnce(() -> journalAtOnce(inventoryName, start, done, signals.interruption(), rollbacks));
         }
         if (signals.interruption().requested()) {
             return interrupted(out, inventoryName, start, results, signals.interruption(), rollbacks);

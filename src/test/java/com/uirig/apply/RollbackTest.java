@@ -216,4 +216,40 @@ class RollbackTest {
                 .extracting(PendingRollback::state).containsExactly("orphaned");
         assertThat(dir.resolve("uirig-rollback.AbC123")).doesNotExist();
     }
+
+    @Test
+    void aDisarmRacingTheTimerEitherWinsWholeOrReportsTheRollback() throws Exception {
+        // Disarms sent around the moment the timer ends: each one either disarms and nothing of
+        // the restore runs, or finds the timer first and says so; never a restore half-run.
+        List<java.util.concurrent.Callable<String>> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            runs.add(() -> {
+                Path file = dir.resolve("race" + n + ".conf");
+                Path ran = dir.resolve("race" + n + ".restored");
+                Rollback.Armed armed = armedChange(file, 1, List.of("echo ran > " + ran));
+                Thread.sleep(850 + 30L * n);
+                String said = sh(Rollback.disarmCommand(armed), "").stdout().strip();
+                Thread.sleep(2500);
+                if (said.equals("disarmed")) {
+                    assertThat(ran).as("run " + n).doesNotExist();
+                    assertThat(file).as("run " + n).hasContent("new");
+                    assertThat(Path.of(armed.dir())).doesNotExist();
+                } else {
+                    assertThat(said).isEqualTo("fired");
+                    assertThat(ran).as("run " + n).exists();
+                    assertThat(file).as("run " + n).hasContent("old");
+                }
+                return said;
+            });
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            for (var f : pool.invokeAll(runs)) {
+                assertThat(f.get()).isIn("disarmed", "fired");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
