@@ -621,7 +621,7 @@ class FreeBsdHostsIT {
         try {
             awaitHeld(out);
             atHold.run();
-            run.destroyForcibly();
+            signal(run, "KILL");
             assertThat(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
             sim.exec("server-a", "kill -CONT $(pgrep -o -x sshd); rm -f /run/uirig-sim-hold");
@@ -653,7 +653,29 @@ class FreeBsdHostsIT {
     @Test
     @Order(137)
     void aRunKilledBeforeDuringOrAfterAGuardedChangeLeavesNothingThatUndoesTheNextRun() throws Exception {
+        noRollbackLeft();
         Path extra = inventoryWithExtraPeer("extra-peer", false);
+        try {
+            killedAtEachPoint(extra);
+        } finally {
+            backToTheTestInventory();
+        }
+        apply();
+    }
+
+    /** After a test that may have failed half-way: server-a as the test inventory wants it again. */
+    private static void backToTheTestInventory() {
+        sim.exec("server-a", "kill -CONT $(pgrep -o -x sshd); rm -f /run/uirig-sim-hold");
+        uirig("apply", sim.inventory().toString(), "--yes", "--limit", "server-a", "--journal", journal().toString());
+    }
+
+    /** Sends a signal to uirig (not Process.destroy: that also closes the pipes uirig's output goes to). */
+    private static void signal(Process p, String name) {
+        Result r = sim.orchestrator("kill -" + name + " " + p.pid());
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    private static void killedAtEachPoint(Path extra) throws Exception {
         // Before the change: killed while arming its rollback (the probe's 'pfctl -s Running' passes, the arm's waits).
         hold("pfctl -s Running", 1);
         killedAt("before", extra, true, () -> { });
@@ -671,7 +693,6 @@ class FreeBsdHostsIT {
             assertThat(sim.exec("server-a", "pfctl -t xpeers -T show")).contains("192.0.2.98");
             assertThat(sim.exec("server-a", "ls -d /var/run/uirig-rollback.* 2>/dev/null || true")).isNotEmpty();
         });
-        apply();
     }
 
     private static void pause(long ms) {
@@ -685,7 +706,17 @@ class FreeBsdHostsIT {
     @Test
     @Order(138)
     void sigtermFinishesTheRunningChangeAndStartsNoOtherASecondSigintEndsAtOnce() throws Exception {
+        noRollbackLeft();
         Path two = inventoryWithExtraPeer("two-tables", true);
+        try {
+            interruptedRuns(two);
+        } finally {
+            backToTheTestInventory();
+        }
+        apply();
+    }
+
+    private static void interruptedRuns(Path two) throws Exception {
         hold("-T replace", 0);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
@@ -694,7 +725,7 @@ class FreeBsdHostsIT {
         Thread errReader = SimulatedHosts.drain(run.getErrorStream(), err);
         try {
             awaitHeld(out);
-            run.destroy();
+            signal(run, "TERM");
             Thread.sleep(500);
         } finally {
             release();
@@ -703,7 +734,7 @@ class FreeBsdHostsIT {
         reader.join();
         errReader.join();
         assertThat(run.exitValue()).as(out + "\n" + err).isEqualTo(143);
-        assertThat(err.toString()).contains("uirig: SIGTERM: no new change starts");
+        assertThat(err.toString()).as(out.toString()).contains("uirig: SIGTERM: no new change starts");
         assertThat(out.toString()).contains("server-a: 1 changed, 1 not started: interrupted by SIGTERM, NOT verified");
         JsonNode record = lastJournalRecord();
         assertThat(record.get("status").asText()).isEqualTo("interrupted");
@@ -728,9 +759,9 @@ class FreeBsdHostsIT {
         Thread err2Reader = SimulatedHosts.drain(again.getErrorStream(), err2);
         try {
             awaitHeld(out2);
-            sim.orchestrator("kill -INT " + again.pid());
+            signal(again, "INT");
             Thread.sleep(300);
-            sim.orchestrator("kill -INT " + again.pid());
+            signal(again, "INT");
             assertThat(again.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as(err2.toString()).isTrue();
         } finally {
             release();
@@ -752,7 +783,6 @@ class FreeBsdHostsIT {
         noRollbackLeft();
         Result inSync = uirig("check", two.toString(), "--host", "server-a");
         assertThat(inSync.code()).as(inSync.out() + inSync.err()).isZero();
-        apply();
     }
 
     @Test
