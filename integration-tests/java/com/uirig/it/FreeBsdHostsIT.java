@@ -653,20 +653,26 @@ class FreeBsdHostsIT {
     @Test
     @Order(137)
     void aRunKilledBeforeDuringOrAfterAGuardedChangeLeavesNothingThatUndoesTheNextRun() throws Exception {
-        noRollbackLeft();
-        Path extra = inventoryWithExtraPeer("extra-peer", false);
-        try {
-            killedAtEachPoint(extra);
-        } finally {
-            backToTheTestInventory();
-        }
-        apply();
+        onAnotherInventory(inventoryWithExtraPeer("extra-peer", false), FreeBsdHostsIT::killedAtEachPoint);
     }
 
-    /** After a test that may have failed half-way: server-a as the test inventory wants it again. */
-    private static void backToTheTestInventory() {
-        sim.exec("server-a", "kill -CONT $(pgrep -o -x sshd); rm -f /run/uirig-sim-hold");
-        uirig("apply", sim.inventory().toString(), "--yes", "--limit", "server-a", "--journal", journal().toString());
+    interface Runs {
+        void on(Path inventory) throws Exception;
+    }
+
+    /**
+     * Runs {@code runs} on server-a, which has no rollback left to begin with; afterwards, even when
+     * they failed half-way, server-a is as the test inventory wants it again.
+     */
+    private static void onAnotherInventory(Path inventory, Runs runs) throws Exception {
+        noRollbackLeft();
+        try {
+            runs.on(inventory);
+        } finally {
+            sim.exec("server-a", "kill -CONT $(pgrep -o -x sshd); rm -f /run/uirig-sim-hold");
+            uirig("apply", sim.inventory().toString(), "--yes", "--limit", "server-a", "--journal", journal().toString());
+        }
+        apply();
     }
 
     /** Sends a signal to uirig (not Process.destroy: that also closes the pipes uirig's output goes to). */
@@ -706,14 +712,7 @@ class FreeBsdHostsIT {
     @Test
     @Order(138)
     void sigtermFinishesTheRunningChangeAndStartsNoOtherASecondSigintEndsAtOnce() throws Exception {
-        noRollbackLeft();
-        Path two = inventoryWithExtraPeer("two-tables", true);
-        try {
-            interruptedRuns(two);
-        } finally {
-            backToTheTestInventory();
-        }
-        apply();
+        onAnotherInventory(inventoryWithExtraPeer("two-tables", true), FreeBsdHostsIT::interruptedRuns);
     }
 
     private static void interruptedRuns(Path two) throws Exception {

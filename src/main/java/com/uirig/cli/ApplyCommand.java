@@ -281,11 +281,10 @@ final class ApplyCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The run's end after SIGINT or SIGTERM: what changed, journaled as interrupted; exit 130 or 143. */
+    /** The run's end after SIGINT, SIGTERM or SIGHUP: what changed, journaled as interrupted; exit 130, 143 or 129. */
     private int interrupted(PrintWriter out, String inventoryName, Instant start, List<Applier.HostResult> results,
                             Interruption interruption, Map<String, List<PendingRollback>> rollbacks) throws IOException {
-        var record = Journal.interrupted(Journal.record(inventoryName, start, results, List.of()), interruption.signal());
-        addRollbacks(record, rollbacks);
+        var record = interruptedRecord(inventoryName, start, results, interruption, rollbacks);
         Journal.append(Journal.path(journal), record);
         if (output == Format.json) {
             out.print(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record) + "\n");
@@ -304,13 +303,18 @@ final class ApplyCommand implements Callable<Integer> {
     private void journalAtOnce(String inventoryName, Instant start, List<Applier.HostResult> sofar, Interruption interruption,
                                Map<String, List<PendingRollback>> rollbacks) {
         try {
-            var record = Journal.interrupted(Journal.record(inventoryName, start, sofar, List.of()), interruption.signal());
-            record.put("ended_at_once", true);
-            addRollbacks(record, rollbacks);
-            Journal.append(Journal.path(journal), record);
+            Journal.append(Journal.path(journal), interruptedRecord(inventoryName, start, sofar, interruption, rollbacks)
+                    .put("ended_at_once", true));
         } catch (IOException | RuntimeException e) {
             System.err.println("uirig: cannot journal the interrupted run: " + e.getMessage());
         }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode interruptedRecord(String inventoryName, Instant start,
+            List<Applier.HostResult> results, Interruption interruption, Map<String, List<PendingRollback>> rollbacks) {
+        var record = Journal.interrupted(Journal.record(inventoryName, start, results, List.of()), interruption.signal());
+        addRollbacks(record, rollbacks);
+        return record;
     }
 
     private static void addRollbacks(com.fasterxml.jackson.databind.node.ObjectNode record, Map<String, List<PendingRollback>> rollbacks) {
