@@ -98,6 +98,7 @@ final class ApplyCommand implements Callable<Integer> {
         Map<String, String> errors = new ConcurrentHashMap<>();
         Map<String, ObservedHost> observed = new ConcurrentHashMap<>();
         Map<String, List<PendingRollback>> rollbacks = new ConcurrentHashMap<>();
+        List<String> notChanged = java.util.Collections.synchronizedList(new ArrayList<>());
         try (StopSignals signals = StopSignals.install(err); SshConnector connector = new SshConnector(timeout)) {
             signals.endAtOnce(() -> journalAtOnce(selection.get().inventory().name(), start, List.of(), signals.interruption(),
                     rollbacks));
@@ -107,7 +108,7 @@ final class ApplyCommand implements Callable<Integer> {
                 for (DesiredHost h : all) {
                     Path inventoryDir = selection.get().inventory().file().toAbsolutePath().getParent();
                     reads.add(pool.submit(() -> open(connector, h, inventoryDir, targets.contains(h.name()), timeout, connections,
-                            locks, errors, observed, rollbacks)));
+                            locks, errors, observed, rollbacks, notChanged)));
                 }
                 for (Future<?> f : reads) {
                     f.get();
@@ -130,7 +131,7 @@ final class ApplyCommand implements Callable<Integer> {
                         }
                     };
                     return run(out, err, confirmation.get(), selection.get().inventory().name(), all, targets, connections, errors, observed, timeout,
-                            start, reconnect, signals, rollbacks);
+                            start, reconnect, signals, rollbacks, notChanged);
                 }
             } finally {
                 locks.values().forEach(ApplyCommand::closeQuietly);
@@ -147,7 +148,8 @@ final class ApplyCommand implements Callable<Integer> {
      */
     private static void open(SshConnector connector, DesiredHost h, Path inventoryDir, boolean target, Duration timeout,
                              Map<String, Transport> connections, Map<String, AutoCloseable> locks, Map<String, String> errors,
-                             Map<String, ObservedHost> observed, Map<String, List<PendingRollback>> rollbacks) {
+                             Map<String, ObservedHost> observed, Map<String, List<PendingRollback>> rollbacks,
+                             List<String> notChanged) {
         try {
             Transport t = connector.connect(h.name(), h.ssh(), inventoryDir);
             connections.put(h.name(), t);
@@ -158,6 +160,10 @@ final class ApplyCommand implements Callable<Integer> {
             if (target && o.ok() && !o.facts().pendingRollbacks().isEmpty()) {
                 rollbacks.put(h.name(), PendingRollback.takeOver(h.name(), t, timeout));
                 o = FactsGatherer.read(t, h, timeout, false);
+            } else if (o.ok() && !o.facts().busy()) {
+                // Not changed by this run (--limit): its rollbacks stay, and are said to.
+                o.facts().pendingRollbacks().forEach(r -> notChanged.add("uirig: " + h.name() + ": rollback " + r.dir() + ": "
+                        + r.describe() + "; not taken over: this run does not change " + h.name()));
             }
             String problem = Observation.problem(o);
             if (problem == null) {
@@ -174,8 +180,9 @@ final class ApplyCommand implements Callable<Integer> {
                     List<String> targets,
                     Map<String, Transport> connections, Map<String, String> errors, Map<String, ObservedHost> observed,
                     Duration timeout, Instant start, java.util.function.Function<String, Transport> reconnect, StopSignals signals,
-                    Map<String, List<PendingRollback>> rollbacks) throws IOException {
+                    Map<String, List<PendingRollback>> rollbacks, List<String> notChanged) throws IOException {
         rollbacks.forEach((host, found) -> found.forEach(r -> out.println(host + ": " + r.takenOver())));
+        notChanged.forEach(err::println);
         List<String> failedTargets = targets.stream().filter(errors::containsKey).toList();
         failedTargets.forEach(h -> err.println("uirig: " + errors.get(h) + "; nothing is changed on it"));
         Map<String, ObservedHost> readable = new java.util.LinkedHashMap<>();
