@@ -305,7 +305,7 @@ public final class Applier {
         Map<String, String> errors = new LinkedHashMap<>();
         for (HostPlan h : plan.hosts()) {
             DesiredHost d = desired.stream().filter(x -> x.name().equals(h.host())).findFirst().orElseThrow();
-            FactsGatherer.Outcome o = FactsGatherer.read(connections.get(h.host()), d, timeout, false);
+            FactsGatherer.Outcome o = FactsGatherer.read(connections.get(h.host()), d.name(), com.uirig.plan.ProbeSections.of(d, false), timeout);
             if (o.ok() && o.facts().complete()) {
                 after.put(h.host(), o.facts().observed());
             } else {

@@ -10,11 +10,8 @@ import java.time.Duration;
  * command runs, which is as long as uirig keeps it open; a dropped connection releases it.
  */
 public final class HostLock {
-    public static final String PATH = "/var/run/uirig.lock";
-    /** lockf's exit code when the lock is taken (EX_TEMPFAIL). */
-    public static final int BUSY = 75;
-    /** Exits 75 while another run holds the lock; used by the probe of check and plan. */
-    public static final String CHECK = "lockf -s -t 0 " + PATH + " true";
+    private static final String PATH = com.uirig.facts.LockFile.PATH;
+    private static final int BUSY = com.uirig.facts.LockFile.BUSY;
     /** The pid of the process that holds the lock for its session (the one that ends to release it). */
     static final String HOLDER = PATH + ".holder";
     private static final String HOLDER_BODY = " /bin/sh -c 'echo $$ > " + HOLDER + "; echo locked; exec cat >/dev/null'";

@@ -1,5 +1,6 @@
 package com.uirig.apply;
 
+import com.uirig.facts.PendingRollback;
 import com.uirig.plan.Change;
 import com.uirig.plan.Step;
 import com.uirig.ssh.CommandResult;
@@ -151,7 +152,7 @@ final class Rollback {
 
     static String disarmCommand(Armed a) {
         String d = Step.quote(a.dir());
-        return "if mkdir " + d + "/claimed 2>/dev/null; then " + PendingRollback.endTimer(Step.quote(a.pid()), d)
+        return "if mkdir " + d + "/claimed 2>/dev/null; then " + RollbackTakeOver.endTimer(Step.quote(a.pid()), d)
                 + "; rm -rf " + d + "; echo disarmed; else echo fired; fi";
     }
 

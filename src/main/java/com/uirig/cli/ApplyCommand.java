@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.uirig.apply.Applier;
 import com.uirig.apply.HostLock;
 import com.uirig.apply.Interruption;
-import com.uirig.apply.PendingRollback;
+import com.uirig.facts.PendingRollback;
 import com.uirig.apply.Journal;
 import com.uirig.expect.ExpectationResult;
 import com.uirig.expect.Reachability;
@@ -15,6 +15,7 @@ import com.uirig.model.DesiredHost;
 import com.uirig.plan.HostPlan;
 import com.uirig.plan.Plan;
 import com.uirig.plan.Planner;
+import com.uirig.plan.ProbeSections;
 import com.uirig.render.CheckReport;
 import com.uirig.render.PlanText;
 import com.uirig.ssh.SshConnector;
@@ -156,10 +157,10 @@ final class ApplyCommand implements Callable<Integer> {
             if (target) {
                 locks.put(h.name(), HostLock.acquire(h.name(), t, timeout));
             }
-            FactsGatherer.Outcome o = FactsGatherer.read(t, h, timeout, !target);
+            FactsGatherer.Outcome o = FactsGatherer.read(t, h.name(), ProbeSections.of(h, !target), timeout);
             if (target && o.ok() && !o.facts().pendingRollbacks().isEmpty()) {
-                rollbacks.put(h.name(), PendingRollback.takeOver(h.name(), t, timeout));
-                o = FactsGatherer.read(t, h, timeout, false);
+                rollbacks.put(h.name(), com.uirig.apply.RollbackTakeOver.takeOver(h.name(), t, timeout));
+                o = FactsGatherer.read(t, h.name(), ProbeSections.of(h, false), timeout);
             } else if (o.ok() && !o.facts().busy()) {
                 // Not changed by this run (--limit): its rollbacks stay, and are said to.
                 o.facts().pendingRollbacks().forEach(r -> notChanged.add("uirig: " + h.name() + ": rollback " + r.dir() + ": "

@@ -69,7 +69,7 @@ final class CheckCommand implements Callable<Integer> {
         Map<String, ObservedHost> observed;
         Map<String, List<ExpectationResult>> expectations = Map.of();
         Plan plan;
-        Map<String, List<com.uirig.apply.PendingRollback>> rollbacks;
+        Map<String, List<com.uirig.facts.PendingRollback>> rollbacks;
         if (factsDir != null) {
             var outcomes = observation.read(selection.get().inventory(), all, factsDir);
             observed = Observation.usable(outcomes, errors, busy);

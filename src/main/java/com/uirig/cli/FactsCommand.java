@@ -77,7 +77,7 @@ final class FactsCommand implements Callable<Integer> {
                 return Main.ERROR;
             }
             if (showProbe) {
-                selection.get().hosts().forEach(h -> out.print(com.uirig.facts.Probe.of(h, true).script()));
+                selection.get().hosts().forEach(h -> out.print(com.uirig.plan.ProbeSections.of(h, true).script()));
                 return Main.OK;
             }
             for (FactsGatherer.Outcome o : observation.read(selection.get().inventory(), selection.get().hosts(), null)) {

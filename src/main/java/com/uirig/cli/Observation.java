@@ -5,7 +5,7 @@ import com.uirig.facts.FactsGatherer;
 import com.uirig.facts.FactsReader;
 import com.uirig.facts.FactsStore;
 import com.uirig.facts.ObservedHost;
-import com.uirig.facts.Probe;
+import com.uirig.plan.ProbeSections;
 import com.uirig.model.DesiredHost;
 import com.uirig.ssh.SshConnector;
 import com.uirig.ssh.Transport;
@@ -42,14 +42,14 @@ final class Observation {
     /** Every host's facts or error; {@code saved} reads DIR/HOST instead of connecting. */
     List<FactsGatherer.Outcome> read(Inventory inventory, List<DesiredHost> hosts, Path saved) {
         if (saved == null) {
-            return FactsGatherer.gather(hosts, inventory.file().toAbsolutePath().getParent(), forks,
+            return FactsGatherer.gather(hosts, h -> ProbeSections.of(h, true), inventory.file().toAbsolutePath().getParent(), forks,
                     Duration.ofSeconds(timeoutSeconds));
         }
         List<FactsGatherer.Outcome> out = new ArrayList<>();
         for (DesiredHost h : hosts) {
             try {
                 var sections = FactsStore.load(saved.resolve(h.name()));
-                out.add(new FactsGatherer.Outcome(h.name(), FactsReader.read(h.name(), sections, Probe.of(h).sectionNames()), null));
+                out.add(new FactsGatherer.Outcome(h.name(), FactsReader.read(h.name(), sections, ProbeSections.of(h).sectionNames()), null));
             } catch (IOException e) {
                 out.add(new FactsGatherer.Outcome(h.name(), null, h.name() + ": " + e.getMessage()));
             }
@@ -91,7 +91,7 @@ final class Observation {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         LiveRead live = new LiveRead(new SshConnector(timeout));
         try {
-            live.outcomes.addAll(FactsGatherer.gather(live.connector, hosts, inventory.file().toAbsolutePath().getParent(), forks,
+            live.outcomes.addAll(FactsGatherer.gather(live.connector, hosts, h -> ProbeSections.of(h, true), inventory.file().toAbsolutePath().getParent(), forks,
                     timeout, live.connections));
             return live;
         } catch (RuntimeException e) {
@@ -127,8 +127,8 @@ final class Observation {
      * The rollbacks found on readable hosts that no other run holds (a held host's are that run's,
      * and the host is reported busy).
      */
-    static Map<String, List<com.uirig.apply.PendingRollback>> rollbacks(List<FactsGatherer.Outcome> outcomes) {
-        Map<String, List<com.uirig.apply.PendingRollback>> out = new LinkedHashMap<>();
+    static Map<String, List<com.uirig.facts.PendingRollback>> rollbacks(List<FactsGatherer.Outcome> outcomes) {
+        Map<String, List<com.uirig.facts.PendingRollback>> out = new LinkedHashMap<>();
         for (FactsGatherer.Outcome o : outcomes) {
             if (o.ok() && !o.facts().busy() && !o.facts().pendingRollbacks().isEmpty()) {
                 out.put(o.host(), o.facts().pendingRollbacks());
@@ -143,7 +143,7 @@ final class Observation {
             return o.error();
         }
         if (o.facts().busy()) {
-            return o.host() + ": busy: another uirig run holds " + com.uirig.apply.HostLock.PATH + "; its state may be half-way";
+            return o.host() + ": busy: another uirig run holds " + com.uirig.facts.LockFile.PATH + "; its state may be half-way";
         }
         // An answer that cannot be FreeBSD's says more than the sections it lacks.
         var implausible = o.facts().implausible();

@@ -54,7 +54,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, List<com.uirig.apply.PendingRollback>> rollbacks = Map.of();
+        Map<String, List<com.uirig.facts.PendingRollback>> rollbacks = Map.of();
         if (offline && factsDir != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--offline and --facts cannot be used together: --offline plans against fresh hosts, --facts against saved facts");
@@ -72,7 +72,7 @@ final class PlanCommand implements Callable<Integer> {
         Plan all = Planner.plan(selection.get().inventory().hosts(), observed);
         List<String> names = selection.get().hosts().stream().map(DesiredHost::name).toList();
         Plan plan = new Plan(all.hosts().stream().filter(h -> names.contains(h.host())).toList());
-        Map<String, List<com.uirig.apply.PendingRollback>> found = rollbacks;
+        Map<String, List<com.uirig.facts.PendingRollback>> found = rollbacks;
         var pending = names.stream().filter(found::containsKey).toList();
         if (output == Format.json) {
             spec.commandLine().getOut().print(PlanJson.render(plan, found));

@@ -29,9 +29,11 @@ public final class FactsGatherer {
 
     private FactsGatherer() {}
 
-    public static List<Outcome> gather(List<DesiredHost> hosts, Path inventoryDir, int forks, Duration timeout) {
+    /** Reads the hosts, each with the probe {@code probes} gives for it. */
+    public static List<Outcome> gather(List<DesiredHost> hosts, java.util.function.Function<DesiredHost, Probe> probes,
+                                       Path inventoryDir, int forks, Duration timeout) {
         try (SshConnector connector = new SshConnector(timeout)) {
-            return gather(connector, hosts, inventoryDir, forks, timeout, null);
+            return gather(connector, hosts, probes, inventoryDir, forks, timeout, null);
         }
     }
 
@@ -39,13 +41,14 @@ public final class FactsGatherer {
      * Reads the hosts through {@code connector}; with {@code open} non-null each host's connection
      * is kept there (for what the caller does next over it) instead of being closed.
      */
-    public static List<Outcome> gather(SshConnector connector, List<DesiredHost> hosts, Path inventoryDir, int forks,
+    public static List<Outcome> gather(SshConnector connector, List<DesiredHost> hosts,
+                                       java.util.function.Function<DesiredHost, Probe> probes, Path inventoryDir, int forks,
                                        Duration timeout, java.util.Map<String, Transport> open) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, hosts.size())));
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (DesiredHost h : hosts) {
-                futures.add(pool.submit(() -> readOne(connector, h, inventoryDir, timeout, open)));
+                futures.add(pool.submit(() -> readOne(connector, h, probes.apply(h), inventoryDir, timeout, open)));
             }
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {
@@ -64,7 +67,7 @@ public final class FactsGatherer {
         }
     }
 
-    private static Outcome readOne(SshConnector connector, DesiredHost host, Path inventoryDir, Duration timeout,
+    private static Outcome readOne(SshConnector connector, DesiredHost host, Probe probe, Path inventoryDir, Duration timeout,
                                    java.util.Map<String, Transport> open) {
         Transport t;
         try {
@@ -74,10 +77,10 @@ public final class FactsGatherer {
         }
         if (open != null) {
             open.put(host.name(), t);
-            return read(t, host, timeout, true);
+            return read(t, host.name(), probe, timeout);
         }
         try (t) {
-            return read(t, host, timeout, true);
+            return read(t, host.name(), probe, timeout);
         }
     }
 
@@ -87,24 +90,23 @@ public final class FactsGatherer {
     }
 
     /** Reads one host's facts over an open connection, in one round trip. */
-    public static Outcome read(Transport t, DesiredHost host, Duration timeout, boolean lockCheck) {
-        Probe probe = Probe.of(host, lockCheck);
+    public static Outcome read(Transport t, String host, Probe probe, Duration timeout) {
         try {
             CommandResult r = t.run("/bin/sh -s", probe.script().getBytes(StandardCharsets.UTF_8), timeout);
             var sections = probe.split(r.stdout());
             if (sections.isEmpty()) {
-                return new Outcome(host.name(), null, host.name() + ": the probe printed no facts (exit " + r.exit()
+                return new Outcome(host, null, host + ": the probe printed no facts (exit " + r.exit()
                         + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()) + ")");
             }
             probe.requireAll(sections);
             List<String> expected = probe.sectionNames().stream().filter(n -> !n.equals(Sections.LOCK)).toList();
-            return new Outcome(host.name(), FactsReader.read(host.name(), sections, expected), null);
+            return new Outcome(host, FactsReader.read(host, sections, expected), null);
         } catch (IOException e) {
-            return new Outcome(host.name(), null, e.getMessage());
+            return new Outcome(host, null, e.getMessage());
         } catch (UnreadableOutput e) {
-            return new Outcome(host.name(), null, host.name() + ": " + e.getMessage() + "; nothing is changed on it");
+            return new Outcome(host, null, host + ": " + e.getMessage() + "; nothing is changed on it");
         } catch (RuntimeException e) {
-            return internalError(host.name());
+            return internalError(host);
         }
     }
 }

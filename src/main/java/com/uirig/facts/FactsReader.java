@@ -2,7 +2,6 @@ package com.uirig.facts;
 
 import com.uirig.facts.ObservedHost.FileState;
 import com.uirig.facts.ObservedHost.Iface;
-import com.uirig.plan.Step;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashSet;
@@ -163,7 +162,7 @@ public final class FactsReader {
             }
             return new FileState(rest.trim(), Optional.empty(), mode, modeOwner[1]);
         }
-        return new FileState(Step.sha256Hex(rest.getBytes(StandardCharsets.UTF_8)), Optional.of(rest), mode, modeOwner[1]);
+        return new FileState(com.uirig.model.Sha256.hex(rest.getBytes(StandardCharsets.UTF_8)), Optional.of(rest), mode, modeOwner[1]);
     }
 
     /** Rules that pfctl prints for a loaded ruleset and for a file alike (macros and tables left out). */

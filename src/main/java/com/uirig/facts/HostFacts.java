@@ -35,14 +35,14 @@ public record HostFacts(String host, ObservedHost observed, Map<String, Probe.Se
     }
 
     /** Rollbacks found on the host; while another run holds it ({@link #busy}), they are that run's. */
-    public java.util.List<com.uirig.apply.PendingRollback> pendingRollbacks() {
+    public java.util.List<com.uirig.facts.PendingRollback> pendingRollbacks() {
         Probe.Section s = sections.get(Sections.ROLLBACKS);
-        return s == null ? java.util.List.of() : com.uirig.apply.PendingRollback.parse(s.output());
+        return s == null ? java.util.List.of() : com.uirig.facts.PendingRollback.parse(s.output());
     }
 
     /** Another uirig run held the host while it was read: its state may be half-way. */
     public boolean busy() {
         Probe.Section lock = sections.get(Sections.LOCK);
-        return lock != null && lock.exit() == com.uirig.apply.HostLock.BUSY;
+        return lock != null && lock.exit() == LockFile.BUSY;
     }
 }

@@ -1,10 +1,6 @@
 package com.uirig.facts;
 
-import com.uirig.model.DesiredHost;
-import com.uirig.model.DesiredHost.Jail;
-import com.uirig.plan.OwnedFile;
-import com.uirig.plan.Step;
-import com.uirig.render.HostFiles;
+import com.uirig.model.Shell;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,73 +27,7 @@ public final class Probe {
         this.nonce = nonce;
     }
 
-    /** The sections and commands that read the facts planning needs for {@code host}. */
-    public static Probe of(DesiredHost host) {
-        return of(host, false);
-    }
-
-    /** With {@code lockCheck}, the first section says whether another uirig run holds the host. */
-    public static Probe of(DesiredHost host, boolean lockCheck) {
-        Probe p = new Probe(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
-        if (lockCheck) {
-            p.add(Sections.LOCK, com.uirig.apply.HostLock.CHECK);
-        }
-        p.add(Sections.IFCONFIG, "ifconfig -a");
-        p.add(Sections.JLS, "jls -n --libxo json");
-        p.add(Sections.SYSCTL, "sysctl " + String.join(" ", host.sysctl().keySet().stream().map(Step::quote).toList()));
-        p.add(Sections.ROUTE, "route -n get default");
-        p.add(Sections.PF_MODULE, "kldstat -q -m pf");
-        p.add(Sections.PF_RUNNING, "pfctl -s Running");
-        p.add(Sections.PF_RULES, com.uirig.plan.PfResource.SHOW_RULES);
-        p.add(Sections.PF_LOADED, "cat " + com.uirig.plan.PfResource.RECORD);
-        p.add(Sections.ROLLBACKS, com.uirig.apply.PendingRollback.LIST);
-        host.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
-                .forEach(t -> p.add(Sections.table(t.name()), "pfctl -t " + Step.quote(t.name()) + " -T show")));
-        if (!host.packages().isEmpty()) {
-            p.add(Sections.packages(""), "pkg query %n");
-        }
-        if (!host.packages().isEmpty() || host.jails().stream().anyMatch(j -> !j.packages().isEmpty())) {
-            p.add(Sections.exists(com.uirig.plan.PkgBootstrapResource.PKG), "test -e " + com.uirig.plan.PkgBootstrapResource.PKG);
-        }
-        for (Jail j : host.jails()) {
-            String jail = Step.quote(j.name());
-            p.add(Sections.jailRoot(j.path()), "test -x " + Step.quote(j.hostPath("/bin/sh")));
-            p.add(Sections.jailIfconfig(j.name()), "jexec " + jail + " ifconfig -a");
-            if (!j.packages().isEmpty()) {
-                // -r reads the jail's package database even while the jail is stopped.
-                p.add(Sections.packages(j.name()), "pkg -r " + Step.quote(j.path()) + " query %n");
-            }
-            for (String s : j.services()) {
-                p.add(Sections.service(j.name(), s), "jexec " + jail + " service " + Step.quote(s) + " onestatus");
-            }
-            // spiped's rc script runs one daemon per pipe: each pid file must name a live process.
-            for (var pipe : j.pipes()) {
-                p.add(Sections.pipe(j.name(), pipe.name()),
-                        "pgrep -F " + Step.quote(j.hostPath(pipe.pidFile())));
-            }
-        }
-        for (var r : host.runOnce()) {
-            p.add(Sections.exists(r.creates()), "test -e " + Step.quote(r.creates()));
-        }
-        for (Jail j : host.jails()) {
-            for (var r : j.runOnce()) {
-                p.add(Sections.exists(j.hostPath(r.creates())), "test -e " + Step.quote(j.hostPath(r.creates())));
-            }
-        }
-        for (OwnedFile f : HostFiles.of(host)) {
-            String path = Step.quote(f.path());
-            if (f.path().endsWith("/etc/rc.conf")) {
-                p.add(Sections.file(f.path()), "cat " + path);
-            } else if (f.isSecret()) {
-                p.add(Sections.secret(f.path()), "stat -f '%Lp %Su:%Sg' " + path + " && sha256 -q " + path);
-            } else {
-                p.add(Sections.file(f.path()), "stat -f '%Lp %Su:%Sg' " + path + " && cat " + path);
-            }
-        }
-        return p;
-    }
-
-    /** A probe running the given commands, one section each (for tests and tools). */
+    /** A probe running the given commands, one section each, in their order (plan's ProbeSections builds a host's). */
     public static Probe ofCommands(Map<String, String> commands) {
         Probe p = new Probe(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
         commands.forEach(p::add);
@@ -119,8 +49,8 @@ public final class Probe {
         s.append("m='@@uirig-").append(nonce).append("'\n");
         s.append("section() { n=$1; shift; printf '%s begin %s@@\\n' \"$m\" \"$n\"; "
                 + "( eval \"$1\" ) 2>/dev/null </dev/null; r=$?; printf '\\n%s end %s %d@@\\n' \"$m\" \"$n\" \"$r\"; }\n");
-        commands.forEach((name, command) -> s.append("section ").append(Step.quote(name)).append(' ')
-                .append(Step.quote(command)).append('\n'));
+        commands.forEach((name, command) -> s.append("section ").append(Shell.quote(name)).append(' ')
+                .append(Shell.quote(command)).append('\n'));
         return s.toString();
     }
 
@@ -139,12 +69,12 @@ public final class Probe {
                 + "printf '\\n%s end %s %d@@\\n' \"$m\" \"$2\" \"$(cat \"$d/$1.rc\")\"; }\n");
         int i = 0;
         for (String command : commands.values()) {
-            s.append("run ").append(i++).append(' ').append(Step.quote(command)).append('\n');
+            s.append("run ").append(i++).append(' ').append(Shell.quote(command)).append('\n');
         }
         s.append("wait\n");
         i = 0;
         for (String name : commands.keySet()) {
-            s.append("show ").append(i++).append(' ').append(Step.quote(name)).append('\n');
+            s.append("show ").append(i++).append(' ').append(Shell.quote(name)).append('\n');
         }
         s.append("rm -rf \"$d\"\n");
         return s.toString();

@@ -14,9 +14,9 @@ public final class Sections {
     public static final String PF_RULES = "pf/rules";
     /** {@code kldstat -q -m pf}: exit 0 when the pf module is loaded. */
     public static final String PF_MODULE = "pf/module";
-    /** What pfctl printed right after uirig loaded /etc/pf.conf (see {@link com.uirig.plan.PfResource#RECORD}). */
+    /** What pfctl printed right after uirig loaded /etc/pf.conf (the record plan's PfResource keeps). */
     public static final String PF_LOADED = "pf/loaded";
-    /** Rollbacks left on the host (see {@link com.uirig.apply.PendingRollback#LIST}). */
+    /** Rollbacks left on the host (see {@link com.uirig.facts.PendingRollback#LIST}). */
     public static final String ROLLBACKS = "rollbacks";
 
     private Sections() {}

@@ -90,7 +90,7 @@ public final class FileWrite {
     static Optional<Outcome> compare(String path, String content, String mode, String owner, ObservedHost observed,
                                      List<Step> check) {
         FileState found = observed.files().get(path);
-        String sha = Step.sha256Hex(content.getBytes(StandardCharsets.UTF_8));
+        String sha = com.uirig.model.Sha256.hex(content.getBytes(StandardCharsets.UTF_8));
         Map<String, Object> after = describe(sha, mode, owner);
         if (found == null) {
             return Optional.of(new Outcome(Action.CREATE, write(path, content, mode, owner, false, check),

@@ -21,6 +21,15 @@ import java.util.Map;
 public final class Resources {
     private Resources() {}
 
+    /** The files uirig owns on the host, in the order their resources are planned. */
+    public static List<OwnedFile> files(DesiredHost d) {
+        List<OwnedFile> out = new java.util.ArrayList<>();
+        for (Resource r : Planner.ordered(of(d))) {
+            out.addAll(r.files());
+        }
+        return out;
+    }
+
     public static List<Resource> of(DesiredHost d) {
         List<Resource> out = new ArrayList<>();
         Map<IfName, String> ownerOf = new HashMap<>();

@@ -1,9 +1,6 @@
 package com.uirig.plan;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -81,7 +78,7 @@ public record Step(List<String> argv, Input input, Effect effect) {
     /** File content that is not secret; shown by size and hash, its text is in the change's diff. */
     public record Content(String text) implements Input {
         public String sha256() {
-            return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+            return com.uirig.model.Sha256.hex(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -128,14 +125,6 @@ public record Step(List<String> argv, Input input, Effect effect) {
     /** Quotes one shell word: unchanged when safe, else in single quotes. */
     public static String quote(String word) {
         return com.uirig.model.Shell.quote(word);
-    }
-
-    public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -3,7 +3,7 @@ package com.uirig.render;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.uirig.apply.PendingRollback;
+import com.uirig.facts.PendingRollback;
 import com.uirig.expect.ExpectationResult;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Change;

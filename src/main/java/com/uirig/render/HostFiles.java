@@ -2,8 +2,6 @@ package com.uirig.render;
 
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.OwnedFile;
-import com.uirig.plan.Planner;
-import com.uirig.plan.Resource;
 import com.uirig.plan.Resources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +20,7 @@ public final class HostFiles {
     private HostFiles() {}
 
     public static List<OwnedFile> of(DesiredHost host) {
-        List<OwnedFile> out = new ArrayList<>();
-        for (Resource r : Planner.ordered(Resources.of(host))) {
-            out.addAll(r.files());
-        }
-        return out;
+        return Resources.files(host);
     }
 
     /** Writes every file under {@code dir}; returns the paths written, relative to {@code dir}. */

@@ -53,7 +53,7 @@ public final class PlanJson {
     }
 
     /** With each host's rollbacks left by earlier runs ({@code rollbacks_pending}, as check reports them). */
-    public static String render(Plan plan, java.util.Map<String, java.util.List<com.uirig.apply.PendingRollback>> rollbacks) {
+    public static String render(Plan plan, java.util.Map<String, java.util.List<com.uirig.facts.PendingRollback>> rollbacks) {
         ObjectNode root = tree(plan);
         for (var host : root.path("hosts")) {
             ArrayNode pending = ((ObjectNode) host).putArray("rollbacks_pending");

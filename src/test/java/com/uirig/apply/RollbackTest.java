@@ -3,6 +3,7 @@ package com.uirig.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.uirig.plan.Action;
+import com.uirig.facts.PendingRollback;
 import com.uirig.plan.Change;
 import com.uirig.plan.Step;
 import com.uirig.ssh.CommandResult;
@@ -175,7 +176,7 @@ class RollbackTest {
     void aRollbackTakenOverNeverFiresAndItsTimerIsGone() throws Exception {
         Path file = dir.resolve("t.conf");
         Rollback.Armed armed = armedChange(file, 2, List.of());
-        List<PendingRollback> taken = PendingRollback.parse(sh(PendingRollback.takeOver(dir.toString()), "").stdout());
+        List<PendingRollback> taken = PendingRollback.parse(sh(RollbackTakeOver.takeOver(dir.toString()), "").stdout());
         assertThat(taken).extracting(PendingRollback::state).containsExactly("armed");
         assertThat(taken.get(0).takenOver()).startsWith("took over the rollback of pf_table[xpeers]");
         assertThat(Path.of(armed.dir())).doesNotExist();
@@ -197,7 +198,7 @@ class RollbackTest {
         }
         assertThat(PendingRollback.parse(sh(PendingRollback.list(dir.toString()), "").stdout()))
                 .extracting(PendingRollback::state).containsExactlyInAnyOrder("fired", "firing");
-        List<PendingRollback> taken = PendingRollback.parse(sh(PendingRollback.takeOver(dir.toString()), "").stdout());
+        List<PendingRollback> taken = PendingRollback.parse(sh(RollbackTakeOver.takeOver(dir.toString()), "").stdout());
         assertThat(taken).extracting(PendingRollback::state).containsExactly("fired", "fired");
         assertThat(taken.get(0).fired()).isNotNull();
         assertThat(file).hasContent("old");
@@ -212,7 +213,7 @@ class RollbackTest {
         List<PendingRollback> found = PendingRollback.parse(sh(PendingRollback.list(dir.toString()), "").stdout());
         assertThat(found).extracting(PendingRollback::state, PendingRollback::resource).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("orphaned", "?"));
-        assertThat(PendingRollback.parse(sh(PendingRollback.takeOver(dir.toString()), "").stdout()))
+        assertThat(PendingRollback.parse(sh(RollbackTakeOver.takeOver(dir.toString()), "").stdout()))
                 .extracting(PendingRollback::state).containsExactly("orphaned");
         assertThat(dir.resolve("uirig-rollback.AbC123")).doesNotExist();
     }

@@ -50,7 +50,7 @@ class ProbeTest {
     @Test
     void theProbeOfAHostReadsEveryFactPlanningNeeds() {
         DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
-        Map<String, String> c = Probe.of(a).commands();
+        Map<String, String> c = com.uirig.plan.ProbeSections.of(a).commands();
         assertThat(c).containsEntry("ifconfig", "ifconfig -a")
                 .containsEntry("jls", "jls -n --libxo json")
                 .containsEntry("jail/pg_j/ifconfig", "jexec pg_j ifconfig -a")
@@ -66,7 +66,7 @@ class ProbeTest {
                 .containsEntry("route", "route -n get default")
                 .containsEntry("jail/pg_j/spiped/PGC", "pgrep -F /jails/pg_j/var/run/spiped_PGC.pid");
         assertThat(c).doesNotContainKey("pf/table/ratelimit");
-        assertThat(Probe.of(a).script()).doesNotContain("cat /jails/pg_j/etc/spiped.key");
+        assertThat(com.uirig.plan.ProbeSections.of(a).script()).doesNotContain("cat /jails/pg_j/etc/spiped.key");
     }
 
     @Test
@@ -294,24 +294,24 @@ class ProbeTest {
     void aLiveProbeThatCannotBeRightIsThatHostsReasonNeverAnException() {
         DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
         java.time.Duration t = java.time.Duration.ofSeconds(5);
-        FactsGatherer.Outcome whole = FactsGatherer.read(answering(out -> out), a, t, true);
+        FactsGatherer.Outcome whole = FactsGatherer.read(answering(out -> out), a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
         assertThat(whole.ok()).isTrue();
         assertThat(whole.facts().complete()).isTrue();
         assertThat(whole.facts().implausible()).isEmpty();
 
-        FactsGatherer.Outcome cut = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" begin pf/rules@@") + 20)), a, t, true);
+        FactsGatherer.Outcome cut = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" begin pf/rules@@") + 20)), a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
         assertThat(cut.ok()).isFalse();
         assertThat(cut.error()).isEqualTo("server-a: the probe's output is truncated: section 'pf/rules' has no end"
                 + " (the connection may have been cut); nothing is changed on it");
 
-        FactsGatherer.Outcome twice = FactsGatherer.read(answering(out -> out + out.substring(out.indexOf("@@uirig"))), a, t, true);
+        FactsGatherer.Outcome twice = FactsGatherer.read(answering(out -> out + out.substring(out.indexOf("@@uirig"))), a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
         assertThat(twice.error()).isEqualTo("server-a: the probe's output cannot be right: duplicated section 'lock'; nothing is changed on it");
 
-        FactsGatherer.Outcome noNumber = FactsGatherer.read(answering(out -> out.replace(" end ifconfig 0@@", " end ifconfig 0x0@@")), a, t, true);
+        FactsGatherer.Outcome noNumber = FactsGatherer.read(answering(out -> out.replace(" end ifconfig 0@@", " end ifconfig 0x0@@")), a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
         assertThat(noNumber.error()).isEqualTo("server-a: the probe's output cannot be right: section 'ifconfig' ends with"
                 + " exit code '0x0', not a number from 0 to 255; nothing is changed on it");
 
-        FactsGatherer.Outcome afterJls = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" end jls 1@@\n") + 13)), a, t, true);
+        FactsGatherer.Outcome afterJls = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" end jls 1@@\n") + 13)), a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
         assertThat(afterJls.error()).startsWith("server-a: the probe's output is truncated: it ends after section 'jls'; ")
                 .endsWith(" more never began ('sysctl' first) (the connection may have been cut); nothing is changed on it");
     }

@@ -70,7 +70,7 @@ final class ConvergedHost {
             }
             for (OwnedFile f : r.files()) {
                 files.put(f.path(), f.content()
-                        .map(c -> new ObservedHost.FileState(Step.sha256Hex(c.getBytes(StandardCharsets.UTF_8)), Optional.of(c), f.mode(), f.owner()))
+                        .map(c -> new ObservedHost.FileState(com.uirig.model.Sha256.hex(c.getBytes(StandardCharsets.UTF_8)), Optional.of(c), f.mode(), f.owner()))
                         .orElse(new ObservedHost.FileState("same-key-everywhere", Optional.empty(), f.mode(), f.owner())));
             }
         }

@@ -118,7 +118,7 @@ class CheckReportTest {
 
     @Test
     void aRollbackLeftByAnEarlierRunIsDriftEvenWhenEveryResourceIsInSync() throws Exception {
-        var pending = com.uirig.apply.PendingRollback.parse(
+        var pending = com.uirig.facts.PendingRollback.parse(
                 "armed /var/run/uirig-rollback.Xy12Ab - pf_table[xpeers] 1796126400 1796126460\n");
         CheckReport r = CheckReport.of("prod", List.of(A, B), new Plan(List.of()), Map.of(), Set.of(), Map.of(),
                 Map.of("server-a", pending));
