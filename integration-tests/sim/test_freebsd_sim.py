@@ -83,8 +83,8 @@ class Hold(unittest.TestCase):
             fs.hold("pfctl", ["-t", "x", "-T", "show"])  # no match: passes
             waiter = threading.Thread(target=fs.hold, args=("pfctl", ["-s", "Running"]))
             waiter.start()
-            for _ in range(100):
-                if os.path.exists(fs.HOLD + ".held"):
+            for _ in range(100):  # hold() creates HOLD.held, then writes the line into it
+                if os.path.exists(fs.HOLD + ".held") and os.path.getsize(fs.HOLD + ".held"):
                     break
                 time.sleep(0.02)
             with open(fs.HOLD + ".held") as f:
