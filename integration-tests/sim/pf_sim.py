@@ -495,13 +495,14 @@ def interfaces():
     """getifaddrs() of the simulated host: [{name, af: link|4|6, addr, bits, loopback, broadcast}], the
     addresses the simulated ifconfig shows (inet on every interface, inet6 on lo0 only)."""
     table = []
-    for link in sim.links():
+    ifconfig = sim.module("ifconfig_sim")
+    for link in ifconfig.links():
         if link["ifname"].endswith("-wire"):
             continue
         name = sim.fbsd_name(link["ifname"])
-        loop = sim.kind(link) == "loopback"
+        loop = ifconfig.kind(link) == "loopback"
         base = {"name": name, "loopback": loop, "broadcast": "BROADCAST" in link.get("flags", []),
-                "group": sim.group_of(link)}
+                "group": ifconfig.group_of(link)}
         table.append(dict(base, af="link", addr=0, bits=0))
         for a in link.get("addr_info", []):
             if a.get("family") == "inet":

@@ -528,7 +528,7 @@ def cmd_real(args):
             if a == "-j":
                 if os.geteuid() != 0:
                     fs.fail("pkg: jail_attach(%s): Operation not permitted" % target)
-                return fs.cmd_jexec([target, fs.SIM, "pkgreal"] + args[i + 2:])
+                return fs.module("jail_sim").cmd_jexec([target, fs.SIM, "pkgreal"] + args[i + 2:])
             if a == "-c" and os.geteuid() != 0:
                 fs.fail("pkg: chroot failed: Operation not permitted")
             Root.config = fs.in_root("/") if a == "-r" else target

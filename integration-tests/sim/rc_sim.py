@@ -104,15 +104,16 @@ def cmd_rc(args):
         for path in reversed([p for p in rcorder(scripts()) if "shutdown" in rc_header(p)["KEYWORD"]]):
             subprocess.run(run_script(path, ["faststop"]))
         return 0
-    rc = fs.rc_read(fs.rc_conf_path())
+    sysrc, ifconfig = fs.module("sysrc_sim"), fs.module("ifconfig_sim")
+    rc = sysrc.rc_read(sysrc.rc_conf_path())
     fs.run(["ip", "link", "set", "lo", "up"], check=False)
     for key, value in rc.items():
         m = re.fullmatch(r"ifconfig_(.+)", key)
-        if m and not key.endswith("_name") and not re.search(r"_alias\d+$|_ipv6$", key) and fs.link_exists(m.group(1)):
+        if m and not key.endswith("_name") and not re.search(r"_alias\d+$|_ipv6$", key) and ifconfig.link_exists(m.group(1)):
             # network.subr ifconfig_getargs drops the words rc handles itself (DHCP, WPA, ...).
             words = [w for w in value.split() if w.upper() not in ("DHCP", "SYNCDHCP", "NOSYNCDHCP", "WPA", "NOAUTO", "HOSTAP")]
             if words:
-                fs.cmd_ifconfig([m.group(1)] + words)
+                ifconfig.cmd_ifconfig([m.group(1)] + words)
             fs.run(["ip", "link", "set", m.group(1), "up"], check=False)
     if rc.get("defaultrouter"):
         fs.run(["ip", "route", "replace", "default", "via", rc["defaultrouter"]], check=False)
@@ -125,7 +126,7 @@ def cmd_service(args):
     """service(8), after usr.sbin/service/service.sh: -j JAIL, -e (enabled scripts), -l (all
     scripts), NAME COMMAND... through the script found in /etc/rc.d or /usr/local/etc/rc.d."""
     if args[:1] == ["-j"] and len(args) > 1:
-        return fs.cmd_jexec([args[1], "service"] + args[2:])
+        return fs.module("jail_sim").cmd_jexec([args[1], "service"] + args[2:])
     if args[:1] == ["-l"]:
         fs.out("".join(os.path.basename(p) + "\n" for p in sorted(scripts(), key=os.path.basename)))
         return 0
@@ -218,7 +219,7 @@ def jail_path(path):
 
 def jail_devfs():
     """Whether the current jail was created with mount.devfs (jail(8): devfs on PATH/dev)."""
-    info = fs.jails_state()["jails"].get(fs.JAIL) or {}
+    info = fs.module("jail_sim").jails_state()["jails"].get(fs.JAIL) or {}
     value = str(info.get("params", {}).get("mount.devfs", "false")).lower()
     return value == "true" or value.lstrip("+-").isdigit() and int(value) != 0
 

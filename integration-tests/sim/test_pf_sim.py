@@ -27,6 +27,10 @@ sys.dont_write_bytecode = True  # image/build.sh hashes every file of sim/
 
 import freebsd_sim  # noqa: E402
 
+# Run with the other tests (unittest discover), the simulator may have been imported before this
+# file set UIRIG_SIM_STATE: its state goes to the temporary directory all the same.
+freebsd_sim.STATE = os.environ["UIRIG_SIM_STATE"]
+
 sys.modules.setdefault("freebsd_sim", freebsd_sim)
 import pf_sim  # noqa: E402
 

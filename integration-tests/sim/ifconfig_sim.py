@@ -1,0 +1,459 @@
+"""ifconfig(8) of the simulated FreeBSD host and its interface model: FreeBSD interfaces are
+real Linux links (veth pairs for epairs, Linux bridges for if_bridge, the container's NICs), shown
+as sbin/ifconfig prints them. Imported by freebsd_sim.py's dispatcher for ifconfig, by rc_sim.py
+(/etc/rc's ifconfig_IF lines) and pf_sim.py (the interfaces pf sees)."""
+import json
+import os
+import re
+import sys
+
+from freebsd_sim import State, fail, fbsd_name, jail_netns, linux_name, out, read_state, run
+
+FLAG_BITS = [("UP", 0x1), ("BROADCAST", 0x2), ("LOOPBACK", 0x8), ("RUNNING", 0x40), ("PROMISC", 0x100),
+             ("SIMPLEX", 0x800), ("MULTICAST", 0x8000), ("LOWER_UP", 0x1000000)]
+
+
+def links():
+    data = json.loads(run(["ip", "-d", "-j", "addr", "show"]).stdout or "[]")
+    return sorted(data, key=lambda l: l.get("ifindex", 0))
+
+
+EPAIR_ALIAS = "uirig-sim:epair"
+
+
+def kind(link):
+    """loopback, bridge, veth (an epair made by this simulator) or ether (a NIC, Docker's veth included)."""
+    if link.get("link_type") == "loopback":
+        return "loopback"
+    k = (link.get("linkinfo") or {}).get("info_kind", "ether")
+    if k == "veth" and link.get("ifalias") != EPAIR_ALIAS:
+        return "ether"
+    return k if k in ("bridge", "veth", "dummy") else "ether"
+
+
+def group_of(link):
+    return {"loopback": "lo", "veth": "epair", "bridge": "bridge"}.get(kind(link))
+
+
+def flags_of(link):
+    lf = set(link.get("flags", []))
+    names = []
+    up = "UP" in lf
+    for name, _ in FLAG_BITS:
+        if name == "UP" and up:
+            names.append(name)
+        elif name == "BROADCAST" and "BROADCAST" in lf:
+            names.append(name)
+        elif name == "LOOPBACK" and kind(link) == "loopback":
+            names.append(name)
+        elif name == "RUNNING" and up:
+            names.append(name)
+        elif name == "PROMISC" and (link.get("master") or "PROMISC" in lf):
+            names.append(name)
+        elif name == "SIMPLEX" and kind(link) != "loopback":
+            names.append(name)
+        elif name == "MULTICAST" and "MULTICAST" in lf:
+            names.append(name)
+        elif name == "LOWER_UP" and up and ("LOWER_UP" in lf or kind(link) == "loopback"):
+            names.append(name)
+    bits = sum(b for n, b in FLAG_BITS if n in names)
+    return "flags=%x<%s>" % (bits, ",".join(names))
+
+
+def netmask_hex(prefix):
+    mask = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF if prefix else 0
+    return "0x%08x" % mask
+
+
+def show(link, members_of):
+    import ipaddress
+    name = link["ifname"]
+    k = kind(link)
+    lines = ["%s: %s metric 0 mtu %d" % (fbsd_name(name), flags_of(link), link.get("mtu", 16384 if k == "loopback" else 1500))]
+    if descriptions().get(name):
+        lines.append("\tdescription: " + descriptions()[name])
+    if k == "loopback":
+        lines.append("\toptions=680003<RXCSUM,TXCSUM,LINKSTATE,RXCSUM_IPV6,TXCSUM_IPV6>")
+    elif k == "veth":
+        lines.append("\toptions=8<VLAN_MTU>")
+    elif k == "bridge":
+        lines.append("\toptions=0")
+    else:
+        lines.append("\toptions=80008<VLAN_MTU,LINKSTATE>")
+    if k != "loopback" and link.get("address"):
+        lines.append("\tether " + link["address"])
+    for a in link.get("addr_info", []):
+        if a.get("family") == "inet":
+            net = ipaddress.ip_network("%s/%d" % (a["local"], a["prefixlen"]), strict=False)
+            line = "\tinet %s netmask %s" % (a["local"], netmask_hex(a["prefixlen"]))
+            if k != "loopback":
+                line += " broadcast %s" % a.get("broadcast", net.broadcast_address)
+            lines.append(line)
+        elif a.get("family") == "inet6" and k == "loopback":
+            lines.append("\tinet6 %s prefixlen %d" % (a["local"], a["prefixlen"]))
+    if k == "bridge":
+        lines.append("\tid 00:00:00:00:00:00 priority 32768 hellotime 2 fwddelay 15")
+        lines.append("\tmaxage 20 holdcnt 6 proto rstp maxaddr 2000 timeout 1200")
+        lines.append("\troot id 00:00:00:00:00:00 priority 32768 ifcost 0 port 0")
+        for member in reversed(members_of.get(name, [])):
+            lines.append("\tmember: %s flags=143<LEARNING,DISCOVER,AUTOEDGE,AUTOPTP>" % member["ifname"])
+            lines.append("\t        ifmaxaddr 0 port %d priority 128 path cost 2000" % member["ifindex"])
+    group = group_of(link)
+    if group:
+        lines.append("\tgroups: " + group)
+    if k in ("veth", "ether", "dummy"):
+        lines.append("\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)")
+        lines.append("\tstatus: " + ("active" if "UP" in link.get("flags", []) else "no carrier"))
+    lines.append("\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>")
+    return "\n".join(lines) + "\n"
+
+
+
+def ifconfig_list(only=None, group=None):
+    all_links = links()
+    members_of = {}
+    for l in all_links:
+        if l.get("master"):
+            members_of.setdefault(l["master"], []).append(l)
+    for l in all_links:
+        if l["ifname"].endswith("-wire"):
+            continue  # the unplugged end of a simulated NIC's cable
+        if only and l["ifname"] != only:
+            continue
+        if group and group_of(l) != group:
+            continue
+        out(show(l, members_of))
+
+
+def link_exists(name):
+    return run(["ip", "link", "show", "dev", name], check=False).returncode == 0
+
+
+def is_up(name):
+    r = run(["ip", "-j", "link", "show", "dev", name], check=False)
+    return r.returncode == 0 and "UP" in json.loads(r.stdout)[0].get("flags", [])
+
+
+def rename(old, new):
+    """ifconfig IF name NEW (SIOCSIFNAME) renames in place: addresses and routes stay. Linux can
+    rename only a link that is down, and taking it down drops its routes: they are put back."""
+    was_up = is_up(old)
+    routes = json.loads(run(["ip", "-j", "route", "show", "dev", old]).stdout or "[]") if was_up else []
+    if was_up:
+        run(["ip", "link", "set", old, "down"])
+    run(["ip", "link", "set", old, "name", new])
+    if was_up:
+        run(["ip", "link", "set", new, "up"])
+        for r in routes:
+            if r.get("gateway"):
+                run(["ip", "route", "replace", r["dst"], "via", r["gateway"], "dev", new], check=False)
+
+
+# sbin/ifconfig's command tables (ifconfig.c basic_cmds, ifclone.c, af_inet.c, ifbridge.c,
+# ifvlan.c, ifgroup.c, ifmedia.c): the keywords that take no argument and those that take one.
+# A word that is neither is an address (ifconfig.c main's loop: setifaddr for the first,
+# setifdstaddr for the next ones).
+IF_NOARG = set("""up down alias -alias delete destroy create plumb unplumb -description -descr
+    vlanhwtag -vlanhwtag vlanmtu -vlanmtu vlanhwcsum -vlanhwcsum vlanhwtso -vlanhwtso
+    vlanhwfilter -vlanhwfilter rxcsum -rxcsum txcsum -txcsum rxcsum6 -rxcsum6 txcsum6 -txcsum6
+    tso -tso tso4 -tso4 tso6 -tso6 lro -lro wol -wol vlandev -vlandev promisc -promisc monitor
+    -monitor arp -arp staticarp -staticarp debug -debug link0 -link0 link1 -link1 link2 -link2
+    -ifdisabled ifdisabled auto_linklocal -auto_linklocal accept_rtadv -accept_rtadv
+    nd6 -nd6 stp -stp""".split()) - {"vlandev"}
+IF_ONEARG = set("""mtu description descr name vnet -vnet addm deletem netmask broadcast metric media
+    mediaopt -mediaopt mode ether lladdr vlan vlandev group -group vlanpcp
+    edge -edge autoedge -autoedge ptp -ptp autoptp -autoptp priority""".split())
+IF_FAMILIES = ("inet", "inet6", "link", "ether", "lladdr")
+
+
+class IfconfigError(Exception):
+    pass
+
+
+def inet_aton(text):
+    """inet_aton(3) (lib/libc/inet/inet_addr.c): one to four parts, each decimal, octal (0...)
+    or hex (0x...); the last part fills the remaining bytes. None when it is no address."""
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    values = []
+    for part in parts:
+        m = re.fullmatch(r"0[xX]([0-9a-fA-F]*)|0([0-7]*)|([1-9][0-9]*)", part)
+        if not m:
+            return None
+        values.append(int(m.group(1) or "0", 16) if m.group(1) is not None
+                      else int(m.group(2) or "0", 8) if m.group(2) is not None else int(m.group(3)))
+    *head, last = values
+    if any(v > 255 for v in head) or last >= 1 << (8 * (4 - len(head))):
+        return None
+    n = last
+    for i, v in enumerate(head):
+        n |= v << (24 - 8 * i)
+    return "%d.%d.%d.%d" % (n >> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255)
+
+
+def classful_prefix(addr):
+    """The mask the kernel guesses for an address given without one (sys/netinet/in.c
+    in_aifaddr_ioctl: the class A/B/C network), which af_inet.c in_postproc warns about."""
+    first = int(addr.split(".")[0])
+    return 8 if first < 128 else 16 if first < 192 else 24 if first < 224 else 32
+
+
+def in_getaddr(word, which):
+    """af_inet.c in_getaddr: ADDR may carry /WIDTH; anything inet_aton rejects is looked up as a
+    host name, and fails with 'WORD: bad value' (host names are not resolved here)."""
+    prefix = None
+    text = word
+    if which == "addr" and "/" in word:
+        text, _, width = word.rpartition("/")
+        if not width.isdigit() or int(width) > 32:
+            raise IfconfigError("%s: bad value (width %s)" % (text, "invalid" if not width.isdigit() else "too large"))
+        prefix = int(width)
+    addr = inet_aton(text)
+    if addr is None:
+        raise IfconfigError("%s: bad value" % word)
+    return addr, prefix
+
+
+def parse_ifconfig(words):
+    """The words after the interface name, as ifconfig.c main and ifconfig() take them: an
+    address family first (default inet), then keywords with their argument, and bare words as
+    addresses. Returns (actions, address) where actions are (keyword, argument) in order and
+    address is a dict (addr, prefix, dst, mask, alias, delete, family) or None."""
+    family = "inet"
+    if words and words[0] in IF_FAMILIES:
+        family, words = words[0], words[1:]
+    actions, address = [], {"addr": None, "prefix": None, "dst": None, "mask": None, "broadcast": None,
+                             "alias": False, "delete": False, "family": family}
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in IF_ONEARG:
+            if i + 1 >= len(words):
+                raise IfconfigError("'%s' requires argument" % w)
+            value = words[i + 1]
+            if w == "netmask":
+                address["mask"] = netmask_prefix(value)
+            elif w == "broadcast":
+                address["broadcast"] = in_getaddr(value, "dst")[0]
+            else:
+                actions.append((w, value))
+            i += 2
+            continue
+        if w in IF_NOARG:
+            if w == "alias":
+                address["alias"] = True
+            elif w in ("-alias", "delete"):
+                address["delete"] = True
+            else:
+                actions.append((w, None))
+            i += 1
+            continue
+        if family != "inet":
+            i += 1  # inet6 and link-level addresses are not modelled
+            continue
+        if address["addr"] is None:
+            address["addr"], address["prefix"] = in_getaddr(w, "addr")
+        else:
+            address["dst"] = in_getaddr(w, "dst")[0]  # setifdstaddr: the last one wins
+        i += 1
+    return actions, (address if address["addr"] else None)
+
+
+def netmask_prefix(value):
+    """af_inet.c in_getaddr(MASK): a dotted or 0x hex mask."""
+    if value.lower().startswith("0x"):
+        n = int(value, 16)
+    else:
+        a = inet_aton(value)
+        if a is None:
+            raise IfconfigError("%s: bad value" % value)
+        n = sum(int(x) << (24 - 8 * i) for i, x in enumerate(a.split(".")))
+    return bin(n).count("1")
+
+
+# The ioctl each change needs, and how FreeBSD's ifconfig reports it failing for a user who is
+# not root (EPERM): err(3) texts, or Perror's 'ioctl (...): permission denied' for addresses.
+IF_DENIED = {"create": "SIOCIFCREATE2: Operation not permitted", "destroy": "SIOCIFDESTROY: Operation not permitted",
+             "name": "ioctl SIOCSIFNAME (set name): Operation not permitted",
+             "mtu": "ioctl SIOCSIFMTU (set mtu): Operation not permitted",
+             "description": "ioctl (set descr): Operation not permitted",
+             "vnet": "SIOCSIFVNET: Operation not permitted", "-vnet": "SIOCSIFRVNET: Operation not permitted",
+             "addm": "BRDGADD %s: Operation not permitted", "deletem": "BRDGDEL %s: Operation not permitted",
+             "address": "ioctl (SIOCAIFADDR): permission denied", "delete": "ioctl (SIOCDIFADDR): permission denied",
+             "flags": "SIOCSIFFLAGS: Operation not permitted", "caps": "SIOCSIFCAP: Operation not permitted"}
+
+
+def if_denied(actions, address, creating):
+    if creating:
+        return IF_DENIED["create"]
+    for word, value in actions:
+        key = {"descr": "description"}.get(word, word)
+        if key in IF_DENIED:
+            return IF_DENIED[key] % value if "%s" in IF_DENIED[key] else IF_DENIED[key]
+        if word in ("up", "down", "promisc", "-promisc", "arp", "-arp", "debug", "-debug", "monitor", "-monitor"):
+            return IF_DENIED["flags"]
+        return IF_DENIED["caps"]
+    if address:
+        return IF_DENIED["delete" if address["delete"] else "address"]
+    return None
+
+
+def descriptions():
+    return read_state("ifdescr", {})
+
+
+def cmd_ifconfig(args):
+    """ifconfig(8), after sbin/ifconfig/ifconfig.c (main, ifconfig(), the cloner and option tables
+    of ifclone.c, af_inet.c, ifbridge.c, ifepair.c, ifvlan.c)."""
+    if not args or args[0] == "-a":
+        ifconfig_list()
+        return 0
+    if args[0] == "-l":
+        out(" ".join(fbsd_name(l["ifname"]) for l in links() if not l["ifname"].endswith("-wire")) + "\n")
+        return 0
+    if args[0] in ("-g", "-ag") or (args[0] == "-a" and len(args) > 2 and args[1] == "-g"):
+        group = args[-1]
+        if args[0] == "-g":
+            for l in links():
+                if group_of(l) == group:
+                    out(fbsd_name(l["ifname"]) + "\n")
+        else:
+            ifconfig_list(group=group)
+        return 0
+    name = linux_name(args[0])
+    rest = args[1:]
+    creating = bool(rest) and rest[0] in ("create", "plumb")
+    try:
+        actions, address = parse_ifconfig(rest[1:] if creating else rest)
+    except IfconfigError as e:
+        fail("ifconfig: %s" % e)
+    if (creating or actions or address) and os.geteuid() != 0:
+        fail("ifconfig: " + if_denied(actions, address, creating))
+    if creating:
+        name = if_create(name, actions)
+        if not actions and not address:
+            return 0
+    if not link_exists(name):
+        fail("ifconfig: interface %s does not exist" % fbsd_name(name))
+    if not actions and not address:
+        ifconfig_list(only=name)
+        return 0
+    for word, value in actions:
+        name = if_action(name, word, value)
+        if name is None:
+            return 0
+    if address:
+        if_address(name, address)
+    return 0
+
+
+def if_create(name, actions):
+    """ifclone.c clone_create: 'ifconfig epairN|bridgeN create' prints the new interface's name
+    (with 'name X' following, the final name)."""
+    m = re.fullmatch(r"(epair|bridge)(\d*)", name)
+    if not m:
+        fail("ifconfig: SIOCIFCREATE2: Invalid argument")
+    cloner, unit = m.group(1), m.group(2)
+    first = cloner + "%s" + ("a" if cloner == "epair" else "")
+    if unit == "":
+        unit = 0
+        while link_exists(first % unit):
+            unit += 1
+    if link_exists(first % unit):
+        fail("ifconfig: SIOCIFCREATE2 (%s%s): File exists" % (cloner, unit))
+    if cloner == "epair":
+        run(["ip", "link", "add", "epair%sa" % unit, "type", "veth", "peer", "name", "epair%sb" % unit])
+        for end in ("a", "b"):
+            run(["ip", "link", "set", "epair%s%s" % (unit, end), "alias", EPAIR_ALIAS])
+    else:
+        run(["ip", "link", "add", "bridge%s" % unit, "type", "bridge"])
+    created = first % unit
+    if actions and actions[0][0] == "name":
+        rename(created, actions[0][1])
+        created = actions.pop(0)[1]
+    out(created + "\n")
+    return created
+
+
+def if_action(name, word, value):
+    """One keyword's callback, in command-line order (ifconfig.c ifconfig(): cmd->c_u.c_func).
+    Returns the interface's (possibly new) name, or None when it left this stack."""
+    if word == "destroy":
+        run(["ip", "link", "del", name])
+        return None
+    if word == "name":
+        if value != name and link_exists(name):
+            rename(name, value)
+            out(value + "\n")
+        return value
+    if word == "up":
+        run(["ip", "link", "set", name, "up"])
+    elif word == "down":
+        run(["ip", "link", "set", name, "down"])
+    elif word == "mtu":
+        if not value.isdigit():
+            fail("ifconfig: mtu %s: bad value" % value)
+        r = run(["ip", "link", "set", name, "mtu", value], check=False)
+        if r.returncode != 0:
+            fail("ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument")
+    elif word in ("description", "descr"):
+        with State("ifdescr", {}) as st:
+            st.data[name] = value
+    elif word in ("-description", "-descr"):
+        with State("ifdescr", {}) as st:
+            st.data.pop(name, None)
+    elif word == "addm":
+        if not link_exists(value):
+            fail("ifconfig: BRDGADD %s: No such file or directory" % value)
+        run(["ip", "link", "set", value, "master", name])
+        run(["ip", "link", "set", value, "up"])
+    elif word == "deletem":
+        run(["ip", "link", "set", value, "nomaster"])
+    elif word == "vnet":
+        if not os.path.exists("/var/run/netns/" + jail_netns(value)):
+            fail("ifconfig: SIOCSIFVNET: Invalid argument")
+        run(["ip", "link", "set", name, "netns", jail_netns(value)])
+        return None
+    elif word == "-vnet":
+        run(["ip", "-n", jail_netns(value), "link", "set", name, "netns", "1"])
+        return None
+    elif word in ("ether", "lladdr"):
+        run(["ip", "link", "set", name, "address", value])
+    # Capabilities (vlanhwtag, rxcsum, ...), groups, media and metric: accepted, not modelled.
+    return name
+
+
+def if_address(name, address):
+    """ifconfig.c ifconfig(): after the keywords, SIOCDIFADDR of the first address unless
+    'alias' (or of the given one with -alias/delete), then SIOCAIFADDR. For a broadcast
+    interface the destination address is the broadcast address (struct in_aliasreq: ifra_dstaddr
+    and ifra_broadaddr are one field); without a mask the kernel guesses the class's."""
+    addr = address["addr"]
+    current = [a for l in links() if l["ifname"] == name for a in l.get("addr_info", []) if a.get("family") == "inet"]
+    if address["delete"]:
+        for a in current:
+            if a["local"] == addr:
+                run(["ip", "addr", "del", "%s/%d" % (a["local"], a["prefixlen"]), "dev", name])
+                return
+        fail("ifconfig: ioctl (SIOCDIFADDR): Can't assign requested address")
+    prefix = address["prefix"] if address["prefix"] is not None else address["mask"]
+    if prefix is None:
+        sys.stderr.write("ifconfig: WARNING: setting interface address without mask is deprecated,\n"
+                         "default mask may not be correct.\n")
+        prefix = classful_prefix(addr)
+    broadcast = address["broadcast"] or address["dst"]
+    cidr = "%s/%d" % (addr, prefix)
+    same = [a for a in current if "%s/%d" % (a["local"], a["prefixlen"]) == cidr
+            and (not broadcast or a.get("broadcast") == broadcast)]
+    if not address["alias"] and current and not same:
+        first = current[0]
+        run(["ip", "addr", "del", "%s/%d" % (first["local"], first["prefixlen"]), "dev", name])
+    if not same:
+        extra = ["broadcast", broadcast] if broadcast and name != "lo" else (["broadcast", "+"] if name != "lo" else [])
+        r = run(["ip", "addr", "add", cidr] + extra + ["dev", name], check=False)
+        if r.returncode != 0 and "File exists" in r.stderr:
+            fail("ifconfig: ioctl (SIOCAIFADDR): File exists")
+        elif r.returncode != 0:
+            raise RuntimeError(r.stderr.strip())
+    run(["ip", "link", "set", name, "up"])

@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+"""Tests of the commands on files (files_sim.py): sha256(1) after sbin/md5/md5.c (main's output
+forms, warn() for a file it cannot read, the SHA-256 test vectors of its -x suite), stat(1) -f
+after usr.bin/stat/stat.c (format1's %Lp %Su %Sg %z %N, main's "FILE: stat" warning), lockf(1)
+after usr.bin/lockf/lockf.c (EX_TEMPFAIL and "FILE: already locked"), zfs clone and list (a
+clone's mountpoint holds the template's files; libzfs's EZFS_EXISTS for a dataset there already).
+PYTHONDONTWRITEBYTECODE=1 python3 integration-tests/sim/test_files_sim.py"""
+import fcntl
+import grp
+import os
+import pwd
+import sys
+import tempfile
+import unittest
+
+sys.dont_write_bytecode = True  # before sim_testing: image/build.sh hashes every file of sim/
+from sim_testing import captured, fs  # sys.path, no bytecode beside the simulator
+
+files = fs.module("files_sim")
+
+# md5.c's SHA256_TestOutput for "" and "abc".
+EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+class Scratch(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def path(self, name, text=None, mode=None):
+        p = os.path.join(self.dir.name, name)
+        if text is not None:
+            with open(p, "w") as f:
+                f.write(text)
+        if mode is not None:
+            os.chmod(p, mode)
+        return p
+
+
+class Sha256(Scratch):
+    def test_the_bsd_form_and_q(self):
+        abc, empty = self.path("abc", "abc"), self.path("empty", "")
+        self.assertEqual(captured(files.cmd_sha256, [abc, empty]),
+                         (0, "SHA256 (%s) = %s\nSHA256 (%s) = %s\n" % (abc, ABC, empty, EMPTY), ""))
+        self.assertEqual(captured(files.cmd_sha256, ["-q", abc]), (0, ABC + "\n", ""))
+
+    def test_a_missing_file_is_warned_about_and_the_others_digested(self):
+        missing, abc = self.path("missing"), self.path("abc", "abc")
+        self.assertEqual(captured(files.cmd_sha256, ["-q", missing, abc]),
+                         (1, ABC + "\n", "sha256: %s: No such file or directory\n" % missing))
+
+
+class Stat(Scratch):
+    def test_format(self):
+        p = self.path("f", "abc", 0o640)
+        owner = "%s %s" % (pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name)
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp %Su %Sg %z %N", p]), (0, "640 %s 3 %s\n" % (owner, p), ""))
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp", self.dir.name]), (0, "700\n", ""))
+
+    def test_a_missing_file(self):
+        missing, p = self.path("missing"), self.path("f", "", 0o600)
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp", missing, p]),
+                         (1, "600\n", "stat: %s: stat: No such file or directory\n" % missing))
+
+
+class Lockf(Scratch):
+    def test_runs_the_command_and_returns_its_status(self):
+        lock = self.path("lock")
+        self.assertEqual(captured(files.cmd_lockf, ["-t", "0", lock, "sh", "-c", "exit 3"]), (3, "", ""))
+
+    def test_a_lock_held_elsewhere(self):
+        lock = self.path("lock")
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            self.assertEqual(captured(files.cmd_lockf, ["-t", "0", lock, "true"]),
+                             (75, "", "lockf: %s: already locked\n" % lock))
+            self.assertEqual(captured(files.cmd_lockf, ["-s", "-t", "0", lock, "true"]), (75, "", ""))
+        finally:
+            os.close(fd)
+
+
+class Zfs(Scratch):
+    def setUp(self):
+        super().setUp()
+        self.old = fs.STATE, fs.SKELETON
+        fs.STATE = self.path("state")
+        fs.SKELETON = self.path("skeleton")
+        os.makedirs(fs.SKELETON + "/bin")
+
+    def tearDown(self):
+        fs.STATE, fs.SKELETON = self.old
+        super().tearDown()
+
+    def test_clone_then_list(self):
+        root = self.path("web")
+        self.assertEqual(captured(files.cmd_zfs, ["clone", "-o", "mountpoint=" + root, "zroot/t@base", "zroot/web"]),
+                         (0, "", ""))
+        self.assertTrue(os.path.isdir(root + "/bin"))
+        self.assertEqual(captured(files.cmd_zfs, ["clone", "-o", "mountpoint=" + root, "zroot/t@base", "zroot/web"]),
+                         (1, "", "cannot create 'zroot/web': dataset already exists\n"))
+        code, out, _ = captured(files.cmd_zfs, ["list"])
+        rows = [line.split() for line in out.splitlines()]
+        self.assertEqual((code, rows[0][0], rows[0][-1]), (0, "NAME", "MOUNTPOINT"))
+        self.assertEqual([(r[0], r[-1]) for r in rows[1:]], [("zroot/web", root)])
+
+
+if __name__ == "__main__":
+    unittest.main()
