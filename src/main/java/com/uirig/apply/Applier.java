@@ -214,7 +214,7 @@ public final class Applier {
      * once a new SSH connection proves the host is still reachable.
      */
     private void runGuarded(String host, Change c, StepRunner runner) throws IOException {
-        if (reconnect == null || !Rollback.guards(c)) {
+        if (reconnect == null || c.guarded().isEmpty()) {
             runner.run(host, c);
             return;
         }

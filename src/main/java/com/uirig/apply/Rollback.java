@@ -2,100 +2,31 @@ package com.uirig.apply;
 
 import com.uirig.facts.PendingRollback;
 import com.uirig.plan.Change;
+import com.uirig.plan.Guard;
 import com.uirig.plan.Step;
 import com.uirig.ssh.CommandResult;
 import com.uirig.ssh.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * A rollback armed on the host before a change that can cut uirig off: the host keeps copies of
- * the files the change replaces (and what undoes a NIC or route change) and, unless uirig disarms
- * it in time, puts everything back by itself.
+ * A rollback armed on the host before a change that can cut uirig off, from the change's
+ * {@link Guard}: the host keeps copies of the files it names and, unless uirig disarms it in
+ * time, puts them back and runs its commands by itself.
  */
 final class Rollback {
-    private static final String PF_CONF = "/etc/pf.conf";
-
     /** An armed rollback: the waiting process and the directory with the saved copies. */
     record Armed(String pid, String dir) {}
 
     private Rollback() {}
 
-    /** What the host puts back by itself: copies of files, then commands. */
-    record Restore(List<String> files, List<String> commands) {}
-
-    /**
-     * The changes that decide whether uirig's next SSH connection gets through: pf and its tables,
-     * the NICs, the default route. Empty for any other change.
-     */
-    static Optional<Restore> restore(Change c) {
-        String r = c.resource();
-        if (r.startsWith("pf[") || r.startsWith("pf_table[")) {
-            return Optional.of(new Restore(files(c), List.of(
-                    "if [ -f " + PF_CONF + " ]; then pfctl -f " + PF_CONF + "; fi",
-                    "grep -q Enabled \"$d/running\" || pfctl -d")));
-        }
-        if (r.equals("route[default]")) {
-            Object old = c.before().get("gateway");
-            return Optional.of(new Restore(List.of(), List.of(old == null ? "route delete default"
-                    : "route change default " + Step.quote(String.valueOf(old)))));
-        }
-        if (r.startsWith("nic[")) {
-            return Optional.of(new Restore(List.of(), nicCommands(c)));
-        }
-        return Optional.empty();
-    }
-
-    static boolean guards(Change c) {
-        return restore(c).isPresent();
-    }
-
-    /** Takes the new address off, gives the NIC its old name back, then its old addresses. */
-    private static List<String> nicCommands(Change c) {
-        List<String> out = new ArrayList<>();
-        String now = String.valueOf(c.after().get("name"));
-        String was = String.valueOf(c.before().getOrDefault("name", now));
-        for (Object cidr : (List<?>) c.after().getOrDefault("inet", List.of())) {
-            String addr = String.valueOf(cidr).split("/")[0];
-            out.add("ifconfig " + Step.quote(now) + " inet " + Step.quote(addr) + " -alias");
-        }
-        if (!was.equals(now)) {
-            out.add("ifconfig " + Step.quote(now) + " name " + Step.quote(was));
-        }
-        for (Object cidr : (List<?>) c.before().getOrDefault("inet", List.of())) {
-            out.add("ifconfig " + Step.quote(was) + " inet " + Step.quote(String.valueOf(cidr)) + " alias");
-        }
-        return out;
-    }
-
-    /**
-     * The files the change puts in place (its {@code mv TEMPORARY X} steps), pf.conf and the record
-     * of the rules loaded from it (restored with it, so the restored rules are judged in sync).
-     */
-    static List<String> files(Change c) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Step s : c.steps()) {
-            List<String> a = s.argv();
-            if (a.size() == 3 && a.get(0).equals("mv") && a.get(1).equals(com.uirig.plan.FileWrite.temporary(a.get(2)))) {
-                out.add(a.get(2));
-            }
-        }
-        out.add(PF_CONF);
-        out.add(com.uirig.plan.PfResource.RECORD);
-        return new ArrayList<>(out);
-    }
-
     /**
      * The script the timer runs: it first claims the rollback (mkdir is atomic), so that it never
      * restores once this run, or a later one, has confirmed or taken the change over.
      */
-    static String restoreScript(Restore r) {
+    static String restoreScript(Guard r) {
         List<String> files = r.files();
         // Only from inside its own directory, and only once it holds the claim: a directory that
         // is gone (confirmed or taken over) restores nothing.
@@ -140,7 +71,7 @@ final class Rollback {
     }
 
     static Armed arm(String host, Transport t, Change c, Duration after, Duration timeout) throws IOException {
-        Restore restore = restore(c).orElseThrow();
+        Guard restore = c.guarded().orElseThrow();
         CommandResult r = t.run(armCommand(c.resource(), restore.files(), after, PendingRollback.BASE),
                 restoreScript(restore).getBytes(StandardCharsets.UTF_8), timeout);
         String[] out = r.stdout().trim().split(" ");

@@ -57,7 +57,8 @@ public record EgressWindowResource(String conf, List<PackagesResource> packages,
         }
         before.put("rules", pf.rulesLoaded() ? "loaded" : "none");
         after.put("rules", "pf.conf and the egress window");
+        // Putting pf.conf back and loading it closes the window (the window's own file is not loaded at boot).
         return Optional.of(new Change(address(), Action.UPDATE, "packages to install: " + String.join(", ", missing),
-                before, after, steps, ""));
+                before, after, steps, "", Guard.pf(List.of())));
     }
 }

@@ -60,7 +60,7 @@ public record NicResource(Nic nic) implements Resource {
         after.put("inet", List.of(nic.inet().toString()));
         after.put("options", nic.options());
         after.put("up", true);
-        return Optional.of(new Change(address(), action, reason, before, after, steps, ""));
+        return Optional.of(new Change(address(), action, reason, before, after, steps, "", Guard.nic(before, after)));
     }
 
     /** The NIC's rc.conf line as one ifconfig command, exactly as the host runs it at boot. */

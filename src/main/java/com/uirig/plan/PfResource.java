@@ -15,6 +15,7 @@ import java.util.Optional;
 public record PfResource(String path, String content, List<String> dependsOn) implements Resource {
     /** How the loaded ruleset is printed: translation rules, then scrub and filter rules. */
     public static final String SHOW_RULES = "pfctl -sn; pfctl -sr";
+    public static final String PF_CONF = "/etc/pf.conf";
     /**
      * Where uirig keeps what {@link #SHOW_RULES} printed right after it loaded pf.conf: the loaded
      * rules are in sync while they still print the same (see FactsReader).
@@ -52,7 +53,8 @@ public record PfResource(String path, String content, List<String> dependsOn) im
             before.put("rules", observed.pf().rulesMatchFile() ? "loaded from " + path : "differ from " + path);
             after.put("rules", "loaded from " + path);
             return Optional.of(new Change(address(), file.map(FileWrite.Outcome::action).orElse(Action.UPDATE),
-                    String.join("; ", reasons), before, after, steps, file.map(FileWrite.Outcome::diff).orElse("")));
+                    String.join("; ", reasons), before, after, steps, file.map(FileWrite.Outcome::diff).orElse(""),
+                    Guard.pf(List.of(path))));
         }
         if (!observed.pf().moduleLoaded()) {
             // /etc/rc.d/pf: required_modules="pf"; pfctl needs /dev/pf for everything but -n.
@@ -87,7 +89,7 @@ public record PfResource(String path, String content, List<String> dependsOn) im
         }
         Action action = file.map(FileWrite.Outcome::action).orElse(Action.UPDATE);
         return Optional.of(new Change(address(), action, String.join("; ", reasons), before, after, steps,
-                file.map(FileWrite.Outcome::diff).orElse("")));
+                file.map(FileWrite.Outcome::diff).orElse(""), Guard.pf(List.of(path))));
     }
 
     @Override

@@ -58,7 +58,8 @@ public record PfTableResource(String name, String path, List<Cidr> addresses) im
             return Optional.empty();
         }
         Action action = file.map(FileWrite.Outcome::action).orElse(Action.UPDATE);
-        return Optional.of(new Change(address(), action, reason, before, after, steps, file.map(FileWrite.Outcome::diff).orElse("")));
+        return Optional.of(new Change(address(), action, reason, before, after, steps, file.map(FileWrite.Outcome::diff).orElse(""),
+                Guard.pf(List.of(path))));
     }
 
     @Override

@@ -211,7 +211,7 @@ public final class Resources {
             deps.addAll(interfaces);
             // Packages come first: pf's default block would stop pkg from fetching them.
             deps.addAll(packages);
-            out.add(new PfResource("/etc/pf.conf", pf.conf(), deps));
+            out.add(new PfResource(PfResource.PF_CONF, pf.conf(), deps));
         });
         if (!d.cron().isEmpty()) {
             out.add(new FileResource("cron", Crontab.PATH, Crontab.render(d.cron()), "0644", "root:wheel", List.of()));

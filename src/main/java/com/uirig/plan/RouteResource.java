@@ -26,10 +26,10 @@ public record RouteResource(Ipv4 gateway, List<String> dependsOn) implements Res
         }
         if (found.isEmpty()) {
             return Optional.of(new Change(address(), Action.CREATE, "no default route", Map.of(),
-                    Map.of("gateway", want), List.of(Step.run("route", "add", "default", want)), ""));
+                    Map.of("gateway", want), List.of(Step.run("route", "add", "default", want)), "", Guard.route(null)));
         }
         return Optional.of(new Change(address(), Action.UPDATE, "default route goes via " + found.get(),
                 Map.of("gateway", found.get()), Map.of("gateway", want),
-                List.of(Step.run("route", "change", "default", want)), ""));
+                List.of(Step.run("route", "change", "default", want)), "", Guard.route(found.get())));
     }
 }

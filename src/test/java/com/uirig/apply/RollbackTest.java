@@ -40,36 +40,12 @@ class RollbackTest {
     }
 
     @Test
-    void theChangedFilesComeFromTheChangesSteps() {
-        Change c = new Change("pf_table[xpeers]", Action.UPDATE, "", Map.of(), Map.of(), List.of(
-                Step.run("install", "-m", "0644", "-o", "root", "-g", "wheel", "/dev/null", "/etc/ips_xnic_peers.uirig-new"),
-                Step.run("mv", "/etc/ips_xnic_peers.uirig-new", "/etc/ips_xnic_peers"),
-                Step.run("pfctl", "-t", "xpeers", "-T", "replace", "-f", "/etc/ips_xnic_peers")), "");
-        assertThat(Rollback.files(c)).containsExactly("/etc/ips_xnic_peers", "/etc/pf.conf", "/var/db/uirig/pf.loaded");
-        assertThat(Rollback.guards(c)).isTrue();
-        assertThat(Rollback.guards(new Change("jail[pg_j]", Action.CREATE, "", Map.of(), Map.of(), List.of(), ""))).isFalse();
-    }
-
-    @Test
-    void theEgressWindowIsGuardedLikeAnyPfChangeAndStagedFilesAreFound() {
-        Change window = new Change(com.uirig.plan.EgressWindowResource.ADDRESS, Action.UPDATE, "", Map.of(), Map.of(),
-                List.of(Step.run("pfctl", "-f", com.uirig.plan.EgressWindowResource.FILE)), "");
-        // Restoring pf.conf and its record undoes it: pf.conf is loaded again, or pf disabled as it was.
-        assertThat(Rollback.restore(window)).get().extracting(Rollback.Restore::files).isEqualTo(
-                List.of("/etc/pf.conf", com.uirig.plan.PfResource.RECORD));
-        // A file written through a staging place beside its directory is still one the change replaces.
-        Change cron = new Change("pf[/etc/pf.conf]", Action.UPDATE, "", Map.of(), Map.of(), List.of(
-                Step.run("mv", "/etc/.cron.d.uirig.uirig-new", "/etc/cron.d/uirig")), "");
-        assertThat(Rollback.files(cron)).startsWith("/etc/cron.d/uirig");
-    }
-
-    @Test
     void anArmedRollbackRestoresTheFilesAndDisablesPfThatWasDisabled() throws Exception {
         Path kept = dir.resolve("kept.conf");
         Path added = dir.resolve("added.conf");
         Files.writeString(kept, "old\n");
         List<String> files = List.of(kept.toString(), added.toString());
-        Rollback.Restore restore = new Rollback.Restore(files, List.of("grep -q Enabled \"$d/running\" || pfctl -d"));
+        com.uirig.plan.Guard restore = new com.uirig.plan.Guard(files, List.of("grep -q Enabled \"$d/running\" || pfctl -d"));
         CommandResult r = sh(Rollback.armCommand("pf_table[xpeers]", files, Duration.ofSeconds(1), dir.toString()), Rollback.restoreScript(restore));
         Rollback.Armed armed = Rollback.parse(r);
         assertThat(armed).as(r.stderr()).isNotNull();
@@ -90,7 +66,7 @@ class RollbackTest {
         // A NIC change keeps no files; the fake pfctl exits 1 for '-s Running' as FreeBSD's does
         // when pf is disabled (and without the pf module).
         Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand("nic[xnic]", List.of(), Duration.ofSeconds(30), dir.toString()),
-                Rollback.restoreScript(new Rollback.Restore(List.of(), List.of("true")))));
+                Rollback.restoreScript(new com.uirig.plan.Guard(List.of(), List.of("true")))));
         assertThat(armed).isNotNull();
         assertThat(sh(Rollback.disarmCommand(armed), "").stdout()).isEqualTo("disarmed\n");
     }
@@ -99,7 +75,7 @@ class RollbackTest {
     void aDisarmedRollbackNeverFires() throws Exception {
         List<String> files = List.of(dir.resolve("x.conf").toString());
         Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand("pf[/etc/pf.conf]", files, Duration.ofSeconds(30), dir.toString()),
-                Rollback.restoreScript(new Rollback.Restore(files, List.of()))));
+                Rollback.restoreScript(new com.uirig.plan.Guard(files, List.of()))));
         assertThat(armed).isNotNull();
         assertThat(sh("kill -0 " + armed.pid(), "").ok()).isTrue();
         assertThat(sh(Rollback.disarmCommand(armed), "").stdout()).isEqualTo("disarmed\n");
@@ -115,26 +91,12 @@ class RollbackTest {
         assertThat(alive).as("the rollback timer was killed").isFalse();
     }
 
-    @Test
-    void nicAndRouteChangesAreUndoneByCommands() {
-        Change nic = new Change("nic[xnic]", Action.CREATE, "", Map.of("name", "em0", "inet", List.of("10.1.1.5/24")),
-                Map.of("name", "xnic", "inet", List.of("192.0.2.155/24")), List.of(), "");
-        assertThat(Rollback.restore(nic).orElseThrow().commands()).containsExactly(
-                "ifconfig xnic inet 192.0.2.155 -alias", "ifconfig xnic name em0", "ifconfig em0 inet 10.1.1.5/24 alias");
-        Change route = new Change("route[default]", Action.UPDATE, "", Map.of("gateway", "10.1.1.1"),
-                Map.of("gateway", "192.0.2.1"), List.of(), "");
-        assertThat(Rollback.restore(route).orElseThrow().commands()).containsExactly("route change default 10.1.1.1");
-        Change fresh = new Change("route[default]", Action.CREATE, "", Map.of(), Map.of("gateway", "192.0.2.1"), List.of(), "");
-        assertThat(Rollback.restore(fresh).orElseThrow().commands()).containsExactly("route delete default");
-        assertThat(Rollback.restore(nic).orElseThrow().files()).isEmpty();
-    }
-
     /** Arms a rollback of {@code file} (now "old") that fires after {@code seconds}, then writes "new" to it. */
     private Rollback.Armed armedChange(Path file, int seconds, List<String> commands) throws Exception {
         Files.writeString(file, "old\n");
         List<String> files = List.of(file.toString());
         Rollback.Armed armed = Rollback.parse(sh(Rollback.armCommand("pf_table[xpeers]", files, Duration.ofSeconds(seconds),
-                dir.toString()), Rollback.restoreScript(new Rollback.Restore(files, commands))));
+                dir.toString()), Rollback.restoreScript(new com.uirig.plan.Guard(files, commands))));
         assertThat(armed).isNotNull();
         Files.writeString(file, "new\n");
         return armed;

@@ -1,0 +1,46 @@
+package com.uirig.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The changes that can cut uirig off say so, with what undoes them; no other change does. */
+class GuardTest {
+    private static final List<String> PF_RESTORE = List.of("if [ -f /etc/pf.conf ]; then pfctl -f /etc/pf.conf; fi",
+            "grep -q Enabled \"$d/running\" || pfctl -d");
+
+    private static Change change(List<Change> changes, String resource) {
+        return changes.stream().filter(c -> c.resource().equals(resource)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void onAFreshHostPfTablesNicsAndTheRouteAreGuardedAndNothingElse() {
+        var inv = PlanTestSupport.prod();
+        List<Change> changes = Planner.plan(inv.hosts(), PlanTestSupport.fresh(inv)).hosts().get(0).changes();
+        for (Change c : changes) {
+            boolean cuts = c.resource().startsWith("pf[") || c.resource().startsWith("pf_table[") || c.resource().startsWith("nic[")
+                    || c.resource().equals("route[default]");
+            assertThat(c.guarded().isPresent()).as(c.resource()).isEqualTo(cuts);
+        }
+        Guard table = change(changes, "pf_table[xpeers]").guard();
+        assertThat(table.files()).containsExactly("/etc/ips_xnic_peers", "/etc/pf.conf", PfResource.RECORD);
+        assertThat(table.commands()).isEqualTo(PF_RESTORE);
+        // Putting pf.conf back and loading it undoes the window; the file pf.conf is written once.
+        assertThat(change(changes, EgressWindowResource.ADDRESS).guard().files()).containsExactly("/etc/pf.conf", PfResource.RECORD);
+        assertThat(change(changes, "pf[/etc/pf.conf]").guard().files()).containsExactly("/etc/pf.conf", PfResource.RECORD);
+        assertThat(change(changes, "route[default]").guard().commands()).singleElement().asString().startsWith("route change default ");
+    }
+
+    @Test
+    void nicAndRouteChangesAreUndoneByCommands() {
+        Guard nic = Guard.nic(Map.of("name", "em0", "inet", List.of("10.1.1.5/24")),
+                Map.of("name", "xnic", "inet", List.of("192.0.2.155/24")));
+        assertThat(nic.commands()).containsExactly(
+                "ifconfig xnic inet 192.0.2.155 -alias", "ifconfig xnic name em0", "ifconfig em0 inet 10.1.1.5/24 alias");
+        assertThat(nic.files()).isEmpty();
+        assertThat(Guard.route("10.1.1.1").commands()).containsExactly("route change default 10.1.1.1");
+        assertThat(Guard.route(null).commands()).containsExactly("route delete default");
+    }
+}
