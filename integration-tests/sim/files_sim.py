@@ -4,6 +4,8 @@ import fcntl
 import grp
 import os
 import pwd
+import re
+import signal
 import subprocess
 import sys
 import time
@@ -77,28 +79,163 @@ def cmd_stat(args):
     return become(fs.LINUX + "/stat", ["stat"] + args)
 
 
-def cmd_lockf(args):
-    """lockf(1) [-ks] [-t seconds] file command... (usr.bin/lockf/lockf.c): runs the command while
-    holding an exclusive lock; exit 75 (EX_TEMPFAIL) when -t runs out."""
-    silent, timeout, i = False, None, 0
-    while i < len(args) and args[i].startswith("-"):
-        if args[i] == "-t":
-            timeout = float(args[i + 1])
-            i += 2
-            continue
-        silent |= "s" in args[i]
-        i += 1
-    path, command = args[i], args[i + 1:]
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    deadline = None if timeout is None else time.time() + timeout
+def getopt(prog, args, spec, usage, usage_status=1):
+    """getopt(3) as FreeBSD's libc has it (lib/libc/stdlib/getopt.c): flags until the first operand
+    or "--", clustered flags, an option's argument attached or next; its messages for a letter not
+    in spec and a missing argument, after which the command prints its usage."""
+    opts, i = [], 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        word, i = args[i], i + 1
+        if word == "--":
+            break
+        j = 1
+        while j < len(word):
+            ch, pos = word[j], spec.find(word[j])
+            if ch == ":" or pos < 0:
+                sys.stderr.write("%s: illegal option -- %s\n" % (prog, ch))
+                fail(usage, usage_status)
+            if spec[pos + 1:pos + 2] == ":":
+                if j + 1 < len(word):
+                    opts.append((ch, word[j + 1:]))
+                elif i < len(args):
+                    opts.append((ch, args[i]))
+                    i += 1
+                else:
+                    sys.stderr.write("%s: option requires an argument -- %s\n" % (prog, ch))
+                    fail(usage, usage_status)
+                break
+            opts.append((ch, None))
+            j += 1
+    return opts, args[i:]
+
+
+# sysexits.h
+EX_USAGE, EX_UNAVAILABLE, EX_SOFTWARE, EX_OSERR, EX_CANTCREAT, EX_TEMPFAIL = 64, 69, 70, 71, 73, 75
+LOCKF_USAGE = ("usage: lockf [-knsw] [-t seconds] file command [arguments]\n"
+               "       lockf [-s] [-t seconds] fd")
+
+
+def lockf_open(path, flags):
+    """acquire_lock's open(2) with O_EXLOCK|O_NONBLOCK: the fd, or None when the file is locked.
+    Linux has no O_EXLOCK: open, then flock(2) (the same BSD-style lock O_EXLOCK takes). Between
+    the two another lockf may unlink the file (its cleanup) and release it; a lock then taken on
+    the unlinked file would lock nothing, so a lock on a file the path no longer names is given
+    up and the open done again (O_EXLOCK takes the lock inside open, leaving FreeBSD no such gap
+    worth the name)."""
     while True:
+        fd = os.open(path, flags, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
         except BlockingIOError:
-            if deadline is not None and time.time() >= deadline:
-                if not silent:
-                    sys.stderr.write("lockf: %s: already locked\n" % path)
-                return 75
-            time.sleep(0.05)
-    return subprocess.run(command).returncode
+            os.close(fd)
+            return None
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            now = None
+        held = os.fstat(fd)
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            return fd
+        os.close(fd)
+        if not flags & os.O_CREAT and now is None:
+            raise FileNotFoundError(2, os.strerror(2))
+
+
+def cmd_lockf(args):
+    """lockf(1) [-knsw] [-t seconds] file command [arguments], after usr.bin/lockf/lockf.c (main,
+    acquire_lock, cleanup, wait_for_lock): runs the command holding an exclusive lock on the
+    file, created (mode 0666 less the umask) unless -n; EX_TEMPFAIL (75) and "FILE: already
+    locked" (not with -s) when the lock is not got, at once with -t 0, after the seconds of -t,
+    never without -t. The file is removed when the command ends, while the lock is still held
+    (cleanup: unlink), unless -k, which only unlocks it; a lockf that did not get the lock leaves
+    the file alone. Without -k a waiter never blocks in the open that locks (the holder's unlink
+    would leave it a lock on a file no one else sees): it waits for the lock to be free, then
+    opens the path again without blocking. The fd form (lockf fd) is not simulated."""
+    opts, rest = getopt("lockf", args, "knst:w", LOCKF_USAGE, EX_USAGE)
+    keep = silent = False
+    flags, waitsec = os.O_CREAT | os.O_RDONLY, None
+    for ch, value in opts:
+        if ch == "k":
+            keep = True
+        elif ch == "n":
+            flags &= ~os.O_CREAT
+        elif ch == "s":
+            silent = True
+        elif ch == "w":
+            flags = (flags & ~os.O_RDONLY) | os.O_WRONLY
+        else:
+            # strtonum(optarg, 0, UINT_MAX): decimal digits only (an optional sign), in range.
+            if not re.fullmatch(r"\s*[+-]?[0-9]+", value) or not 0 <= int(value) <= 2 ** 32 - 1:
+                fail('lockf: invalid timeout "%s"' % value, EX_USAGE)
+            waitsec = int(value)
+    if not rest:
+        fail(LOCKF_USAGE, EX_USAGE)
+    path, command = rest[0], rest[1:]
+    if not command:
+        if not path.startswith("/"):
+            fail("lockf: the fd form (lockf fd) is not simulated")
+        sys.stderr.write("Expected fd, got '%s'\n" % path)
+        fail(LOCKF_USAGE, EX_USAGE)
+    if path.startswith("/dev/fd/") and path[8:].isdigit():
+        fail("lockf: the fd form (lockf /dev/fd/N) is not simulated")
+
+    def acquire():
+        try:
+            return lockf_open(path, flags | os.O_NONBLOCK)
+        except FileNotFoundError as e:
+            if flags & os.O_CREAT:
+                fail("lockf: cannot open %s: %s" % (path, e.strerror), EX_CANTCREAT)
+            if not silent:  # -n and no such file: warn(), EX_UNAVAILABLE
+                sys.stderr.write("lockf: %s: %s\n" % (path, e.strerror))
+            sys.exit(EX_UNAVAILABLE)
+        except OSError as e:
+            fail("lockf: cannot open %s: %s" % (path, e.strerror), EX_CANTCREAT)
+
+    # The alarm of -t N (whole seconds); -t 0 tries once; no -t waits for ever. The waits (for
+    # the lock to be free, or with -k the blocking open) are polled here.
+    deadline = None if waitsec is None else time.monotonic() + waitsec
+    fd = acquire()
+    while fd is None and waitsec != 0 and (deadline is None or time.monotonic() < deadline):
+        time.sleep(0.05)
+        fd = acquire()
+    if fd is None:
+        if silent:
+            sys.exit(EX_TEMPFAIL)
+        fail("lockf: %s: already locked" % path, EX_TEMPFAIL)
+
+    def cleanup():
+        if keep:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    def killed(sig, frame):
+        # SIGTERM: cleanup, then the signal again with its default action.
+        cleanup()
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+
+    try:
+        try:
+            # The lock's fd is close-on-exec here (PEP 446): the child does not hold it, as in
+            # lockf.c, where the child closes it before execvp.
+            child = subprocess.Popen(command)
+        except OSError as e:
+            # The child's execvp failed: warn() and _exit(1).
+            sys.stderr.write("lockf: %s: %s\n" % (command[0], e.strerror))
+            return 1
+        # After the fork, the parent ignores SIGINT and SIGQUIT, and cleans up on SIGTERM.
+        old = {s: signal.signal(s, h) for s, h in ((signal.SIGINT, signal.SIG_IGN),
+                                                   (signal.SIGQUIT, signal.SIG_IGN), (signal.SIGTERM, killed))}
+        try:
+            status = child.wait()
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+        return status if status >= 0 else EX_SOFTWARE  # WIFEXITED ? WEXITSTATUS : EX_SOFTWARE
+    finally:
+        cleanup()
+        os.close(fd)
