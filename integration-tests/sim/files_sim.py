@@ -58,25 +58,152 @@ def cmd_sha256(args):
     return code
 
 
+STAT_USAGE = "usage: stat [-FLnq] [-f format | -l | -r | -s | -x] [-t timefmt] [file ...]"
+
+
+def strmode(mode):
+    """strmode(3) (lib/libc/string/strmode.c): the type letter, rwx three times with s/S and t/T
+    for set-id and sticky bits (the trailing ACL space stat drops)."""
+    kind = {0o040000: "d", 0o020000: "c", 0o060000: "b", 0o100000: "-", 0o120000: "l", 0o140000: "s",
+            0o010000: "p"}.get(mode & 0o170000, "?")
+    text = kind
+    for shift, special, letter in ((6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")):
+        bits = (mode >> shift) & 7
+        text += "r" if bits & 4 else "-"
+        text += "w" if bits & 2 else "-"
+        x = bits & 1
+        text += (letter if x else letter.upper()) if mode & special else ("x" if x else "-")
+    return text
+
+
+def stat_format1(st, path, spec, flags, size, prec, ofmt, hilo, what):
+    """format1 of usr.bin/stat/stat.c for the data simulated here: the datum's number and string,
+    its default output form, then printf with the flags, size and precision."""
+    sdata = None
+    if what == "p":
+        data, smode = st.st_mode, strmode(st.st_mode)
+        # The pieces: H the file type (mode >> 12), M the set-id and sticky bits ((mode >> 9) & 07),
+        # L the permission bits alone (mode & 0777: no setuid, setgid or sticky bit).
+        if hilo == "H":
+            data, smode, hilo = data >> 12, smode[1:4], ""
+        elif hilo == "M":
+            data, smode, hilo = (data >> 9) & 0o7, smode[4:7], ""
+        elif hilo == "L":
+            data, smode, hilo = data & 0o777, smode[7:10], ""
+        sdata, formats, default = smode, "DOUXS", "O"
+    elif what in "ug":
+        ident = st.st_uid if what == "u" else st.st_gid
+        try:
+            sdata = pwd.getpwuid(ident).pw_name if what == "u" else grp.getgrgid(ident).gr_name
+        except KeyError:
+            sdata = "(%d)" % ident
+        data, formats, default = ident, "DOUXS", "U"
+    elif what in "zli":
+        data, formats, default = {"z": st.st_size, "l": st.st_nlink, "i": st.st_ino}[what], "DOUX", "U"
+    elif what == "N":
+        data, sdata, formats, default = 0, path, "S", "S"
+    else:
+        fail("stat: %s: not simulated (uirig-sim knows %%p %%u %%g %%z %%l %%i %%N)" % spec)
+    ofmt = ofmt or default
+    if hilo or ofmt not in formats:
+        fail("stat: %s: bad format" % spec)
+    if ofmt == "S":
+        return ("%" + flags.replace("#", "") + ("" if size < 0 else str(size)) + ("" if prec < 0 else ".%d" % prec)
+                + "s") % sdata
+    if ofmt == "D":
+        return ("%" + flags.replace("#", "") + ("" if size < 0 else str(size)) + ("" if prec < 0 else ".%d" % prec)
+                + "d") % data
+    return c_unsigned(data & 0xFFFFFFFFFFFFFFFF, {"O": "o", "U": "u", "X": "x"}[ofmt], flags, size, prec)
+
+
+def c_unsigned(data, conv, flags, size, prec):
+    """printf(3)'s %o, %u and %x with the flags #, - and 0, a width and a precision (# gives
+    octal a leading 0 and hex a 0x prefix, for a value other than 0)."""
+    digits = ("%o" if conv == "o" else "%x" if conv == "x" else "%d") % data
+    if prec >= 0:
+        digits = "" if prec == 0 and data == 0 else digits.zfill(prec)
+    prefix = ""
+    if "#" in flags and conv == "o" and not digits.startswith("0"):
+        digits = "0" + digits
+    if "#" in flags and conv == "x" and data:
+        prefix = "0x"
+    pad = max(size - len(prefix) - len(digits), 0)
+    if "-" in flags:
+        return prefix + digits + " " * pad
+    if "0" in flags and prec < 0:
+        return prefix + "0" * pad + digits
+    return " " * pad + prefix + digits
+
+
+def stat_output(st, path, fmt, no_newline):
+    """output() of stat.c: plain characters as they are, %n %t %% %@, and the form
+    %[-# +0][size][.prec][DOUXFS][HML]datum; the newline at the end unless the output ended
+    with one or -n."""
+    text, i = "", 0
+    while i < len(fmt):
+        if fmt[i] != "%":
+            text += fmt[i]
+            i += 1
+            continue
+        begin, i = i, i + 1
+        simple = {"n": "\n", "t": "\t", "%": "%", "@": "1"}.get(fmt[i:i + 1])
+        if simple is not None:
+            text, i = text + simple, i + 1
+            continue
+        flags = ""
+        while i < len(fmt) and fmt[i] in "# +0-":
+            flags, i = flags + fmt[i], i + 1
+        size = prec = -1
+        m = re.match(r"[0-9]+", fmt[i:])
+        if m:
+            size, i = int(m.group()), i + m.end()
+        if fmt[i:i + 1] == ".":
+            m = re.match(r"[0-9]*", fmt[i + 1:])
+            prec, i = int(m.group() or 0), i + 1 + m.end()
+        ofmt = hilo = ""
+        if fmt[i:i + 1] and fmt[i] in "DOUXFS":
+            ofmt, i = fmt[i], i + 1
+        if fmt[i:i + 1] and fmt[i] in "HML":
+            hilo, i = fmt[i], i + 1
+        if not fmt[i:i + 1] or fmt[i] not in "RdipluglramcBzbkfvYTNZ":
+            out(text)
+            fail("stat: %s: bad format" % fmt[begin:i + 1])
+        what, i = fmt[i], i + 1
+        text += stat_format1(st, path, fmt[begin:i], flags, size, prec, ofmt, hilo, what)
+    if text and not text.endswith("\n") and not no_newline:
+        text += "\n"
+    out(text)
+
+
 def cmd_stat(args):
-    """stat(1) -f FORMAT, after usr.bin/stat/stat.c (%Lp, %Su, %Sg, %z, %N); anything else is Linux stat."""
-    if len(args) >= 3 and args[0] == "-f":
-        fmt = args[1]
-        code = 0
-        for path in args[2:]:
-            try:
-                st = os.stat(path)
-            except FileNotFoundError:
-                sys.stderr.write("stat: %s: stat: No such file or directory\n" % path)
-                code = 1
-                continue
-            text = (fmt.replace("%Lp", "%o" % (st.st_mode & 0o7777))
-                    .replace("%Su", pwd.getpwuid(st.st_uid).pw_name)
-                    .replace("%Sg", grp.getgrgid(st.st_gid).gr_name)
-                    .replace("%z", str(st.st_size)).replace("%N", path))
-            out(text + "\n")
-        return code
-    return become(fs.LINUX + "/stat", ["stat"] + args)
+    """stat(1) -f FORMAT [-Lnq] [file ...], after usr.bin/stat/stat.c (main, output, format1):
+    lstat(2) unless -L (stat(2), then lstat for a dangling link), standard input's fstat
+    without a file, "stat: FILE: stat: ERR" (not with -q) and status 1 for a file it cannot
+    stat. The other output forms (no -f, -l, -r, -s, -x) are Debian's stat."""
+    opts, files = getopt("stat", args, "f:FlLnqrst:x", STAT_USAGE)
+    given = dict(opts)
+    if "f" not in given or any(c in given for c in "lrsxFt"):
+        return become(fs.LINUX + "/stat", ["stat"] + args)
+    code = 0
+    for path in files or [None]:
+        try:
+            if path is None:
+                st, path = os.fstat(0), "(stdin)"
+            elif "L" in given:
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    st = os.lstat(path)
+            else:
+                st = os.lstat(path)
+        except OSError as e:
+            code = 1
+            if "q" not in given:
+                sys.stdout.flush()
+                sys.stderr.write("stat: %s: stat: %s\n" % (path, e.strerror))
+            continue
+        stat_output(st, path, given["f"], "n" in given)
+    return code
 
 
 def getopt(prog, args, spec, usage, usage_status=1):

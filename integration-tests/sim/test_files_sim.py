@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Tests of the commands on files (files_sim.py): sha256(1) after sbin/md5/md5.c (main's output
 forms, warn() for a file it cannot read, the SHA-256 test vectors of its -x suite), stat(1) -f
-after usr.bin/stat/stat.c (format1's %Lp %Su %Sg %z %N, main's "FILE: stat" warning), lockf(1)
+after usr.bin/stat/stat.c (format1's %Lp %Su %Sg %z %N, the pieces H M L of the mode, lstat
+unless -L, output's format language and "bad format", main's "FILE: stat" warning), lockf(1)
 after usr.bin/lockf/lockf.c (EX_TEMPFAIL and "FILE: already locked", cleanup's unlink unless
 -k, -n's EX_UNAVAILABLE, strtonum's timeout, EX_SOFTWARE for a command ended by a signal), zfs
 clone and list (a clone's mountpoint holds the template's files; libzfs's EZFS_EXISTS for a dataset there already).
@@ -61,6 +62,37 @@ class Stat(Scratch):
         owner = "%s %s" % (pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name)
         self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp %Su %Sg %z %N", p]), (0, "640 %s 3 %s\n" % (owner, p), ""))
         self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp", self.dir.name]), (0, "700\n", ""))
+
+    def test_lp_is_the_permission_bits_alone(self):
+        # format1's LOW_PIECE: mode & 0777, so no setuid, setgid or sticky bit.
+        p = self.path("f", "", 0o4755)
+        os.chmod(p, 0o6755)
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp", p]), (0, "755\n", ""))
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Mp %Lp %p %#Lp %SLp %Sp", p]),
+                         (0, "6 755 106755 0755 r-x -rwsr-sr-x\n", ""))
+        d = self.path("d")
+        os.mkdir(d)
+        os.chmod(d, 0o1777)
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp %Mp %Hp %SHp", d]), (0, "777 1 4 rwx\n", ""))
+
+    def test_lstat_unless_L(self):
+        target, link = self.path("t", "abc", 0o640), self.path("link")
+        os.symlink(target, link)
+        link_mode = "%o" % (os.lstat(link).st_mode & 0o777)
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp %z", link]), (0, "%s %d\n" % (link_mode, len(target)), ""))
+        self.assertEqual(captured(files.cmd_stat, ["-L", "-f", "%Lp %z", link]), (0, "640 3\n", ""))
+        dangling = self.path("dangling")
+        os.symlink(self.path("nothing"), dangling)  # -L falls back to lstat for a dangling link
+        self.assertEqual(captured(files.cmd_stat, ["-L", "-f", "%Sp", dangling])[0:2], (0, "lrwxrwxrwx\n"))
+
+    def test_the_format_language(self):
+        p = self.path("f", "abcde", 0o600)
+        self.assertEqual(captured(files.cmd_stat, ["-f", "[%5z|%-5z|%05z|%%|%Xz]%t%N%n", p]),
+                         (0, "[    5|5    |00005|%%|5]\t%s\n" % p, ""))
+        self.assertEqual(captured(files.cmd_stat, ["-n", "-f", "%Lp", p]), (0, "600", ""))
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%Lp %Lq", p]), (1, "600 ", "stat: %Lq: bad format\n"))
+        self.assertEqual(captured(files.cmd_stat, ["-f", "%LN", p]), (1, "", "stat: %LN: bad format\n"))
+        self.assertEqual(captured(files.cmd_stat, ["-q", "-f", "%z", self.path("missing"), p]), (1, "5\n", ""))
 
     def test_a_missing_file(self):
         missing, p = self.path("missing"), self.path("f", "", 0o600)
