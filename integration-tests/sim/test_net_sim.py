@@ -2,8 +2,9 @@
 """Tests of route(8) and sysctl(8) (net_sim.py), without touching the host: the ip commands are
 recorded and answered here, sysctl's state and its Linux twin live in a temporary directory.
 route after sbin/route/route.c (newroute's "add net default: gateway G", print_getmsg's lines,
-rtmsg's err(1) for EPERM); sysctl after sbin/sysctl/sysctl.c (show_var's "NAME: VALUE", -n,
-parse's "NAME: OLD -> NEW" and its warning for an unknown oid, after which the others go on).
+rtmsg's err(1) for EPERM); sysctl after sbin/sysctl/sysctl.c (show_var's "NAME: VALUE", -n, -e,
+parse's "NAME: OLD -> NEW", its warnings for an unknown oid, a read-only oid, a bad integer and a
+refused write, after which the others go on; main's exit status, the number of failures).
 PYTHONDONTWRITEBYTECODE=1 python3 integration-tests/sim/test_net_sim.py"""
 import json
 import os
@@ -83,6 +84,44 @@ class Sysctl(unittest.TestCase):
     def test_an_unknown_oid_is_warned_about_and_the_others_shown(self):
         self.assertEqual(captured(net.cmd_sysctl, ["kern.nope", "kern.ostype"]),
                          (1, "kern.ostype: FreeBSD\n", "sysctl: unknown oid 'kern.nope'\n"))
+
+    def test_n_when_setting_prints_old_and_new_value_alone(self):
+        self.assertEqual(captured(net.cmd_sysctl, ["-n", "net.inet.ip.forwarding=1"]), (0, "0 -> 1\n", ""))
+        # strtol base 0: the kernel gets the int, show_var prints it in decimal.
+        self.assertEqual(captured(net.cmd_sysctl, ["net.inet.ip.forwarding=0x0"]), (0, "net.inet.ip.forwarding: 1 -> 0\n", ""))
+
+    def test_a_set_without_root_shows_the_old_value_then_fails(self):
+        with mock.patch("os.geteuid", return_value=1001):
+            self.assertEqual(captured(net.cmd_sysctl, ["net.inet.ip.forwarding=1"]),
+                             (1, "net.inet.ip.forwarding: 0\n", "sysctl: net.inet.ip.forwarding=1: Operation not permitted\n"))
+            # The exit status counts the failed arguments; the others are still shown.
+            self.assertEqual(captured(net.cmd_sysctl, ["-n", "net.inet.ip.forwarding=1", "kern.nope", "kern.ostype"]),
+                             (2, "0\nFreeBSD\n", "sysctl: net.inet.ip.forwarding=1: Operation not permitted\n"
+                                                  "sysctl: unknown oid 'kern.nope'\n"))
+        with open(self.forwarding) as f:
+            self.assertEqual(f.read(), "0\n")
+
+    def test_read_only_oids_are_refused(self):
+        self.assertEqual(captured(net.cmd_sysctl, ["kern.ostype=Linux"]), (1, "", "sysctl: oid 'kern.ostype' is read only\n"))
+        self.assertEqual(captured(net.cmd_sysctl, ["kern.osrelease=15.0-RELEASE", "security.jail.jailed=1"]),
+                         (2, "", "sysctl: oid 'kern.osrelease' is read only\nsysctl: oid 'security.jail.jailed' is read only\n"))
+        self.assertEqual(captured(net.cmd_sysctl, ["kern.ostype"]), (0, "kern.ostype: FreeBSD\n", ""))
+        with mock.patch("os.geteuid", return_value=1001):  # userland's check comes before the kernel's EPERM
+            self.assertEqual(captured(net.cmd_sysctl, ["kern.ostype=Linux"]), (1, "", "sysctl: oid 'kern.ostype' is read only\n"))
+
+    def test_integer_values_are_checked(self):
+        self.assertEqual(captured(net.cmd_sysctl, ["net.inet.ip.forwarding="]), (1, "", "sysctl: empty numeric value\n"))
+        self.assertEqual(captured(net.cmd_sysctl, ["net.inet.ip.forwarding=yes"]), (1, "", "sysctl: invalid integer 'yes'\n"))
+        self.assertEqual(captured(net.cmd_sysctl, ["-n", "net.inet.ip.forwarding"]), (0, "0\n", ""))
+
+    def test_q_i_and_usage(self):
+        self.assertEqual(captured(net.cmd_sysctl, ["-q", "kern.nope"]), (1, "", ""))
+        self.assertEqual(captured(net.cmd_sysctl, ["-i", "kern.nope", "kern.ostype"]), (0, "kern.ostype: FreeBSD\n", ""))
+        self.assertEqual(captured(net.cmd_sysctl, ["-e", "kern.ostype"]), (0, "kern.ostype=FreeBSD\n", ""))
+        self.assertEqual(captured(net.cmd_sysctl, [])[0], 1)
+        self.assertEqual(captured(net.cmd_sysctl, ["-nN", "kern.ostype"])[0], 1)
+        code, _, err = captured(net.cmd_sysctl, ["-z", "kern.ostype"])
+        self.assertEqual((code, err.splitlines()[0]), (1, "sysctl: illegal option -- z"))
 
     def test_reading_needs_no_root(self):
         with mock.patch("os.geteuid", return_value=1001):
