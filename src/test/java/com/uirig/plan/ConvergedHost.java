@@ -16,6 +16,9 @@ import java.util.Set;
 
 /** Builds what a host looks like once it matches its desired state, for planning tests. */
 final class ConvergedHost {
+    /** The hash every copy of a secret file has (its bytes are never read). */
+    static final String KEY_HASH = "same-key-everywhere";
+
     private ConvergedHost() {}
 
     static ObservedHost of(DesiredHost d) {
@@ -71,7 +74,7 @@ final class ConvergedHost {
             for (OwnedFile f : r.files()) {
                 files.put(f.path(), f.content()
                         .map(c -> new ObservedHost.FileState(com.uirig.model.Sha256.hex(c.getBytes(StandardCharsets.UTF_8)), Optional.of(c), f.mode(), f.owner()))
-                        .orElse(new ObservedHost.FileState("same-key-everywhere", Optional.empty(), f.mode(), f.owner())));
+                        .orElse(new ObservedHost.FileState(KEY_HASH, Optional.empty(), f.mode(), f.owner())));
             }
         }
         Map<String, Set<String>> tables = new LinkedHashMap<>();

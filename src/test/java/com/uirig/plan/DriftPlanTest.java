@@ -18,18 +18,11 @@ class DriftPlanTest {
     private final Inventory inv = PlanTestSupport.prod();
 
     private Plan planWith(String host, UnaryOperator<ObservedHost> drift) {
-        Map<String, ObservedHost> observed = PlanTestSupport.converged(inv);
-        observed.put(host, drift.apply(observed.get(host)));
-        return Planner.plan(inv.hosts(), observed);
+        return PlanTestSupport.planWith(inv, host, drift);
     }
 
     private static List<Change> changes(Plan plan, String host) {
         return plan.hosts().stream().filter(h -> h.host().equals(host)).findFirst().orElseThrow().changes();
-    }
-
-    private static ObservedHost with(ObservedHost o, Map<String, Iface> interfaces) {
-        return new ObservedHost(o.host(), interfaces, o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
     }
 
     @Test
@@ -41,12 +34,7 @@ class DriftPlanTest {
 
     @Test
     void aMissingBridgeMemberIsAddedBack() {
-        Plan plan = planWith("server-a", o -> {
-            Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
-            Iface x = ifs.get("xbridge");
-            ifs.put("xbridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("ngx_a", "node_a")));
-            return with(o, ifs);
-        });
+        Plan plan = planWith("server-a", PlanTestSupport::bridgeMemberMissing);
         assertThat(changes(plan, "server-b")).isEmpty();
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("bridge[xbridge]");
@@ -62,7 +50,7 @@ class DriftPlanTest {
             Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
             Iface x = ifs.get("ibridge");
             ifs.put("ibridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("inic", "inode_a", "ipg_a", "tap0")));
-            return with(o, ifs);
+            return PlanTestSupport.withInterfaces(o, ifs);
         });
         assertThat(changes(plan, "server-a")).singleElement().extracting(c -> c.steps().get(0).shellLine())
                 .isEqualTo("ifconfig ibridge deletem tap0");
@@ -90,9 +78,7 @@ class DriftPlanTest {
 
     @Test
     void disabledPfIsEnabledWithoutReloading() {
-        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.sysctl(),
-                o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()));
+        Plan plan = planWith("server-a", PlanTestSupport::pfDisabled);
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("pf[/etc/pf.conf]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -e");
@@ -101,13 +87,7 @@ class DriftPlanTest {
 
     @Test
     void anEditedTableFileIsRewrittenAndReloaded() {
-        Plan plan = planWith("server-a", o -> {
-            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
-            ObservedHost.FileState f = files.get("/etc/ips_xnic_peers");
-            files.put("/etc/ips_xnic_peers", new ObservedHost.FileState("0000", Optional.of("192.0.2.5\n203.0.113.99\n"), f.mode(), f.owner()));
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
-        });
+        Plan plan = planWith("server-a", PlanTestSupport::tableFileEdited);
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource()).isEqualTo("pf_table[xpeers]");
             assertThat(c.action()).isEqualTo(Action.UPDATE);
@@ -187,14 +167,8 @@ class DriftPlanTest {
 
     @Test
     void aStoppedServiceAndAMissingPackageAreRepaired() {
-        Plan plan = planWith("server-a", o -> {
-            Map<String, java.util.Set<String>> packages = new LinkedHashMap<>(o.packages());
-            packages.put("nginx_j", Set.of());
-            java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
-            services.remove(ObservedHost.serviceKey("pg_j", "spiped"));
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), packages, services, o.existingPaths());
-        });
+        Plan plan = planWith("server-a",
+                o -> PlanTestSupport.serviceStopped(PlanTestSupport.packagesMissing(o, "nginx_j"), "pg_j", "spiped"));
         // On a running host the package is fetched through the egress window, closed again after it.
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(c.steps().size() - 1).shellLine())
                 .containsExactly("pf[egress]: pfctl -f /var/db/uirig/pf.egress.conf",

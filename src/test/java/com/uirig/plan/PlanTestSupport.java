@@ -4,16 +4,26 @@ import com.uirig.config.Inventory;
 import com.uirig.config.InventoryLoader;
 import com.uirig.facts.FreshHost;
 import com.uirig.facts.ObservedHost;
+import com.uirig.facts.ObservedHost.Iface;
 import com.uirig.model.DesiredHost;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
-final class PlanTestSupport {
+/** The prod inventory against fresh, converged and drifted hosts (public for the golden plans and reports in render). */
+public final class PlanTestSupport {
+    /** What a converged host's spiped keys hash to: reports must never show it. */
+    public static final String KEY_HASH = ConvergedHost.KEY_HASH;
+
     private PlanTestSupport() {}
 
-    static Inventory prod() {
+    public static Inventory prod() {
         return InventoryLoader.load(Path.of("inventory/prod"));
     }
 
@@ -23,11 +33,63 @@ final class PlanTestSupport {
         return out;
     }
 
-    static Map<String, ObservedHost> fresh(Inventory inv) {
+    public static Map<String, ObservedHost> fresh(Inventory inv) {
         return each(inv, FreshHost::of);
     }
 
-    static Map<String, ObservedHost> converged(Inventory inv) {
+    public static Map<String, ObservedHost> converged(Inventory inv) {
         return each(inv, ConvergedHost::of);
+    }
+
+    /** The plan for converged hosts, {@code host} changed by {@code drift}. */
+    public static Plan planWith(Inventory inv, String host, UnaryOperator<ObservedHost> drift) {
+        Map<String, ObservedHost> observed = converged(inv);
+        observed.put(host, drift.apply(observed.get(host)));
+        return Planner.plan(inv.hosts(), observed);
+    }
+
+    static ObservedHost withInterfaces(ObservedHost o, Map<String, Iface> interfaces) {
+        return new ObservedHost(o.host(), interfaces, o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+    }
+
+    /** server-a's xbridge without its member pg_a. */
+    public static ObservedHost bridgeMemberMissing(ObservedHost o) {
+        Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
+        Iface x = ifs.get("xbridge");
+        ifs.put("xbridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("ngx_a", "node_a")));
+        return withInterfaces(o, ifs);
+    }
+
+    /** /etc/ips_xnic_peers with an address added by hand. */
+    public static ObservedHost tableFileEdited(ObservedHost o) {
+        Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+        ObservedHost.FileState f = files.get("/etc/ips_xnic_peers");
+        files.put("/etc/ips_xnic_peers", new ObservedHost.FileState("0000", Optional.of("192.0.2.5\n203.0.113.99\n"), f.mode(), f.owner()));
+        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
+                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+    }
+
+    /** pf loaded with its rules but disabled ({@code pfctl -d}). */
+    public static ObservedHost pfDisabled(ObservedHost o) {
+        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.sysctl(), o.defaultRoute(), o.packages(),
+                o.runningServices(), o.existingPaths());
+    }
+
+    /** {@code service} in {@code jail} not running. */
+    public static ObservedHost serviceStopped(ObservedHost o, String jail, String service) {
+        Set<String> services = new HashSet<>(o.runningServices());
+        services.remove(ObservedHost.serviceKey(jail, service));
+        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), services, o.existingPaths());
+    }
+
+    /** No package installed in {@code jail}. */
+    static ObservedHost packagesMissing(ObservedHost o, String jail) {
+        Map<String, Set<String>> packages = new LinkedHashMap<>(o.packages());
+        packages.put(jail, Set.of());
+        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
+                o.pf(), o.sysctl(), o.defaultRoute(), packages, o.runningServices(), o.existingPaths());
     }
 }

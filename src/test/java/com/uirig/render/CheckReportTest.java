@@ -28,7 +28,7 @@ class CheckReportTest {
     private static final DesiredHost B = PROD.host("server-b").orElseThrow();
 
     /** Every expectation of {@code h} passed, except {@code failing} (found closed: timed out). */
-    private static List<ExpectationResult> results(DesiredHost h, String failing) {
+    static List<ExpectationResult> results(DesiredHost h, String failing) {
         List<ExpectationResult> out = new ArrayList<>();
         for (Expectation x : h.expectations()) {
             boolean pass = !x.name().equals(failing);
