@@ -20,13 +20,17 @@ public final class Golden {
 
     private Golden() {}
 
-    private static boolean updating() {
+    public static boolean updating() {
         return Boolean.getBoolean("uirig.updateGolden");
     }
 
     /** {@code actual} equals the golden file {@code name} (a path under golden/), or replaces it when updating. */
     public static void assertMatches(String name, String actual) {
-        Path golden = ROOT.resolve(name);
+        assertMatches(ROOT.resolve(name), actual);
+    }
+
+    /** {@code actual} equals the file {@code golden} (any path, like a fixture's expected result), or replaces it when updating. */
+    public static void assertMatches(Path golden, String actual) {
         try {
             if (updating()) {
                 Files.createDirectories(golden.getParent());

@@ -1,0 +1,206 @@
+package com.uirig.facts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.uirig.Golden;
+import com.uirig.model.Cidr;
+import com.uirig.model.DesiredHost;
+import com.uirig.model.DesiredHost.Jail;
+import com.uirig.model.DesiredHost.Pf;
+import com.uirig.model.DesiredHost.PfTable;
+import com.uirig.plan.ProbeSections;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Fact tests as data. Each directory under src/test/resources/facts-fixtures is one case:
+ * <ul>
+ * <li>{@code section}: the probe section's name ({@link Sections}); for {@code sysctl}, followed
+ *     by the names it reads, which the command depends on;
+ * <li>{@code command}: the command line {@link ProbeSections} gives that section;
+ * <li>{@code output}: the raw output, byte for byte; {@code exit}: its exit code (default 0);
+ * <li>{@code source} (optional): where the output comes from;
+ * <li>the expected result: {@code parsed.json}, the parser's return value as JSON, or
+ *     {@code error}, the {@link UnreadableOutput} message the parser gives.
+ * </ul>
+ * The parser runs on the output whatever the exit code (FactsReader skips failed sections; the
+ * exit code here says what the real command returns with that output). After a deliberate change,
+ * regenerate the expected results with
+ * {@code mvn test -Dtest=FactFixturesTest -Duirig.updateGolden=true} and review the diff.
+ */
+class FactFixturesTest {
+    private static final Path ROOT = Path.of("src/test/resources/facts-fixtures");
+    private static final Set<String> FILES = Set.of("section", "command", "output", "exit", "source", "parsed.json", "error");
+
+    /** The parser of each kind of section; {@code *} is one path segment (a jail or table name). */
+    private static final Map<String, Function<String, Object>> PARSERS = new LinkedHashMap<>();
+
+    static {
+        PARSERS.put(Sections.IFCONFIG, IfconfigParser::parse);
+        PARSERS.put(Sections.jailIfconfig("*"), IfconfigParser::parse);
+        PARSERS.put(Sections.JLS, JlsParser::parse);
+        PARSERS.put(Sections.SYSCTL, SysctlParser::parse);
+        PARSERS.put(Sections.ROUTE, RouteParser::gateway);
+        PARSERS.put(Sections.PF_RUNNING, PfctlParser::running);
+        PARSERS.put(Sections.table("*"), PfctlParser::tableAddresses);
+        PARSERS.put(Sections.file("/etc/rc.conf"), RcConfParser::parse);
+    }
+
+    /** Parser results as JSON: sets sorted, maps and lists in the parser's order, Optional as its value or null. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule()
+                    .addSerializer(Cidr.class, ToStringSerializer.instance)
+                    .addSerializer(new OptionalSerializer())
+                    .addSerializer(new SortedSetSerializer()));
+
+    @TestFactory
+    Stream<DynamicTest> everyFixture() throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(ROOT)) {
+            dirs = s.filter(Files::isDirectory).sorted().toList();
+        }
+        assertThat(dirs).as("fixtures under %s", ROOT).isNotEmpty();
+        return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+    }
+
+    private static void check(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).as("files of %s", dir).isSubsetOf(FILES);
+        }
+        List<String> words = Arrays.asList(read(dir, "section").strip().split("\\s+"));
+        String section = words.get(0);
+        List<String> arguments = words.subList(1, words.size());
+        String command = read(dir, "command");
+        assertThat(command).as("%s/command: one line", dir).endsWith("\n").doesNotContain("\r");
+        command = command.substring(0, command.length() - 1);
+        assertThat(command).doesNotContain("\n");
+        if (Files.exists(dir.resolve("exit"))) {
+            assertThat(read(dir, "exit").strip()).as("%s/exit", dir).matches("\\d{1,3}");
+        }
+
+        assertThat(ProbeSections.of(hostFor(section, arguments)).commands().get(section))
+                .as("the probe's command for section %s", section).isEqualTo(command);
+
+        Function<String, Object> parser = parserFor(section);
+        String output = read(dir, "output");
+        Path parsed = dir.resolve("parsed.json");
+        Path error = dir.resolve("error");
+        Object result;
+        try {
+            result = parser.apply(output);
+        } catch (UnreadableOutput e) {
+            expect(error, e.getMessage() + "\n", parsed);
+            return;
+        }
+        expect(parsed, JSON.writeValueAsString(result) + "\n", error);
+    }
+
+    /** {@code file} holds {@code actual} and {@code other}, the other kind of expected result, is not there. */
+    private static void expect(Path file, String actual, Path other) throws IOException {
+        if (Golden.updating()) {
+            Files.deleteIfExists(other);
+        }
+        assertThat(other).as("%s: the parser gave %s", other.getParent(), file.getFileName()).doesNotExist();
+        Golden.assertMatches(file, actual);
+    }
+
+    private static Function<String, Object> parserFor(String section) {
+        for (var e : PARSERS.entrySet()) {
+            if (section.matches(Pattern.quote(e.getKey()).replace("*", "\\E[^/]+\\Q"))) {
+                return e.getValue();
+            }
+        }
+        throw new AssertionError("no parser for section " + section + " in FactFixturesTest.PARSERS");
+    }
+
+    private static final Pattern JAIL_SECTION = Pattern.compile("jail/([^/]+)/.+");
+    private static final Pattern TABLE_SECTION = Pattern.compile("pf/table/([^/]+)");
+
+    /**
+     * The smallest host whose probe has {@code section}: a jail for a jail's section, a file-backed
+     * table for a table, rc.conf settings for rc.conf, the sysctl names for sysctl.
+     */
+    private static DesiredHost hostFor(String section, List<String> arguments) {
+        assertThat(arguments.isEmpty() || section.equals(Sections.SYSCTL))
+                .as("only section sysctl takes arguments (%s %s)", section, arguments).isTrue();
+        Map<String, String> sysctl = new LinkedHashMap<>();
+        arguments.forEach(name -> sysctl.put(name, "1"));
+        List<Jail> jails = List.of();
+        Matcher jail = JAIL_SECTION.matcher(section);
+        if (jail.matches()) {
+            String name = jail.group(1);
+            jails = List.of(new Jail(name, "/jails/" + name, null, Map.of(), List.of(), name, Map.of(), Optional.empty(),
+                    List.of(), List.of(), List.of(), List.of(), List.of()));
+        }
+        Optional<Pf> pf = Optional.empty();
+        Matcher table = TABLE_SECTION.matcher(section);
+        if (table.matches()) {
+            String name = table.group(1);
+            pf = Optional.of(new Pf("", "", List.of(new PfTable(name, false, Optional.of("/etc/pf." + name), List.of())),
+                    Optional.empty()));
+        }
+        Map<String, String> rcConf = section.equals(Sections.file("/etc/rc.conf")) ? Map.of("sshd_enable", "YES") : Map.of();
+        return new DesiredHost("fixture", new DesiredHost.SshTarget("192.0.2.1", 22, "root", null, null, Optional.empty()),
+                Optional.empty(), List.of(), Optional.empty(), List.of(), List.of(), rcConf, sysctl, Map.of(), jails,
+                List.of(), pf, List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    private static String read(Path dir, String file) throws IOException {
+        assertThat(dir.resolve(file)).as("%s/%s", dir, file).isRegularFile();
+        return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final class OptionalSerializer extends StdSerializer<Optional> {
+        OptionalSerializer() {
+            super(Optional.class);
+        }
+
+        @Override
+        public void serialize(Optional value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (value.isPresent()) {
+                provider.defaultSerializeValue(value.get(), gen);
+            } else {
+                gen.writeNull();
+            }
+        }
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final class SortedSetSerializer extends StdSerializer<Set> {
+        SortedSetSerializer() {
+            super(Set.class);
+        }
+
+        @Override
+        public void serialize(Set value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeStartArray();
+            for (Object o : new TreeSet<>(value)) {
+                provider.defaultSerializeValue(o, gen);
+            }
+            gen.writeEndArray();
+        }
+    }
+}
