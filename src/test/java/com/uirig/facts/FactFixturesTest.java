@@ -101,7 +101,7 @@ class FactFixturesTest {
         }
 
         assertThat(ProbeSections.of(hostFor(section, arguments)).commands().get(section))
-                .as("the probe's command for section %s", section).isEqualTo(command);
+                .as("%s: the probe's command for section %s", dir, section).isEqualTo(command);
 
         Function<String, Object> parser = parserFor(section);
         String output = read(dir, "output");
