@@ -88,10 +88,15 @@ public final class Applier {
     }
 
     public List<HostResult> apply(Plan plan, Map<String, ObservedHost> observed, int forks) {
-        for (HostPlan h : plan.hosts()) {
-            for (Change c : h.changes()) {
-                if (c.resource().startsWith("spiped_key[")) {
-                    secretsMade.put(h.host() + "|" + c.resource(), new CompletableFuture<>());
+        // A secret another host's change reads waits for the change here that writes it.
+        for (HostPlan reader : plan.hosts()) {
+            for (Change c : reader.changes()) {
+                for (Step s : c.steps()) {
+                    if (s.input() instanceof Step.SecretFrom f) {
+                        plan.hosts().stream().filter(h -> h.host().equals(f.host())).flatMap(h -> h.changes().stream())
+                                .filter(w -> w.writes(f.path()))
+                                .forEach(w -> secretsMade.putIfAbsent(f.host() + "|" + f.path(), new CompletableFuture<>()));
+                    }
                 }
             }
         }
@@ -273,7 +278,7 @@ public final class Applier {
     private void awaitSecrets(Change c) throws IOException {
         for (Step s : c.steps()) {
             if (s.input() instanceof Step.SecretFrom f) {
-                CompletableFuture<Void> made = secretsMade.get(f.host() + "|" + c.resource());
+                CompletableFuture<Void> made = secretsMade.get(f.host() + "|" + f.path());
                 if (made == null) {
                     continue;
                 }
@@ -287,15 +292,17 @@ public final class Applier {
         }
     }
 
+    /** Ends the waits for the secrets {@code c} writes on {@code host}: made, or failed with {@code error}. */
     private void complete(String host, Change c, Exception error) {
-        CompletableFuture<Void> f = secretsMade.get(host + "|" + c.resource());
-        if (f != null) {
-            if (error == null) {
-                f.complete(null);
-            } else {
-                f.completeExceptionally(error);
+        secretsMade.forEach((key, f) -> {
+            if (key.startsWith(host + "|") && c.writes(key.substring(host.length() + 1))) {
+                if (error == null) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(error);
+                }
             }
-        }
+        });
     }
 
     /** Reads the applied hosts again and plans: any change left is a resource that did not converge. */

@@ -37,6 +37,8 @@ public record PackagesResource(String jail, List<String> packages, List<String> 
         Action action = packages.stream().anyMatch(installed::contains) ? Action.UPDATE : Action.CREATE;
         return Optional.of(new Change(address(), action, "not installed: " + String.join(", ", missing),
                 Map.of("installed", packages.stream().filter(installed::contains).toList()),
-                Map.of("installed", packages), List.of(Step.longRunning(argv.toArray(String[]::new))), ""));
+                Map.of("installed", packages), List.of(Step.longRunning(argv.toArray(String[]::new))), "")
+                // Installing packages changes no file a running service reads: it restarts nothing.
+                .touching(java.util.Set.of()));
     }
 }

@@ -27,17 +27,11 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
     }
 
     /**
-     * Whether a change this service depends on makes it restart: not a package install, and a
-     * shared key only when this jail's copy of it changed.
+     * Whether a change this service depends on makes it restart: one that says which paths it
+     * changes (a shared key, a package install) only when one is under this jail.
      */
     private boolean triggers(Change c) {
-        if (c == null || c.resource().startsWith("packages[")) {
-            return false;
-        }
-        if (c.resource().startsWith("spiped_key[")) {
-            return c.before().entrySet().stream().anyMatch(e -> e.getKey().startsWith(jailPrefix()) && !"same".equals(e.getValue()));
-        }
-        return true;
+        return c != null && c.touchesUnder(jailPrefix());
     }
 
     private String jailPrefix() {

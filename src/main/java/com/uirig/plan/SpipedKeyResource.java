@@ -116,7 +116,8 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
             ends.forEach(p -> before.put(p, observed.files().containsKey(p) ? "replaced" : "missing"));
             ends.forEach(p -> after.put(p, "new key"));
         }
-        return Optional.of(new Change(address(), none ? Action.CREATE : Action.UPDATE, reason, before, after, steps, ""));
+        return Optional.of(new Change(address(), none ? Action.CREATE : Action.UPDATE, reason, before, after, steps, "")
+                .touching(new java.util.HashSet<>(wrong)));
     }
 
     @Override
