@@ -180,7 +180,7 @@ def cmd_stat(args):
     lstat(2) unless -L (stat(2), then lstat for a dangling link), standard input's fstat
     without a file, "stat: FILE: stat: ERR" (not with -q) and status 1 for a file it cannot
     stat. The other output forms (no -f, -l, -r, -s, -x) are Debian's stat."""
-    opts, files = getopt("stat", args, "f:FlLnqrst:x", STAT_USAGE)
+    opts, files = fs.getopt("stat", args, "f:FlLnqrst:x", lambda: fs.fail(STAT_USAGE))
     given = dict(opts)
     if "f" not in given or any(c in given for c in "lrsxFt"):
         return become(fs.LINUX + "/stat", ["stat"] + args)
@@ -204,36 +204,6 @@ def cmd_stat(args):
             continue
         stat_output(st, path, given["f"], "n" in given)
     return code
-
-
-def getopt(prog, args, spec, usage, usage_status=1):
-    """getopt(3) as FreeBSD's libc has it (lib/libc/stdlib/getopt.c): flags until the first operand
-    or "--", clustered flags, an option's argument attached or next; its messages for a letter not
-    in spec and a missing argument, after which the command prints its usage."""
-    opts, i = [], 0
-    while i < len(args) and args[i].startswith("-") and args[i] != "-":
-        word, i = args[i], i + 1
-        if word == "--":
-            break
-        j = 1
-        while j < len(word):
-            ch, pos = word[j], spec.find(word[j])
-            if ch == ":" or pos < 0:
-                sys.stderr.write("%s: illegal option -- %s\n" % (prog, ch))
-                fail(usage, usage_status)
-            if spec[pos + 1:pos + 2] == ":":
-                if j + 1 < len(word):
-                    opts.append((ch, word[j + 1:]))
-                elif i < len(args):
-                    opts.append((ch, args[i]))
-                    i += 1
-                else:
-                    sys.stderr.write("%s: option requires an argument -- %s\n" % (prog, ch))
-                    fail(usage, usage_status)
-                break
-            opts.append((ch, None))
-            j += 1
-    return opts, args[i:]
 
 
 # sysexits.h
@@ -278,7 +248,7 @@ def cmd_lockf(args):
     the file alone. Without -k a waiter never blocks in the open that locks (the holder's unlink
     would leave it a lock on a file no one else sees): it waits for the lock to be free, then
     opens the path again without blocking. The fd form (lockf fd) is not simulated."""
-    opts, rest = getopt("lockf", args, "knst:w", LOCKF_USAGE, EX_USAGE)
+    opts, rest = fs.getopt("lockf", args, "knst:w", lambda: fs.fail(LOCKF_USAGE, EX_USAGE))
     keep = silent = False
     flags, waitsec = os.O_CREAT | os.O_RDONLY, None
     for ch, value in opts:

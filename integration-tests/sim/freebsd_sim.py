@@ -48,6 +48,36 @@ def fail(message, code=1):
     sys.exit(code)
 
 
+def getopt(prog, args, spec, usage):
+    """getopt(3) as FreeBSD's libc has it (lib/libc/stdlib/getopt.c): flags until the first operand
+    or "--", clustered flags, an option's argument attached or next; its messages for a letter not
+    in spec and a missing argument, after which usage prints the command's usage and exits."""
+    opts, i = [], 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        word, i = args[i], i + 1
+        if word == "--":
+            break
+        j = 1
+        while j < len(word):
+            ch, pos = word[j], spec.find(word[j])
+            if ch == ":" or pos < 0:
+                sys.stderr.write("%s: illegal option -- %s\n" % (prog, ch))
+                usage()
+            if spec[pos + 1:pos + 2] == ":":
+                if j + 1 < len(word):
+                    opts.append((ch, word[j + 1:]))
+                elif i < len(args):
+                    opts.append((ch, args[i]))
+                    i += 1
+                else:
+                    sys.stderr.write("%s: option requires an argument -- %s\n" % (prog, ch))
+                    usage()
+                break
+            opts.append((ch, None))
+            j += 1
+    return opts, args[i:]
+
+
 SERVED = False  # True in a fork of the server, which must report the command's status itself
 
 

@@ -3436,36 +3436,6 @@ def lookup_option(cmd, options):
     return None
 
 
-def getopt(args, spec):
-    """getopt(3): options until the first operand."""
-    opts, i = [], 0
-    while i < len(args) and args[i].startswith("-") and args[i] != "-":
-        if args[i] == "--":
-            i += 1
-            break
-        word, j = args[i], 1
-        i += 1
-        while j < len(word):
-            ch = word[j]
-            pos = spec.find(ch)
-            if ch == ":" or pos < 0:
-                err("pfctl: illegal option -- %s" % ch)
-                usage()
-            if pos + 1 < len(spec) and spec[pos + 1] == ":":
-                if j + 1 < len(word):
-                    opts.append((ch, word[j + 1:]))
-                elif i < len(args):
-                    opts.append((ch, args[i]))
-                    i += 1
-                else:
-                    err("pfctl: option requires an argument -- %s" % ch)
-                    usage()
-                break
-            opts.append((ch, None))
-            j += 1
-    return opts, args[i:]
-
-
 class Pfctl:
     """One run of pfctl(8), in pfctl.c main's order: -d, -s, -F, -k, -T, -f, -e."""
 
@@ -3475,7 +3445,7 @@ class Pfctl:
         self.kill = []
         self.enable = self.disable = False
         self.macros = {}
-        opts, rest = getopt(args, "a:AdD:eqf:F:ghi:k:K:mMnNOo:Pp:rRs:t:T:vx:z")
+        opts, rest = sim.getopt("pfctl", args, "a:AdD:eqf:F:ghi:k:K:mMnNOo:Pp:rRs:t:T:vx:z", usage)
         if not args:
             usage()
         for ch, val in opts:
