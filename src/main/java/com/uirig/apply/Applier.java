@@ -139,7 +139,7 @@ public final class Applier {
             i++;
             List<String> commands = c.steps().stream().map(Step::shellLine).toList();
             if (failed || interruption.requested()) {
-                results.add(new ChangeResult(c.resource(), c.action().word(), commands, false, failed ? "skipped after a failure"
+                results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, false, failed ? "skipped after a failure"
                         : "not started: the run was interrupted by SIG" + interruption.signal(), 0));
                 continue;
             }
@@ -148,12 +148,12 @@ public final class Applier {
                 awaitSecrets(c);
                 runGuarded(h.host(), c, runner);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                results.add(new ChangeResult(c.resource(), c.action().word(), commands, true, null, ms));
+                results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, true, null, ms));
                 progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": " + c.action().word() + " ok");
                 complete(h.host(), c, null);
             } catch (IOException | RuntimeException e) {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                results.add(new ChangeResult(c.resource(), c.action().word(), commands, false, e.getMessage(), ms));
+                results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, false, e.getMessage(), ms));
                 progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": FAILED: " + e.getMessage());
                 complete(h.host(), c, e);
                 failed = true;
@@ -324,7 +324,7 @@ public final class Applier {
         for (HostPlan h : plan.hosts()) {
             List<ChangeResult> results = done.get(h.host());
             List<String> left = again.hosts().stream().filter(x -> x.host().equals(h.host())).findFirst()
-                    .map(x -> x.changes().stream().map(Change::resource).toList()).orElse(List.of());
+                    .map(x -> x.changes().stream().map(x2 -> x2.resource().toString()).toList()).orElse(List.of());
             String failure = results.stream().filter(r -> !r.ok()).findFirst()
                     .map(r -> r.resource() + ": " + r.error()).orElse(errors.get(h.host()));
             boolean verified = !errors.containsKey(h.host()) && left.isEmpty();

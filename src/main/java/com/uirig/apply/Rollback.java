@@ -72,7 +72,7 @@ final class Rollback {
 
     static Armed arm(String host, Transport t, Change c, Duration after, Duration timeout) throws IOException {
         Guard restore = c.guarded().orElseThrow();
-        CommandResult r = t.run(armCommand(c.resource(), restore.files(), after, PendingRollback.BASE),
+        CommandResult r = t.run(armCommand(c.resource().toString(), restore.files(), after, PendingRollback.BASE),
                 restoreScript(restore).getBytes(StandardCharsets.UTF_8), timeout);
         String[] out = r.stdout().trim().split(" ");
         if (!r.ok() || out.length != 2) {

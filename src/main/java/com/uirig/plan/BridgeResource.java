@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A virtual switch: {@code bridgeN} created and renamed, its address, exactly its members, up. */
-public record BridgeResource(Bridge bridge, List<String> dependsOn) implements Resource {
+public record BridgeResource(Bridge bridge, List<Address> dependsOn) implements Resource {
     public BridgeResource {
         dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
-    public String address() {
-        return "bridge[" + bridge.name() + "]";
+    public Address address() {
+        return Address.of("bridge", bridge.name().value());
     }
 
     @Override

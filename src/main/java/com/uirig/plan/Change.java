@@ -8,7 +8,7 @@ import java.util.Map;
  * never included), the steps that realise it in order, and for files a unified diff; a change that
  * can cut uirig off carries its {@link Guard}. {@code reason} is for display only.
  */
-public record Change(String resource, Action action, String reason, Map<String, Object> before,
+public record Change(Address resource, Action action, String reason, Map<String, Object> before,
                      Map<String, Object> after, List<Step> steps, String diff, Guard guard, java.util.Set<String> touched) {
     public Change {
         steps = List.copyOf(steps);
@@ -17,12 +17,12 @@ public record Change(String resource, Action action, String reason, Map<String, 
     }
 
     /** A change that cannot cut uirig off, and changes its whole resource. */
-    public Change(String resource, Action action, String reason, Map<String, Object> before, Map<String, Object> after,
+    public Change(Address resource, Action action, String reason, Map<String, Object> before, Map<String, Object> after,
                   List<Step> steps, String diff) {
         this(resource, action, reason, before, after, steps, diff, null, null);
     }
 
-    public Change(String resource, Action action, String reason, Map<String, Object> before, Map<String, Object> after,
+    public Change(Address resource, Action action, String reason, Map<String, Object> before, Map<String, Object> after,
                   List<Step> steps, String diff, Guard guard) {
         this(resource, action, reason, before, after, steps, diff, guard, null);
     }

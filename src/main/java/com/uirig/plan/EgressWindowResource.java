@@ -15,10 +15,10 @@ import java.util.Optional;
  * closes it by loading pf.conf again, and apply's expectations then prove with traffic that the
  * normal ruleset is back.
  */
-public record EgressWindowResource(String conf, List<PackagesResource> packages, List<String> dependsOn) implements Resource {
+public record EgressWindowResource(String conf, List<PackagesResource> packages, List<Address> dependsOn) implements Resource {
     /** The window's ruleset on the host (rewritten each time the window opens). */
     public static final String FILE = "/var/db/uirig/pf.egress.conf";
-    public static final String ADDRESS = "pf[egress]";
+    public static final Address ADDRESS = Address.of("pf", "egress");
 
     public EgressWindowResource {
         packages = List.copyOf(packages);
@@ -26,13 +26,13 @@ public record EgressWindowResource(String conf, List<PackagesResource> packages,
     }
 
     @Override
-    public String address() {
+    public Address address() {
         return ADDRESS;
     }
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        List<String> missing = packages.stream().filter(p -> !p.missing(observed).isEmpty()).map(PackagesResource::address).toList();
+        List<String> missing = packages.stream().filter(p -> !p.missing(observed).isEmpty()).map(r -> r.address().toString()).toList();
         if (missing.isEmpty()) {
             return Optional.empty();
         }

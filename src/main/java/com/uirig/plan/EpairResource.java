@@ -13,12 +13,12 @@ import java.util.Optional;
 /** A virtual cable: {@code epairN} created, both ends renamed, the host's ends up. */
 public record EpairResource(Epair epair) implements Resource {
     @Override
-    public String address() {
-        return "epair[" + epair.label() + "]";
+    public Address address() {
+        return Address.of("epair", epair.label());
     }
 
     @Override
-    public List<String> dependsOn() {
+    public List<Address> dependsOn() {
         return List.of();
     }
 

@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** A whole file uirig owns (jail.conf, crontab, a jail's resolv.conf, ...). {@code kind} prefixes its address. */
-public record FileResource(String kind, String path, String content, String mode, String owner, List<String> dependsOn)
+public record FileResource(String kind, String path, String content, String mode, String owner, List<Address> dependsOn)
         implements Resource {
     public FileResource {
         dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
-    public String address() {
-        return kind + "[" + path + "]";
+    public Address address() {
+        return Address.of(kind, path);
     }
 
     @Override

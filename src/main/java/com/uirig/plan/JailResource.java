@@ -13,7 +13,7 @@ import java.util.Optional;
  * (replace); a VNET interface left on the host is moved into it.
  */
 public record JailResource(String name, String path, Map<String, String> parameters, List<IfName> vnetInterfaces,
-                           Map<IfName, com.uirig.model.Cidr> inet, List<String> dependsOn) implements Resource {
+                           Map<IfName, com.uirig.model.Cidr> inet, List<Address> dependsOn) implements Resource {
     public JailResource {
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         vnetInterfaces = List.copyOf(vnetInterfaces);
@@ -22,8 +22,8 @@ public record JailResource(String name, String path, Map<String, String> paramet
     }
 
     @Override
-    public String address() {
-        return "jail[" + name + "]";
+    public Address address() {
+        return Address.of("jail", name);
     }
 
     @Override

@@ -10,12 +10,12 @@ import java.util.Optional;
 /** A jail's root filesystem: a clone of a ZFS template snapshot, or a base archive extracted. */
 public record JailRootResource(String jail, String path, DesiredHost.RootSource source) implements Resource {
     @Override
-    public String address() {
-        return "jail_root[" + jail + "]";
+    public Address address() {
+        return Address.of("jail_root", jail);
     }
 
     @Override
-    public List<String> dependsOn() {
+    public List<Address> dependsOn() {
         return List.of();
     }
 

@@ -11,12 +11,12 @@ import java.util.Optional;
 /** A physical NIC renamed from its driver name (em0 to xnic) and given its address. */
 public record NicResource(Nic nic) implements Resource {
     @Override
-    public String address() {
-        return "nic[" + nic.name() + "]";
+    public Address address() {
+        return Address.of("nic", nic.name().value());
     }
 
     @Override
-    public List<String> dependsOn() {
+    public List<Address> dependsOn() {
         return List.of();
     }
 

@@ -8,15 +8,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Packages installed with pkg on the host or, with {@code pkg -j}, in a running jail. */
-public record PackagesResource(String jail, List<String> packages, List<String> dependsOn) implements Resource {
+public record PackagesResource(String jail, List<String> packages, List<Address> dependsOn) implements Resource {
     public PackagesResource {
         packages = List.copyOf(packages);
         dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
-    public String address() {
-        return "packages[" + (jail.isEmpty() ? "host" : jail) + "]";
+    public Address address() {
+        return Address.of("packages", (jail.isEmpty() ? "host" : jail));
     }
 
     /** The packages not installed yet. */

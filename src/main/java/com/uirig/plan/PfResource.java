@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@code pfctl -nf} before it replaces the old one, then loaded, and pf enabled. Tables declared
  * with {@code file} in pf.conf are loaded with the ruleset.
  */
-public record PfResource(String path, String content, List<String> dependsOn) implements Resource {
+public record PfResource(String path, String content, List<Address> dependsOn) implements Resource {
     /** How the loaded ruleset is printed: translation rules, then scrub and filter rules. */
     public static final String SHOW_RULES = "pfctl -sn; pfctl -sr";
     public static final String PF_CONF = "/etc/pf.conf";
@@ -30,8 +30,8 @@ public record PfResource(String path, String content, List<String> dependsOn) im
     }
 
     @Override
-    public String address() {
-        return "pf[" + path + "]";
+    public Address address() {
+        return Address.of("pf", path);
     }
 
     @Override

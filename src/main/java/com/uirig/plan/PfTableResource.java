@@ -20,12 +20,12 @@ public record PfTableResource(String name, String path, List<Cidr> addresses) im
     }
 
     @Override
-    public String address() {
-        return "pf_table[" + name + "]";
+    public Address address() {
+        return Address.of("pf_table", name);
     }
 
     @Override
-    public List<String> dependsOn() {
+    public List<Address> dependsOn() {
         return List.of();
     }
 

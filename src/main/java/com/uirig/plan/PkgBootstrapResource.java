@@ -11,7 +11,9 @@ import java.util.Optional;
  * bootstrapped, pkg is /usr/local/sbin/pkg. Jails need no pkg of their own: {@code pkg -j} runs the
  * host's pkg attached to the jail.
  */
-public record PkgBootstrapResource(List<String> dependsOn) implements Resource {
+public record PkgBootstrapResource(List<Address> dependsOn) implements Resource {
+    public static final Address ADDRESS = Address.of("pkg", "bootstrap");
+
     /** The real pkg, installed by the bootstrap. */
     public static final String PKG = "/usr/local/sbin/pkg";
 
@@ -20,8 +22,8 @@ public record PkgBootstrapResource(List<String> dependsOn) implements Resource {
     }
 
     @Override
-    public String address() {
-        return "pkg[bootstrap]";
+    public Address address() {
+        return ADDRESS;
     }
 
     @Override

@@ -11,4 +11,4 @@ import java.util.Map;
  * new shared keys everywhere.
  */
 public record PlanContext(String host, List<DesiredHost> desired, Map<String, ObservedHost> observed,
-                          Map<String, Change> changing, boolean rotateKeys) {}
+                          Map<Address, Change> changing, boolean rotateKeys) {}

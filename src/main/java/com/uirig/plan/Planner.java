@@ -49,7 +49,7 @@ public final class Planner {
      * earliest in the given order goes first, so the order is stable and readable.
      */
     public static List<Resource> ordered(List<Resource> resources) {
-        Map<String, Resource> byAddress = new HashMap<>();
+        Map<Address, Resource> byAddress = new HashMap<>();
         for (Resource r : resources) {
             if (byAddress.put(r.address(), r) != null) {
                 throw new IllegalStateException("two resources named " + r.address());
@@ -57,14 +57,14 @@ public final class Planner {
         }
         // A dependency on a resource the graph does not hold is a bug where it was made, never satisfied.
         for (Resource r : resources) {
-            for (String dep : r.dependsOn()) {
+            for (Address dep : r.dependsOn()) {
                 if (!byAddress.containsKey(dep)) {
                     throw new IllegalStateException(r.address() + " depends on " + dep + ", which is no resource of the host");
                 }
             }
         }
         List<Resource> out = new ArrayList<>();
-        Set<String> done = new HashSet<>();
+        Set<Address> done = new HashSet<>();
         List<Resource> pending = new ArrayList<>(resources);
         while (!pending.isEmpty()) {
             Resource next = null;

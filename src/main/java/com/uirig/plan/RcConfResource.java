@@ -11,7 +11,7 @@ import java.util.Optional;
  * The rc.conf settings uirig owns in one rc.conf file (the host's or a jail's), set with sysrc
  * one by one. Settings uirig does not own are left as they are.
  */
-public record RcConfResource(String scope, String file, Map<String, String> settings, List<String> dependsOn)
+public record RcConfResource(String scope, String file, Map<String, String> settings, List<Address> dependsOn)
         implements Resource {
     public static final String HOST_FILE = "/etc/rc.conf";
 
@@ -21,8 +21,8 @@ public record RcConfResource(String scope, String file, Map<String, String> sett
     }
 
     @Override
-    public String address() {
-        return "rc_conf[" + scope + "]";
+    public Address address() {
+        return Address.of("rc_conf", scope);
     }
 
     @Override

@@ -13,10 +13,10 @@ public sealed interface Resource permits NicResource, EpairResource, BridgeResou
         ServiceResource, SpipedKeyResource, RunOnceResource,
         PkgBootstrapResource, EgressWindowResource {
 
-    String address();
+    Address address();
 
     /** Addresses of the resources that must be converged first. */
-    List<String> dependsOn();
+    List<Address> dependsOn();
 
     /** The change that brings the host to this resource's desired state; empty when in sync. */
     Optional<Change> plan(ObservedHost observed, PlanContext context);

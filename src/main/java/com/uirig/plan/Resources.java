@@ -32,8 +32,8 @@ public final class Resources {
 
     public static List<Resource> of(DesiredHost d) {
         List<Resource> out = new ArrayList<>();
-        Map<IfName, String> ownerOf = new HashMap<>();
-        List<String> interfaces = new ArrayList<>();
+        Map<IfName, Address> ownerOf = new HashMap<>();
+        List<Address> interfaces = new ArrayList<>();
         for (Nic n : d.nics()) {
             NicResource r = new NicResource(n);
             out.add(r);
@@ -48,7 +48,7 @@ public final class Resources {
             interfaces.add(r.address());
         }
         for (Bridge b : d.bridges()) {
-            List<String> deps = b.members().stream().map(ownerOf::get).filter(x -> x != null).distinct().toList();
+            List<Address> deps = b.members().stream().map(ownerOf::get).filter(x -> x != null).distinct().toList();
             BridgeResource r = new BridgeResource(b, deps);
             out.add(r);
             interfaces.add(r.address());
@@ -60,7 +60,7 @@ public final class Resources {
         for (FileSpec f : d.files()) {
             out.add(new FileResource("file", f.path(), f.content(), f.mode(), f.owner(), List.of()));
         }
-        List<String> tables = new ArrayList<>();
+        List<Address> tables = new ArrayList<>();
         d.pf().ifPresent(pf -> {
             for (PfTable t : pf.tables()) {
                 if (!t.runtime()) {
@@ -71,10 +71,10 @@ public final class Resources {
             }
         });
 
-        List<String> packages = new ArrayList<>();
+        List<Address> packages = new ArrayList<>();
         List<PackagesResource> packageSets = new ArrayList<>();
         // Every pkg run needs pkg bootstrapped on the host, and, where pf declares one, the egress window open.
-        List<String> beforePackages = new ArrayList<>(List.of("pkg[bootstrap]"));
+        List<Address> beforePackages = new ArrayList<>(List.of(PkgBootstrapResource.ADDRESS));
         d.pf().filter(pf -> pf.egressWindow().isPresent()).ifPresent(pf -> beforePackages.add(EgressWindowResource.ADDRESS));
         if (!d.packages().isEmpty()) {
             PackagesResource r = new PackagesResource("", d.packages(), beforePackages);
@@ -87,13 +87,13 @@ public final class Resources {
             out.add(jailConf);
             Map<String, String> keyPaths = new LinkedHashMap<>();
             d.spipedKeys().forEach(k -> keyPaths.put(k.name(), k.path()));
-            Map<String, List<String>> jailFiles = new LinkedHashMap<>();
+            Map<String, List<Address>> jailFiles = new LinkedHashMap<>();
             Map<String, List<FileResource>> lateFiles = new LinkedHashMap<>();
-            Map<String, String> jailRc = new LinkedHashMap<>();
+            Map<String, Address> jailRc = new LinkedHashMap<>();
             for (Jail j : d.jails()) {
                 JailRootResource root = new JailRootResource(j.name(), j.path(), j.root());
                 out.add(root);
-                List<String> files = new ArrayList<>();
+                List<Address> files = new ArrayList<>();
                 List<FileResource> late = new ArrayList<>();
                 for (FileSpec f : j.files()) {
                     FileResource r = new FileResource("file", j.hostPath(f.path()), f.content(), f.mode(), f.owner(),
@@ -114,21 +114,21 @@ public final class Resources {
                 out.add(rc);
                 jailRc.put(j.name(), rc.address());
             }
-            Map<String, String> keyOf = new HashMap<>();
+            Map<String, Address> keyOf = new HashMap<>();
             for (DesiredHost.SpipedKey k : d.spipedKeys()) {
                 List<String> ends = SpipedKeyResource.endsOn(d, k.name());
                 if (ends.isEmpty()) {
                     continue;
                 }
-                List<String> deps = d.jails().stream().filter(j -> j.pipes().stream().anyMatch(p -> p.key().equals(k.name())))
-                        .map(j -> "jail_root[" + j.name() + "]").toList();
+                List<Address> deps = d.jails().stream().filter(j -> j.pipes().stream().anyMatch(p -> p.key().equals(k.name())))
+                        .map(j -> Address.of("jail_root", j.name())).toList();
                 SpipedKeyResource r = new SpipedKeyResource(k.name(), k.path(), ends, deps);
                 out.add(r);
                 keyOf.put(k.name(), r.address());
             }
-            String previousJail = null;
+            Address previousJail = null;
             for (Jail j : d.jails()) {
-                List<String> deps = new ArrayList<>(List.of(jailConf.address(), "jail_root[" + j.name() + "]", jailRc.get(j.name())));
+                List<Address> deps = new ArrayList<>(List.of(jailConf.address(), Address.of("jail_root", j.name()), jailRc.get(j.name())));
                 deps.addAll(jailFiles.get(j.name()));
                 j.vnetInterfaces().stream().map(ownerOf::get).filter(x -> x != null).distinct().forEach(deps::add);
                 if (previousJail != null) {
@@ -140,22 +140,22 @@ public final class Resources {
             }
             for (Jail j : d.jails()) {
                 if (!j.packages().isEmpty()) {
-                    List<String> deps = new ArrayList<>(beforePackages);
-                    deps.add("jail[" + j.name() + "]");
+                    List<Address> deps = new ArrayList<>(beforePackages);
+                    deps.add(Address.of("jail", j.name()));
                     PackagesResource r = new PackagesResource(j.name(), j.packages(), deps);
                     out.add(r);
                     packages.add(r.address());
                     packageSets.add(r);
                 }
             }
-            Map<String, List<String>> afterStart = new LinkedHashMap<>();
+            Map<String, List<Address>> afterStart = new LinkedHashMap<>();
             for (Jail j : d.jails()) {
                 // What runs in the started jail before its services: run-once commands, then the files they make room for.
-                List<String> once = new ArrayList<>();
+                List<Address> once = new ArrayList<>();
                 for (DesiredHost.RunOnce o : j.runOnce()) {
-                    List<String> deps = new ArrayList<>(List.of("jail[" + j.name() + "]", jailRc.get(j.name())));
+                    List<Address> deps = new ArrayList<>(List.of(Address.of("jail", j.name()), jailRc.get(j.name())));
                     if (!j.packages().isEmpty()) {
-                        deps.add("packages[" + j.name() + "]");
+                        deps.add(Address.of("packages", j.name()));
                     }
                     deps.addAll(jailFiles.get(j.name()));
                     RunOnceResource r = new RunOnceResource(o, j.hostPath(o.creates()), deps);
@@ -163,7 +163,7 @@ public final class Resources {
                     once.add(r.address());
                 }
                 for (FileResource f : lateFiles.get(j.name())) {
-                    List<String> deps = new ArrayList<>(f.dependsOn());
+                    List<Address> deps = new ArrayList<>(f.dependsOn());
                     deps.addAll(once);
                     FileResource r = new FileResource(f.kind(), f.path(), f.content(), f.mode(), f.owner(), deps);
                     out.add(r);
@@ -173,9 +173,9 @@ public final class Resources {
             }
             for (Jail j : d.jails()) {
                 for (String s : j.services()) {
-                    List<String> deps = new ArrayList<>(List.of("jail[" + j.name() + "]", jailRc.get(j.name())));
+                    List<Address> deps = new ArrayList<>(List.of(Address.of("jail", j.name()), jailRc.get(j.name())));
                     if (!j.packages().isEmpty()) {
-                        deps.add("packages[" + j.name() + "]");
+                        deps.add(Address.of("packages", j.name()));
                     }
                     deps.addAll(jailFiles.get(j.name()));
                     deps.addAll(afterStart.get(j.name()));
@@ -193,21 +193,21 @@ public final class Resources {
             out.add(new PkgBootstrapResource(beforePackages.subList(1, beforePackages.size())));
             d.pf().filter(pf -> pf.egressWindow().isPresent()).ifPresent(pf -> {
                 // The window's ruleset names the tables' files and the interfaces: they come first.
-                List<String> deps = new ArrayList<>(tables);
+                List<Address> deps = new ArrayList<>(tables);
                 deps.addAll(interfaces);
                 out.add(new EgressWindowResource(pf.egressConf(), packageSets, deps));
             });
         }
         for (DesiredHost.RunOnce o : d.runOnce()) {
-            List<String> deps = new ArrayList<>(List.of("rc_conf[host]"));
+            List<Address> deps = new ArrayList<>(List.of(Address.of("rc_conf", "host")));
             if (!d.packages().isEmpty()) {
-                deps.add("packages[host]");
+                deps.add(Address.of("packages", "host"));
             }
-            d.files().forEach(f -> deps.add("file[" + f.path() + "]"));
+            d.files().forEach(f -> deps.add(Address.of("file", f.path())));
             out.add(new RunOnceResource(o, o.creates(), deps));
         }
         d.pf().ifPresent(pf -> {
-            List<String> deps = new ArrayList<>(tables);
+            List<Address> deps = new ArrayList<>(tables);
             deps.addAll(interfaces);
             // Packages come first: pf's default block would stop pkg from fetching them.
             deps.addAll(packages);

@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The host's default route. */
-public record RouteResource(Ipv4 gateway, List<String> dependsOn) implements Resource {
+public record RouteResource(Ipv4 gateway, List<Address> dependsOn) implements Resource {
     public RouteResource {
         dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
-    public String address() {
-        return "route[default]";
+    public Address address() {
+        return Address.of("route", "default");
     }
 
     @Override

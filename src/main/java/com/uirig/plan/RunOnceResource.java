@@ -11,14 +11,14 @@ import java.util.Optional;
  * initdb}, which must never run over an existing cluster): planned only while {@code creates} is
  * missing, and failed when the command did not create it. Once done it is never drift.
  */
-public record RunOnceResource(RunOnce spec, String hostCreates, List<String> dependsOn) implements Resource {
+public record RunOnceResource(RunOnce spec, String hostCreates, List<Address> dependsOn) implements Resource {
     public RunOnceResource {
         dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
-    public String address() {
-        return "run_once[" + (spec.jail().isEmpty() ? "" : spec.jail() + "/") + spec.name() + "]";
+    public Address address() {
+        return Address.of("run_once", (spec.jail().isEmpty() ? "" : spec.jail() + "/") + spec.name());
     }
 
     @Override

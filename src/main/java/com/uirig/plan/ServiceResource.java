@@ -10,20 +10,20 @@ import java.util.Optional;
  * {@code pidFiles} (host paths) are those of a service that runs one daemon per pid file, as
  * spiped runs one per pipe.
  */
-public record ServiceResource(String jail, String jailPath, String name, List<String> dependsOn, List<String> pidFiles)
+public record ServiceResource(String jail, String jailPath, String name, List<Address> dependsOn, List<String> pidFiles)
         implements Resource {
     public ServiceResource {
         dependsOn = List.copyOf(dependsOn);
         pidFiles = List.copyOf(pidFiles);
     }
 
-    public ServiceResource(String jail, String jailPath, String name, List<String> dependsOn) {
+    public ServiceResource(String jail, String jailPath, String name, List<Address> dependsOn) {
         this(jail, jailPath, name, dependsOn, List.of());
     }
 
     @Override
-    public String address() {
-        return "service[" + (jail.isEmpty() ? "" : jail + "/") + name + "]";
+    public Address address() {
+        return Address.of("service", (jail.isEmpty() ? "" : jail + "/") + name);
     }
 
     /**
@@ -68,10 +68,10 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
         if (observed.runningServices().contains(ObservedHost.serviceKey(jail, name))) {
             // Handler: a running service is restarted when what it reads changed in this plan
             // (its rc.conf, its jail's files, its key); a restarted jail restarts it anyway.
-            if (context.changing().containsKey("jail[" + jail + "]")) {
+            if (context.changing().containsKey(Address.of("jail", jail))) {
                 return Optional.empty();
             }
-            List<String> triggers = dependsOn.stream().filter(d -> triggers(context.changing().get(d))).toList();
+            List<String> triggers = dependsOn.stream().filter(d -> triggers(context.changing().get(d))).map(Address::toString).toList();
             if (triggers.isEmpty()) {
                 return Optional.empty();
             }
@@ -80,9 +80,9 @@ public record ServiceResource(String jail, String jailPath, String name, List<St
         }
         // A jail (re)started by this plan starts its enabled services itself, through its /etc/rc,
         // unless their packages are only installed, or a run-once command (initdb) only runs, after it started.
-        if (!jail.isEmpty() && context.changing().containsKey("jail[" + jail + "]")
-                && !context.changing().containsKey("packages[" + jail + "]")
-                && context.changing().keySet().stream().noneMatch(a -> a.startsWith("run_once[" + jail + "/"))) {
+        if (!jail.isEmpty() && context.changing().containsKey(Address.of("jail", jail))
+                && !context.changing().containsKey(Address.of("packages", jail))
+                && context.changing().keySet().stream().noneMatch(a -> a.kind().equals("run_once") && a.name().startsWith(jail + "/"))) {
             return Optional.of(new Change(address(), Action.CREATE, name + " is started by jail " + jail + "'s /etc/rc",
                     Map.of("running", false), Map.of("running", true), List.of(), ""));
         }

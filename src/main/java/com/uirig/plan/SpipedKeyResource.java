@@ -13,7 +13,7 @@ import java.util.Optional;
  * on the first host from /dev/urandom and copied to the other ends through uirig's SSH
  * sessions; its bytes never appear in a plan, a log or on the orchestrator's disk.
  */
-public record SpipedKeyResource(String name, String pathInJail, List<String> ends, List<String> dependsOn) implements Resource {
+public record SpipedKeyResource(String name, String pathInJail, List<String> ends, List<Address> dependsOn) implements Resource {
     static final String MODE = "0600";
     static final String OWNER = "root:wheel";
 
@@ -23,8 +23,8 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
     }
 
     @Override
-    public String address() {
-        return "spiped_key[" + name + "]";
+    public Address address() {
+        return Address.of("spiped_key", name);
     }
 
     /** The key files of {@code key} on a host: one per jail whose pipes use it. */

@@ -8,12 +8,12 @@ import java.util.Optional;
 /** A kernel setting applied at run time with sysctl. */
 public record SysctlResource(String name, String value) implements Resource {
     @Override
-    public String address() {
-        return "sysctl[" + name + "]";
+    public Address address() {
+        return Address.of("sysctl", name);
     }
 
     @Override
-    public List<String> dependsOn() {
+    public List<Address> dependsOn() {
         return List.of();
     }
 

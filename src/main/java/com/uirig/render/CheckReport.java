@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.uirig.facts.PendingRollback;
 import com.uirig.expect.ExpectationResult;
 import com.uirig.model.DesiredHost;
+import com.uirig.plan.Address;
 import com.uirig.plan.Change;
 import com.uirig.plan.HostPlan;
 import com.uirig.plan.Plan;
@@ -67,8 +68,8 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             }
             Optional<HostPlan> hp = plan.hosts().stream().filter(p -> p.host().equals(h.name())).findFirst();
             List<Change> drifted = hp.map(HostPlan::changes).orElse(List.of());
-            List<String> changed = drifted.stream().map(Change::resource).toList();
-            List<String> inSync = Resources.of(h).stream().map(Resource::address).filter(a -> !changed.contains(a)).toList();
+            List<Address> changed = drifted.stream().map(Change::resource).toList();
+            List<String> inSync = Resources.of(h).stream().map(Resource::address).filter(a -> !changed.contains(a)).map(Address::toString).toList();
             List<ExpectationResult> tested = expectations.getOrDefault(h.name(), List.of());
             boolean failed = tested.stream().anyMatch(e -> !e.passed());
             List<PendingRollback> left = rollbacks.getOrDefault(h.name(), List.of());
@@ -155,7 +156,7 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             ArrayNode drifted = n.putArray("drifted");
             for (Change c : h.drifted()) {
                 ObjectNode d = drifted.addObject();
-                d.put("resource", c.resource());
+                d.put("resource", c.resource().toString());
                 d.put("action", c.action().word());
                 d.put("reason", c.reason());
                 d.set("found", PlanJson.MAPPER.valueToTree(c.before()));

@@ -26,7 +26,7 @@ public final class PlanJson {
             ArrayNode changes = host.putArray("changes");
             for (Change c : h.changes()) {
                 ObjectNode change = changes.addObject();
-                change.put("resource", c.resource());
+                change.put("resource", c.resource().toString());
                 change.put("action", c.action().word());
                 change.put("reason", c.reason());
                 change.set("before", MAPPER.valueToTree(c.before()));

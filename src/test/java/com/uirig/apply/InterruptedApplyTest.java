@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** After SIGINT or SIGTERM no new change starts; the running one finishes; nothing is verified. */
 class InterruptedApplyTest {
     private static Change change(String name) {
-        return new Change("file[/etc/" + name + "]", Action.UPDATE, "", Map.of(), Map.of(),
+        return new Change(com.uirig.plan.Address.parse("file[/etc/" + name + "]"), Action.UPDATE, "", Map.of(), Map.of(),
                 List.of(Step.run("touch", "/etc/" + name)), "");
     }
 

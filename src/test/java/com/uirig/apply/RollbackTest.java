@@ -127,7 +127,7 @@ class RollbackTest {
         PendingRollback r = found.get(0);
         assertThat(r.state()).isEqualTo("armed");
         assertThat(r.dir()).isEqualTo(armed.dir());
-        assertThat(r.resource()).isEqualTo("pf_table[xpeers]");
+        assertThat(r.resource().toString()).isEqualTo("pf_table[xpeers]");
         assertThat(java.time.Duration.between(r.armed(), r.fires())).isEqualTo(Duration.ofSeconds(30));
         assertThat(r.describe()).contains("pf_table[xpeers]", "fires at " + r.fires());
         assertThat(sh(Rollback.disarmCommand(armed), "").ok()).isTrue();

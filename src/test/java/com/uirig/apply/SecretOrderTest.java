@@ -46,9 +46,9 @@ class SecretOrderTest {
                 return super.run(command, stdin, timeout);
             }
         };
-        Change make = new Change("spiped_key[db]", Action.CREATE, "", Map.of(), Map.of(),
+        Change make = new Change(com.uirig.plan.Address.parse("spiped_key[db]"), Action.CREATE, "", Map.of(), Map.of(),
                 List.of(Step.run("dd", "if=/dev/urandom", "of=/k", "bs=32", "count=1")), "").touching(Set.of("/k"));
-        Change copy = new Change("spiped_key[db]", Action.CREATE, "", Map.of(), Map.of(),
+        Change copy = new Change(com.uirig.plan.Address.parse("spiped_key[db]"), Action.CREATE, "", Map.of(), Map.of(),
                 List.of(new Step(List.of("dd", "of=/k", "status=none"), new Step.SecretFrom("server-a", "/k"))), "");
         Map<String, Transport> hosts = new HashMap<>(Map.of("server-a", a, "server-b", b));
         Applier applier = new Applier(List.of(), hosts, Duration.ofSeconds(5), line -> { }, null, Duration.ofSeconds(60),

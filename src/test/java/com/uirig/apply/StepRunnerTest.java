@@ -51,7 +51,7 @@ class StepRunnerTest {
         Map<String, Transport> hosts = Map.of("server-a", a, "server-b", b, "server-c", c);
         Map<String, byte[]> secrets = new ConcurrentHashMap<>();
         Step copy = new Step(List.of("dd", "of=/k.uirig-new", "status=none"), new Step.SecretFrom("server-a", "/k"));
-        Change change = new Change("spiped_key[db]", Action.CREATE, "", Map.of(), Map.of(), List.of(copy), "");
+        Change change = new Change(com.uirig.plan.Address.parse("spiped_key[db]"), Action.CREATE, "", Map.of(), Map.of(), List.of(copy), "");
         new StepRunner(hosts::get, Duration.ofSeconds(5), secrets).run("server-b", change);
         new StepRunner(hosts::get, Duration.ofSeconds(5), secrets).run("server-c", change);
         assertThat(a.commands).containsExactly("od -An -v -tx1 /k");
@@ -74,7 +74,7 @@ class StepRunnerTest {
             }
         };
         Step tar = new Step(List.of("tar", "-xpf", "-", "-C", "/jails/j"), new Step.LocalFile(archive.toString(), 5));
-        Change change = new Change("jail_root[j]", Action.CREATE, "", Map.of(), Map.of(), List.of(tar), "");
+        Change change = new Change(com.uirig.plan.Address.parse("jail_root[j]"), Action.CREATE, "", Map.of(), Map.of(), List.of(tar), "");
         new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>())
                 .run("server-a", change);
         assertThat(given).singleElement().isNotInstanceOf(java.io.ByteArrayInputStream.class);
@@ -87,7 +87,7 @@ class StepRunnerTest {
             throws Exception {
         java.nio.file.Path archive = java.nio.file.Files.write(dir.resolve("base.txz"), new byte[] {1, 2, 3});
         RecordingHost a = new RecordingHost();
-        Change change = new Change("jail_root[j]", Action.CREATE, "", Map.of(), Map.of(), List.of(
+        Change change = new Change(com.uirig.plan.Address.parse("jail_root[j]"), Action.CREATE, "", Map.of(), Map.of(), List.of(
                 new Step(List.of("tar", "-xpf", "-"), new Step.LocalFile(archive.toString(), 5))), "");
         StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
@@ -99,7 +99,7 @@ class StepRunnerTest {
     @Test
     void stepsRunInOrderAndStopAtTheFirstFailure() {
         RecordingHost a = new RecordingHost();
-        Change change = new Change("file[/x]", Action.CREATE, "", Map.of(), Map.of(), List.of(
+        Change change = new Change(com.uirig.plan.Address.parse("file[/x]"), Action.CREATE, "", Map.of(), Map.of(), List.of(
                 Step.withContent("hello\n", "dd", "of=/x.uirig-new", "status=none"), Step.run("false"), Step.run("mv", "a", "b")), "");
         StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
@@ -127,7 +127,7 @@ class StepRunnerTest {
             hosts.put(host, fresh);
             return fresh;
         });
-        Change change = new Change("pf[/etc/pf.conf]", Action.UPDATE, "", Map.of(), Map.of(), List.of(
+        Change change = new Change(com.uirig.plan.Address.parse("pf[/etc/pf.conf]"), Action.UPDATE, "", Map.of(), Map.of(), List.of(
                 Step.run("pfctl", "-f", "/etc/pf.conf"), Step.cuttingSessions("pfctl", "-e"), Step.run("true")), "");
         runner.run("server-a", change);
         assertThat(old.commands).hasSize(2);
@@ -147,7 +147,7 @@ class StepRunnerTest {
         };
         StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", new RecordingHost())::get, Duration.ofSeconds(5),
                 new ConcurrentHashMap<>(), (host, ranCheck) -> fresh);
-        Change change = new Change("pf[/etc/pf.conf]", Action.UPDATE, "", Map.of(), Map.of(),
+        Change change = new Change(com.uirig.plan.Address.parse("pf[/etc/pf.conf]"), Action.UPDATE, "", Map.of(), Map.of(),
                 List.of(Step.cuttingSessions("pfctl", "-e")), "");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
                 .isInstanceOf(StepRunner.StepFailed.class).hasMessage("server-a: pf[/etc/pf.conf]: 'pfctl -e' exited 1");

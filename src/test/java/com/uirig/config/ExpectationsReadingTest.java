@@ -49,7 +49,7 @@ class ExpectationsReadingTest {
         assertThat(b.expectations().get(7).to()).isEqualTo(Ipv4.parse("192.0.2.165"));
         assertThat(b.expectations().get(7).receive()).contains("at 192.168.56.40 answered");
         // Expectations are checked, never converged: no resource of the plan.
-        assertThat(Resources.of(a)).noneMatch(r -> r.address().startsWith("expect["));
+        assertThat(Resources.of(a)).noneMatch(r -> r.address().toString().startsWith("expect["));
         InventoryCopy lab = new InventoryCopy(dir);
         lab.labBaseArchive();
         assertThat(host(lab.load("lab"), "server-a").expectations().get(0).to())

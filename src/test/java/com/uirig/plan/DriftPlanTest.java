@@ -37,7 +37,7 @@ class DriftPlanTest {
         Plan plan = planWith("server-a", PlanTestSupport::bridgeMemberMissing);
         assertThat(changes(plan, "server-b")).isEmpty();
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("bridge[xbridge]");
+            assertThat(c.resource().toString()).isEqualTo("bridge[xbridge]");
             assertThat(c.action()).isEqualTo(Action.UPDATE);
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig xbridge addm pg_a");
             assertThat(c.before().get("members")).isEqualTo(List.of("ngx_a", "node_a"));
@@ -68,7 +68,7 @@ class DriftPlanTest {
                     o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("rc_conf[host]");
+            assertThat(c.resource().toString()).isEqualTo("rc_conf[host]");
             assertThat(c.action()).isEqualTo(Action.UPDATE);
             assertThat(c.before()).isEqualTo(Map.of("pf_enable", "NO"));
             assertThat(c.after()).isEqualTo(Map.of("pf_enable", "YES"));
@@ -80,7 +80,7 @@ class DriftPlanTest {
     void disabledPfIsEnabledWithoutReloading() {
         Plan plan = planWith("server-a", PlanTestSupport::pfDisabled);
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("pf[/etc/pf.conf]");
+            assertThat(c.resource().toString()).isEqualTo("pf[/etc/pf.conf]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -e");
         });
     }
@@ -89,7 +89,7 @@ class DriftPlanTest {
     void anEditedTableFileIsRewrittenAndReloaded() {
         Plan plan = planWith("server-a", PlanTestSupport::tableFileEdited);
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("pf_table[xpeers]");
+            assertThat(c.resource().toString()).isEqualTo("pf_table[xpeers]");
             assertThat(c.action()).isEqualTo(Action.UPDATE);
             assertThat(c.steps()).extracting(Step::shellLine).containsSubsequence(
                     "cp -p /etc/ips_xnic_peers /etc/ips_xnic_peers.uirig-prev",
@@ -108,7 +108,7 @@ class DriftPlanTest {
                     o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("jail[node_j]");
+            assertThat(c.resource().toString()).isEqualTo("jail[node_j]");
             assertThat(c.action()).isEqualTo(Action.CREATE);
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("jail -c node_j");
         });
@@ -140,9 +140,9 @@ class DriftPlanTest {
         });
         assertThat(changes(plan, "server-a")).isEmpty();
         // Only the jail whose key copy changed restarts its pipes.
-        assertThat(changes(plan, "server-b")).extracting(Change::resource).containsExactly("spiped_key[db]", "service[node_j/spiped]");
+        assertThat(changes(plan, "server-b")).extracting(c -> c.resource().toString()).containsExactly("spiped_key[db]", "service[node_j/spiped]");
         assertThat(changes(plan, "server-b")).first().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("spiped_key[db]");
+            assertThat(c.resource().toString()).isEqualTo("spiped_key[db]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly(
                     "cp -p /jails/pg_j/etc/spiped.key /jails/node_j/etc/spiped.key.uirig-new",
                     "cp -p /jails/node_j/etc/spiped.key /jails/node_j/etc/spiped.key.uirig-prev",
@@ -194,7 +194,7 @@ class DriftPlanTest {
                 o.rcConf(), o.files(), o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(),
                 Set.of(PkgBootstrapResource.PKG)));
         // The cluster is gone: initdb runs again, and the jail's running services restart on what it made.
-        assertThat(changes(plan, "server-a")).extracting(Change::resource).containsExactly("run_once[pg_j/initdb]",
+        assertThat(changes(plan, "server-a")).extracting(c -> c.resource().toString()).containsExactly("run_once[pg_j/initdb]",
                 "service[pg_j/postgresql]", "service[pg_j/spiped]");
         assertThat(changes(plan, "server-a").get(0).steps()).extracting(Step::shellLine).containsExactly(
                 "jexec pg_j /bin/sh -c 'service postgresql initdb'",
@@ -214,7 +214,7 @@ class DriftPlanTest {
                     o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("jail[nginx_j]");
+            assertThat(c.resource().toString()).isEqualTo("jail[nginx_j]");
             // Moving an interface into a jail drops its addresses: they are set again inside.
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("ifconfig ngx_b vnet nginx_j",
                     "jexec nginx_j ifconfig ngx_b inet 10.0.2.20/24");
@@ -297,7 +297,7 @@ class DriftPlanTest {
                     o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
-            assertThat(c.resource()).isEqualTo("jail[pg_j]");
+            assertThat(c.resource().toString()).isEqualTo("jail[pg_j]");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("jexec pg_j ifconfig ipg_b inet 192.168.56.40/24");
         });
     }
@@ -305,13 +305,13 @@ class DriftPlanTest {
     @Test
     void rotatingKeysMakesANewKeyOnTheFirstHostCopiesItEverywhereAndRestartsThePipes() {
         Plan plan = Planner.plan(inv.hosts(), PlanTestSupport.converged(inv), true);
-        assertThat(changes(plan, "server-a")).extracting(Change::resource)
+        assertThat(changes(plan, "server-a")).extracting(c -> c.resource().toString())
                 .containsExactly("spiped_key[db]", "service[pg_j/spiped]", "service[node_j/spiped]");
         assertThat(changes(plan, "server-a").get(0).steps()).extracting(Step::shellLine)
                 .contains("dd if=/dev/urandom of=/jails/pg_j/etc/spiped.key.uirig-new bs=32 count=1 status=none");
         assertThat(changes(plan, "server-b").get(0).steps()).extracting(Step::shellLine)
                 .contains("dd of=/jails/pg_j/etc/spiped.key.uirig-new status=none < [*** secret read from server-a:/jails/pg_j/etc/spiped.key]");
-        assertThat(changes(plan, "server-b")).extracting(Change::resource)
+        assertThat(changes(plan, "server-b")).extracting(c -> c.resource().toString())
                 .containsExactly("spiped_key[db]", "service[pg_j/spiped]", "service[node_j/spiped]");
     }
 }

@@ -24,7 +24,7 @@ class OfflinePlanTest {
     }
 
     private static List<String> addresses(HostPlan h) {
-        return h.changes().stream().map(Change::resource).toList();
+        return h.changes().stream().map(c -> c.resource().toString()).toList();
     }
 
     private static List<String> commands(HostPlan h) {
@@ -36,7 +36,7 @@ class OfflinePlanTest {
     @Test
     void everyResourceOfEveryHostHasAChange() {
         for (DesiredHost d : inv.hosts()) {
-            List<String> all = Resources.of(d).stream().map(Resource::address).toList();
+            List<String> all = Resources.of(d).stream().map(r -> r.address().toString()).toList();
             assertThat(addresses(host(d.name()))).containsExactlyInAnyOrderElementsOf(all);
         }
         assertThat(PlanText.summary(host("server-a"))).isEqualTo("server-a: 52 to create, 3 to change, 0 to delete");
@@ -48,9 +48,9 @@ class OfflinePlanTest {
         for (DesiredHost d : inv.hosts()) {
             List<String> order = addresses(host(d.name()));
             for (Resource r : Resources.of(d)) {
-                for (String dep : r.dependsOn()) {
-                    assertThat(order.indexOf(dep)).as("%s before %s", dep, r.address())
-                            .isLessThan(order.indexOf(r.address()));
+                for (var dep : r.dependsOn()) {
+                    assertThat(order.indexOf(dep.toString())).as("%s before %s", dep, r.address())
+                            .isLessThan(order.indexOf(r.address().toString()));
                 }
             }
         }
@@ -120,7 +120,7 @@ class OfflinePlanTest {
 
     @Test
     void theHostRcConfGetsEverySettingWithSysrc() {
-        Change rc = host("server-a").changes().stream().filter(c -> c.resource().equals("rc_conf[host]")).findFirst().orElseThrow();
+        Change rc = host("server-a").changes().stream().filter(c -> c.resource().toString().equals("rc_conf[host]")).findFirst().orElseThrow();
         assertThat(rc.steps()).extracting(Step::shellLine).contains(
                 "sysrc ifconfig_em0_name=xnic",
                 "sysrc 'ifconfig_inic=192.168.56.110/24 vlanhwtag 2222'",
@@ -131,8 +131,8 @@ class OfflinePlanTest {
 
     @Test
     void theSpipedKeyIsGeneratedOnTheFirstHostAndCopiedMaskedToTheOther() {
-        Change a = host("server-a").changes().stream().filter(c -> c.resource().equals("spiped_key[db]")).findFirst().orElseThrow();
-        Change b = host("server-b").changes().stream().filter(c -> c.resource().equals("spiped_key[db]")).findFirst().orElseThrow();
+        Change a = host("server-a").changes().stream().filter(c -> c.resource().toString().equals("spiped_key[db]")).findFirst().orElseThrow();
+        Change b = host("server-b").changes().stream().filter(c -> c.resource().toString().equals("spiped_key[db]")).findFirst().orElseThrow();
         assertThat(a.steps()).extracting(Step::shellLine).containsExactly(
                 "install -m 0600 -o root -g wheel /dev/null /jails/pg_j/etc/spiped.key.uirig-new",
                 "dd if=/dev/urandom of=/jails/pg_j/etc/spiped.key.uirig-new bs=32 count=1 status=none",
