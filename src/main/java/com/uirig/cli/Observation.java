@@ -49,7 +49,8 @@ final class Observation {
         for (DesiredHost h : hosts) {
             try {
                 var sections = FactsStore.load(saved.resolve(h.name()));
-                out.add(new FactsGatherer.Outcome(h.name(), FactsReader.read(h.name(), sections, ProbeSections.of(h).sectionNames()), null));
+                var probe = ProbeSections.of(h);
+                out.add(new FactsGatherer.Outcome(h.name(), FactsReader.read(h.name(), sections, probe.sectionNames(), probe.facts()), null));
             } catch (IOException e) {
                 out.add(new FactsGatherer.Outcome(h.name(), null, h.name() + ": " + e.getMessage()));
             }

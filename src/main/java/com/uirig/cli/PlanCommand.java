@@ -5,6 +5,7 @@ import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Plan;
 import com.uirig.plan.Planner;
+import com.uirig.plan.ProbeSections;
 import com.uirig.render.PlanJson;
 import com.uirig.render.PlanText;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         if (offline) {
             for (DesiredHost h : selection.get().inventory().hosts()) {
-                observed.put(h.name(), FreshHost.of(h));
+                observed.put(h.name(), FreshHost.of(h, ProbeSections.of(h).facts()));
             }
         } else {
             // Every host is read, not only the selected ones: shared keys are planned across hosts.

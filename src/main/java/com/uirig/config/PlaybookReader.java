@@ -20,6 +20,7 @@ import com.uirig.model.Expectation;
 import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
 import com.uirig.model.JailParam;
+import com.uirig.model.KindSpecs;
 import com.uirig.model.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 
@@ -40,8 +42,10 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  * checks can point at it.
  */
 final class PlaybookReader {
-    static final List<String> SECTIONS = List.of("nics", "defaultrouter", "epairs", "bridges", "rc_conf", "sysctl",
-            "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "run_once", "expectations");
+    /** The built-in sections, then those of the registered kinds ({@link PlaybookSections}). */
+    static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("nics", "defaultrouter", "epairs", "bridges",
+            "rc_conf", "sysctl", "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "run_once",
+            "expectations"), PlaybookSections.keys().stream()).toList();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern RC_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -161,8 +165,27 @@ final class PlaybookReader {
                 expectations.add(x);
             }
         }
-        return new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
+        DesiredHost read = new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
                 keys, pf, cron, files, packages, runOnce, expectations);
+        return readKinds(read);
+    }
+
+    /** The registered kinds' sections, in registration order, each seeing the host as read so far. */
+    private DesiredHost readKinds(DesiredHost host) {
+        Map<String, Object> specs = new LinkedHashMap<>();
+        for (PlaybookSection<?> kind : PlaybookSections.all()) {
+            Section s = sections.get(kind.key());
+            if (s == null || s.value().isNull()) {
+                continue;
+            }
+            Object spec = kind.read(s.value(), new PlaybookSection.Context(host, s.playbookDir()));
+            if (spec != null) {
+                specs.put(kind.key(), spec);
+                origins.put(kind.key(), s.value());
+                host = host.withKinds(new KindSpecs(specs));
+            }
+        }
+        return host;
     }
 
     private Map<String, YamlValue> entries(String name) {

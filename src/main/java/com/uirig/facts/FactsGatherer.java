@@ -100,7 +100,7 @@ public final class FactsGatherer {
             }
             probe.requireAll(sections);
             List<String> expected = probe.sectionNames().stream().filter(n -> !n.equals(Sections.LOCK)).toList();
-            return new Outcome(host, FactsReader.read(host, sections, expected), null);
+            return new Outcome(host, FactsReader.read(host, sections, expected, probe.facts()), null);
         } catch (IOException e) {
             return new Outcome(host, null, e.getMessage());
         } catch (UnreadableOutput e) {

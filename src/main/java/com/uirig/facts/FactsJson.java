@@ -54,6 +54,10 @@ public final class FactsJson {
                 fn.put("secret", true);
             }
         });
+        if (!o.kindFacts().isEmpty()) {
+            // The registered kinds' facts, by section, as their records (see Fact).
+            h.set("kinds", MAPPER.valueToTree(o.kindFacts()));
+        }
         ObjectNode pf = h.putObject("pf");
         pf.put("module_loaded", o.pf().moduleLoaded());
         pf.put("enabled", o.pf().enabled());

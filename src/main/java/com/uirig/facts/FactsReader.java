@@ -26,10 +26,33 @@ public final class FactsReader {
     private FactsReader() {}
 
     public static HostFacts read(String host, Map<String, Probe.Section> sections, Collection<String> expected) {
+        return read(host, sections, expected, List.of());
+    }
+
+    /** As above, also parsing the sections of {@code facts}, the facts the host's resource kinds declared. */
+    public static HostFacts read(String host, Map<String, Probe.Section> sections, Collection<String> expected,
+                                 Collection<Fact<?>> facts) {
         Set<String> unknown = new LinkedHashSet<>(expected);
         unknown.removeAll(sections.keySet());
         Map<String, String> unreadable = new LinkedHashMap<>();
-        ObservedHost observed = observe(host, sections, unreadable);
+        Map<String, Object> kindFacts = new LinkedHashMap<>();
+        for (Fact<?> f : facts) {
+            Probe.Section s = sections.get(f.section());
+            if (s == null) {
+                continue;
+            }
+            try {
+                Object value = f.parse(s.exit(), s.output());
+                if (value != null) {
+                    kindFacts.put(f.section(), value);
+                }
+            } catch (UnreadableOutput e) {
+                unreadable.put(s.name(), e.getMessage());
+            } catch (RuntimeException e) {
+                unreadable.put(s.name(), "its output is not what the command prints");
+            }
+        }
+        ObservedHost observed = observe(host, sections, unreadable).withFacts(kindFacts);
         return new HostFacts(host, observed, Map.copyOf(sections), Set.copyOf(unknown),
                 java.util.Collections.unmodifiableMap(unreadable));
     }

@@ -23,6 +23,17 @@ public final class FreshHost {
     private FreshHost() {}
 
     public static ObservedHost of(DesiredHost desired) {
+        return of(desired, java.util.List.of());
+    }
+
+    /** As above, with each of {@code facts} (what the host's resource kinds read) as a fresh host has it. */
+    public static ObservedHost of(DesiredHost desired, java.util.List<Fact<?>> facts) {
+        Map<String, Object> fresh = new LinkedHashMap<>();
+        facts.forEach(f -> fresh.put(f.section(), f.fresh()));
+        return bare(desired).withFacts(fresh);
+    }
+
+    private static ObservedHost bare(DesiredHost desired) {
         Map<String, ObservedHost.Iface> interfaces = new LinkedHashMap<>();
         for (DesiredHost.Nic nic : desired.nics()) {
             String device = nic.device().value();

@@ -23,7 +23,38 @@ public record ObservedHost(
         Optional<String> defaultRoute,
         Map<String, Set<String>> packages,
         Set<String> runningServices,
-        Set<String> existingPaths) {
+        Set<String> existingPaths,
+        Map<String, Object> kindFacts) {
+
+    public ObservedHost {
+        kindFacts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kindFacts));
+    }
+
+    /** The state without any fact of the registered kinds (see {@link Fact}). */
+    public ObservedHost(String host, Map<String, Iface> interfaces, Map<String, Map<String, Iface>> jailInterfaces,
+                        Map<String, RunningJail> jails, Set<String> jailRoots, Map<String, Map<String, String>> rcConf,
+                        Map<String, FileState> files, PfState pf, Map<String, String> sysctl, Optional<String> defaultRoute,
+                        Map<String, Set<String>> packages, Set<String> runningServices, Set<String> existingPaths) {
+        this(host, interfaces, jailInterfaces, jails, jailRoots, rcConf, files, pf, sysctl,
+                defaultRoute, packages, runningServices, existingPaths, Map.of());
+    }
+
+    /**
+     * A fact a kind declared, as parsed from its section; empty when the section was not read
+     * (saved facts from before the kind, or a section the host did not answer).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> fact(Fact<T> fact) {
+        return Optional.ofNullable((T) kindFacts.get(fact.section()));
+    }
+
+    /** The same state with {@code more} facts of the registered kinds. */
+    public ObservedHost withFacts(Map<String, Object> more) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(kindFacts);
+        all.putAll(more);
+        return new ObservedHost(host, interfaces, jailInterfaces, jails, jailRoots, rcConf, files, pf, sysctl, defaultRoute,
+                packages, runningServices, existingPaths, all);
+    }
 
     /** The scope name of the host itself in {@link #packages} and {@link #runningServices}. */
     public static final String HOST = "";

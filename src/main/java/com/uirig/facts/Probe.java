@@ -22,6 +22,7 @@ public final class Probe {
 
     private final String nonce;
     private final Map<String, String> commands = new LinkedHashMap<>();
+    private final List<Fact<?>> facts = new java.util.ArrayList<>();
 
     private Probe(String nonce) {
         this.nonce = nonce;
@@ -32,6 +33,22 @@ public final class Probe {
         Probe p = new Probe(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
         commands.forEach(p::add);
         return p;
+    }
+
+    /** As above, then the sections of {@code facts}, which {@link FactsReader} parses with their parsers. */
+    public static Probe ofCommands(Map<String, String> commands, List<Fact<?>> facts) {
+        Probe p = ofCommands(commands);
+        for (Fact<?> f : facts) {
+            if (p.commands.putIfAbsent(f.section(), f.command()) == null) {
+                p.facts.add(f);
+            }
+        }
+        return p;
+    }
+
+    /** The facts of resource kinds among the sections (see {@link Fact}). */
+    public List<Fact<?>> facts() {
+        return List.copyOf(facts);
     }
 
     private void add(String section, String command) {

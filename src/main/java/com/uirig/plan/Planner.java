@@ -56,11 +56,15 @@ public final class Planner {
             }
         }
         // A dependency on a resource the graph does not hold is a bug where it was made, never satisfied.
+        Map<Address, Set<Address>> needs = new HashMap<>();
         for (Resource r : resources) {
             for (Address dep : r.dependsOn()) {
-                if (!byAddress.containsKey(dep)) {
-                    throw new IllegalStateException(r.address() + " depends on " + dep + ", which is no resource of the host");
-                }
+                known(byAddress, r, dep, " depends on ");
+                needs.computeIfAbsent(r.address(), k -> new HashSet<>()).add(dep);
+            }
+            for (Address later : r.before()) {
+                known(byAddress, r, later, " must come before ");
+                needs.computeIfAbsent(later, k -> new HashSet<>()).add(r.address());
             }
         }
         List<Resource> out = new ArrayList<>();
@@ -69,7 +73,7 @@ public final class Planner {
         while (!pending.isEmpty()) {
             Resource next = null;
             for (Resource r : pending) {
-                if (done.containsAll(r.dependsOn())) {
+                if (done.containsAll(needs.getOrDefault(r.address(), Set.of()))) {
                     next = r;
                     break;
                 }
@@ -83,5 +87,11 @@ public final class Planner {
             out.add(next);
         }
         return out;
+    }
+
+    private static void known(Map<Address, Resource> byAddress, Resource r, Address other, String relation) {
+        if (!byAddress.containsKey(other)) {
+            throw new IllegalStateException(r.address() + relation + other + ", which is no resource of the host");
+        }
     }
 }

@@ -1,12 +1,15 @@
 package com.uirig.plan;
 
+import com.uirig.facts.Fact;
 import com.uirig.facts.LockFile;
 import com.uirig.facts.PendingRollback;
 import com.uirig.facts.Probe;
 import com.uirig.facts.Sections;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -80,7 +83,9 @@ public final class ProbeSections {
                 add(p, Sections.file(f.path()), "stat -f '%Lp %Su:%Sg' " + path + " && cat " + path);
             }
         }
-        return Probe.ofCommands(p);
+        List<Fact<?>> facts = new ArrayList<>();
+        Kinds.forEach(host, (kind, spec) -> facts.addAll(kind.facts(host, spec)));
+        return Probe.ofCommands(p, facts);
     }
 
     private static void add(Map<String, String> sections, String name, String command) {

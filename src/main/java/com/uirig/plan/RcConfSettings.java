@@ -33,6 +33,9 @@ final class RcConfSettings {
         List<String> cloned = new ArrayList<>();
         d.bridges().forEach(b -> cloned.add(b.device()));
         d.epairs().forEach(e -> cloned.add(e.device()));
+        List<Kind.RcConf> kinds = new ArrayList<>();
+        Kinds.forEach(d, (kind, spec) -> kinds.add(kind.rcConf(spec)));
+        kinds.forEach(k -> cloned.addAll(k.cloned()));
         if (!cloned.isEmpty()) {
             s.put("cloned_interfaces", String.join(" ", cloned));
         }
@@ -59,6 +62,7 @@ final class RcConfSettings {
                 s.put("ifconfig_" + b.name().rcName(), String.join(" ", words));
             }
         }
+        kinds.forEach(k -> s.putAll(k.settings()));
         s.putAll(d.rcConf());
         return s;
     }

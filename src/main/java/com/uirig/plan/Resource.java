@@ -5,18 +5,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One piece of desired state on a host, named by an address such as {@code bridge[xbridge]}.
+ * One piece of desired state on a host, named by an address such as {@code bridge[xbridge]}. The
+ * built-in kinds are listed in {@link Resources}; the others come from registered {@link Kind}s.
  * It knows what it depends on and, given what the host has, the change that converges it.
  */
-public sealed interface Resource permits NicResource, EpairResource, BridgeResource, RouteResource, SysctlResource,
-        RcConfResource, FileResource, PfTableResource, PfResource, JailRootResource, JailResource, PackagesResource,
-        ServiceResource, SpipedKeyResource, RunOnceResource,
-        PkgBootstrapResource, EgressWindowResource {
+public interface Resource {
 
     Address address();
 
     /** Addresses of the resources that must be converged first. */
     List<Address> dependsOn();
+
+    /**
+     * Addresses of resources that must wait for this one, for a kind that comes between resources
+     * built before it (a ZFS dataset mounted where a jail's run-once command writes).
+     */
+    default List<Address> before() {
+        return List.of();
+    }
 
     /** The change that brings the host to this resource's desired state; empty when in sync. */
     Optional<Change> plan(ObservedHost observed, PlanContext context);

@@ -47,6 +47,11 @@ public final class Resources {
             ownerOf.put(e.b(), r.address());
             interfaces.add(r.address());
         }
+        // The registered kinds' interfaces can be bridge members and vnet interfaces: known before bridges.
+        List<Kinds.Use<?>> kinds = Kinds.of(d);
+        for (Kinds.Use<?> k : kinds) {
+            ownerOf.putAll(interfacesOf(k));
+        }
         for (Bridge b : d.bridges()) {
             List<Address> deps = b.members().stream().map(ownerOf::get).filter(x -> x != null).distinct().toList();
             BridgeResource r = new BridgeResource(b, deps);
@@ -55,6 +60,11 @@ public final class Resources {
         }
         d.defaultRouter().ifPresent(gw -> out.add(new RouteResource(gw, d.nics().stream()
                 .filter(n -> n.inet().contains(gw)).map(n -> new NicResource(n).address()).toList())));
+        for (Kinds.Use<?> k : kinds) {
+            List<Resource> made = resourcesOf(d, k, new Kind.Graph(List.copyOf(out), Map.copyOf(ownerOf)));
+            out.addAll(made);
+            interfacesOf(k).values().stream().distinct().forEach(interfaces::add);
+        }
         d.sysctl().forEach((k, v) -> out.add(new SysctlResource(k, v)));
         out.add(new RcConfResource("host", RcConfResource.HOST_FILE, RcConfSettings.host(d), List.of()));
         for (FileSpec f : d.files()) {
@@ -219,4 +229,11 @@ public final class Resources {
         return out;
     }
 
+    private static <S> Map<IfName, Address> interfacesOf(Kinds.Use<S> k) {
+        return k.kind().interfaces(k.spec());
+    }
+
+    private static <S> List<Resource> resourcesOf(DesiredHost d, Kinds.Use<S> k, Kind.Graph graph) {
+        return k.kind().resources(d, k.spec(), graph);
+    }
 }

@@ -15,6 +15,7 @@ import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
 import com.uirig.model.DesiredHost.Pf;
 import com.uirig.model.DesiredHost.PfTable;
+import com.uirig.plan.Kinds;
 import com.uirig.plan.ProbeSections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.TestFactory;
  * <ul>
  * <li>{@code section}: the probe section's name ({@link Sections}); for {@code sysctl}, followed
  *     by the names it reads, which the command depends on;
- * <li>{@code command}: the command line {@link ProbeSections} gives that section;
+ * <li>{@code command}: the command line {@link ProbeSections} gives that section, or for a
+ *     registered kind's fact ({@link Kinds#factOf}) the fact's command, whose parser then also
+ *     gets the exit code;
  * <li>{@code output}: the raw output, byte for byte; {@code exit}: its exit code (default 0);
  * <li>{@code source} (optional): where the output comes from;
  * <li>the expected result: {@code parsed.json}, the parser's return value as JSON, or
@@ -100,11 +103,19 @@ class FactFixturesTest {
             assertThat(read(dir, "exit").strip()).as("%s/exit", dir).matches("\\d{1,3}");
         }
 
-        assertThat(ProbeSections.of(hostFor(section, arguments)).commands().get(section))
-                .as("%s: the probe's command for section %s", dir, section).isEqualTo(command);
-
-        Function<String, Object> parser = parserFor(section);
         String output = read(dir, "output");
+        Optional<Fact<?>> kindFact = Kinds.factOf(section);
+        Function<String, Object> parser;
+        if (kindFact.isPresent()) {
+            // A registered kind's fact: its own command and parser, which sees the exit code too.
+            assertThat(kindFact.get().command()).as("%s: the command of kind fact %s", dir, section).isEqualTo(command);
+            int exit = Files.exists(dir.resolve("exit")) ? Integer.parseInt(read(dir, "exit").strip()) : 0;
+            parser = out -> kindFact.get().parse(exit, out);
+        } else {
+            assertThat(ProbeSections.of(hostFor(section, arguments)).commands().get(section))
+                    .as("%s: the probe's command for section %s", dir, section).isEqualTo(command);
+            parser = parserFor(section);
+        }
         Path parsed = dir.resolve("parsed.json");
         Path error = dir.resolve("error");
         Object result;

@@ -1,0 +1,29 @@
+package com.uirig.config;
+
+import com.uirig.model.DesiredHost;
+import java.nio.file.Path;
+
+/**
+ * A playbook section that a resource kind reads itself (the kind's schema and its validation), so
+ * adding a kind needs no change to the reader: it is found through {@link PlaybookSections}.
+ *
+ * @param <S> the typed value the section holds for one host
+ */
+public interface PlaybookSection<S> {
+    /** The section's name in a playbook, such as {@code vlans}. */
+    String key();
+
+    /** The type of what {@link #read} returns. */
+    Class<S> specType();
+
+    /**
+     * Reads the section, resolved in the host's scope. Every problem is recorded at the value it is
+     * about ({@link YamlValue#error}), so the user sees file, line and column; the result is then
+     * ignored. {@code host} is the host as read so far: every built-in section and the kinds
+     * registered before this one, for references such as a VLAN's parent interface.
+     */
+    S read(YamlValue section, Context context);
+
+    /** What a section may look at while it is read. */
+    record Context(DesiredHost host, Path playbookDir) {}
+}
