@@ -1,8 +1,11 @@
 package com.uirig.plan;
 
-/** The closed set of things a change does to a resource. */
+/**
+ * The closed set of things planning decides for a resource; {@code NOOP}: it is in sync, so views
+ * list in-sync resources from the plan instead of recomputing them.
+ */
 public enum Action {
-    CREATE, UPDATE, REPLACE, DELETE;
+    CREATE, UPDATE, REPLACE, DELETE, NOOP;
 
     public String word() {
         return name().toLowerCase();

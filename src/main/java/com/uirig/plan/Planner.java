@@ -32,14 +32,17 @@ public final class Planner {
             }
             PlanContext context = new PlanContext(d.name(), desired, observed, new java.util.LinkedHashMap<>(), rotateKeys);
             List<Change> changes = new ArrayList<>();
+            List<Address> inSync = new ArrayList<>();
             for (Resource r : ordered(Resources.of(d))) {
                 Optional<Change> c = r.plan(o, context);
-                c.ifPresent(change -> {
-                    changes.add(change);
-                    context.changing().put(change.resource(), change);
-                });
+                if (c.isPresent()) {
+                    changes.add(c.get());
+                    context.changing().put(c.get().resource(), c.get());
+                } else {
+                    inSync.add(r.address());
+                }
             }
-            hosts.add(new HostPlan(d.name(), changes));
+            hosts.add(new HostPlan(d.name(), changes, inSync));
         }
         return new Plan(hosts);
     }

@@ -10,8 +10,6 @@ import com.uirig.plan.Address;
 import com.uirig.plan.Change;
 import com.uirig.plan.HostPlan;
 import com.uirig.plan.Plan;
-import com.uirig.plan.Resource;
-import com.uirig.plan.Resources;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +66,7 @@ public record CheckReport(String inventory, Instant time, List<HostResult> hosts
             }
             Optional<HostPlan> hp = plan.hosts().stream().filter(p -> p.host().equals(h.name())).findFirst();
             List<Change> drifted = hp.map(HostPlan::changes).orElse(List.of());
-            List<Address> changed = drifted.stream().map(Change::resource).toList();
-            List<String> inSync = Resources.of(h).stream().map(Resource::address).filter(a -> !changed.contains(a)).map(Address::toString).toList();
+            List<String> inSync = hp.map(HostPlan::inSync).orElse(List.of()).stream().map(Address::toString).toList();
             List<ExpectationResult> tested = expectations.getOrDefault(h.name(), List.of());
             boolean failed = tested.stream().anyMatch(e -> !e.passed());
             List<PendingRollback> left = rollbacks.getOrDefault(h.name(), List.of());

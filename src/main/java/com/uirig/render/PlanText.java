@@ -52,6 +52,7 @@ public final class PlanText {
             case UPDATE -> "~";
             case REPLACE -> "-/+";
             case DELETE -> "-";
+            case NOOP -> "=";
         };
     }
 }

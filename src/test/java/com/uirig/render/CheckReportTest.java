@@ -40,7 +40,7 @@ class CheckReportTest {
 
     private static CheckReport report(Map<String, List<ExpectationResult>> expectations) {
         // An empty plan: no resource drifted on either host.
-        return CheckReport.of("prod", List.of(A, B), new Plan(List.of()), Map.of(), Set.of(), expectations);
+        return CheckReport.of("prod", List.of(A, B), inSync(List.of(A, B)), Map.of(), Set.of(), expectations);
     }
 
     @Test
@@ -105,7 +105,7 @@ class CheckReportTest {
 
     @Test
     void anUnreachableHostStaysAnErrorAndListsNoExpectations() throws Exception {
-        CheckReport r = CheckReport.of("prod", List.of(A, B), new Plan(List.of()), Map.of("server-b", "server-b: cannot connect"),
+        CheckReport r = CheckReport.of("prod", List.of(A, B), inSync(List.of(A, B)), Map.of("server-b", "server-b: cannot connect"),
                 Set.of(), Map.of("server-a", results(A, "ssh_public")));
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.text(false)).isEqualTo("server-a: 1 of 11 expectations failed\n"
@@ -120,7 +120,7 @@ class CheckReportTest {
     void aRollbackLeftByAnEarlierRunIsDriftEvenWhenEveryResourceIsInSync() throws Exception {
         var pending = com.uirig.facts.PendingRollback.parse(
                 "armed /var/run/uirig-rollback.Xy12Ab - pf_table[xpeers] 1796126400 1796126460\n");
-        CheckReport r = CheckReport.of("prod", List.of(A, B), new Plan(List.of()), Map.of(), Set.of(), Map.of(),
+        CheckReport r = CheckReport.of("prod", List.of(A, B), inSync(List.of(A, B)), Map.of(), Set.of(), Map.of(),
                 Map.of("server-a", pending));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.hosts()).extracting(CheckReport.HostResult::status)
@@ -135,5 +135,11 @@ class CheckReportTest {
         assertThat(host.at("/rollbacks_pending/0/state").asText()).isEqualTo("armed");
         assertThat(host.at("/rollbacks_pending/0/fires").asText()).isEqualTo("2026-12-01T12:01:00Z");
         assertThat(host.at("/rollbacks_pending/0/fired").isNull()).isTrue();
+    }
+
+    /** The plan of hosts found in sync: every resource planned NOOP, as Planner gives it for a converged host. */
+    private static Plan inSync(List<com.uirig.model.DesiredHost> hosts) {
+        return new Plan(hosts.stream().map(h -> new com.uirig.plan.HostPlan(h.name(), List.of(),
+                Planner.ordered(Resources.of(h)).stream().map(com.uirig.plan.Resource::address).toList())).toList());
     }
 }
