@@ -47,7 +47,7 @@ public final class Applier {
     private final List<DesiredHost> desired;
     private final Map<String, Transport> connections;
     private final Duration timeout;
-    private final Consumer<String> progress;
+    private final Consumer<Progress> progress;
     private final Map<String, CompletableFuture<Void>> secretsMade = new ConcurrentHashMap<>();
     private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
     private final java.util.function.Function<String, Transport> reconnect;
@@ -61,7 +61,7 @@ public final class Applier {
      * {@code reconnect} opens a NEW connection to a host, to confirm it is still reachable after a
      * guarded change (null: no rollback is armed).
      */
-    public Applier(List<DesiredHost> desired, Map<String, Transport> connections, Duration timeout, Consumer<String> progress,
+    public Applier(List<DesiredHost> desired, Map<String, Transport> connections, Duration timeout, Consumer<Progress> progress,
                    java.util.function.Function<String, Transport> reconnect, Duration confirmTimeout, Interruption interruption) {
         this.desired = desired;
         this.connections = connections;
@@ -149,12 +149,12 @@ public final class Applier {
                 runGuarded(h.host(), c, runner);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, true, null, ms));
-                progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": " + c.action().word() + " ok");
+                progress.accept(new Progress.ChangeDone(h.host(), i, h.changes().size(), c.resource(), c.action()));
                 complete(h.host(), c, null);
             } catch (IOException | RuntimeException e) {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, false, e.getMessage(), ms));
-                progress.accept(h.host() + ": [" + i + "/" + h.changes().size() + "] " + c.resource() + ": FAILED: " + e.getMessage());
+                progress.accept(new Progress.ChangeFailed(h.host(), i, h.changes().size(), c.resource(), e.getMessage()));
                 complete(h.host(), c, e);
                 failed = true;
             }

@@ -58,7 +58,7 @@ public final class StepRunner {
 
     /** {@code progress} hears that a {@link Step.Effect#LONG} step is still running, every {@link #PROGRESS_EVERY}. */
     public StepRunner(Function<String, Transport> hosts, Duration timeout, java.util.Map<String, byte[]> secrets,
-                      Resumer resumer, java.util.function.Consumer<String> progress) {
+                      Resumer resumer, java.util.function.Consumer<Progress> progress) {
         this.hosts = hosts;
         this.timeout = timeout;
         this.secrets = secrets;
@@ -67,7 +67,7 @@ public final class StepRunner {
     }
 
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
-    private final java.util.function.Consumer<String> progress;
+    private final java.util.function.Consumer<Progress> progress;
 
     /** A step that failed: which, and what it printed (never its secret input). */
     public static final class StepFailed extends IOException {
@@ -136,8 +136,8 @@ public final class StepRunner {
             try {
                 return task.get(PROGRESS_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                progress.accept(host + ": " + change.resource() + ": still running '" + s.shellLine() + "' ("
-                        + (System.nanoTime() - t0) / 1_000_000_000L + " s)");
+                progress.accept(new Progress.StillRunning(host, change.resource(), s.shellLine(),
+                        (System.nanoTime() - t0) / 1_000_000_000L));
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof IOException io) {
                     throw io;

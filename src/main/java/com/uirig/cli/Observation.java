@@ -111,7 +111,7 @@ final class Observation {
                                             java.util.Set<String> busy) {
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         for (FactsGatherer.Outcome o : outcomes) {
-            String problem = problem(o);
+            String problem = o.problem();
             if (problem == null) {
                 observed.put(o.host(), o.facts().observed());
             } else {
@@ -139,21 +139,4 @@ final class Observation {
     }
 
     /** Why a host's facts cannot be planned on (unread, busy, implausible, incomplete), or null when they can. */
-    static String problem(FactsGatherer.Outcome o) {
-        if (!o.ok()) {
-            return o.error();
-        }
-        if (o.facts().busy()) {
-            return o.host() + ": busy: another uirig run holds " + com.uirig.facts.LockFile.PATH + "; its state may be half-way";
-        }
-        // An answer that cannot be FreeBSD's says more than the sections it lacks.
-        var implausible = o.facts().implausible();
-        if (implausible.isPresent()) {
-            return o.host() + ": not used, nothing is changed on it: " + implausible.get();
-        }
-        if (!o.facts().complete()) {
-            return o.host() + ": facts are incomplete, missing: " + String.join(", ", o.facts().unknown());
-        }
-        return null;
-    }
 }

@@ -14,7 +14,7 @@ import sun.misc.SignalHandler;
  * jdk.unsupported module) because a shutdown hook can neither keep the run going nor let a second
  * signal through: the JVM blocks further exits while hooks run.
  */
-final class StopSignals implements AutoCloseable {
+final class StopSignals implements AutoCloseable, com.uirig.session.Stops {
     private final Interruption interruption = new Interruption();
     private final PrintWriter err;
     private final List<Signal> signals = new ArrayList<>();
@@ -41,16 +41,19 @@ final class StopSignals implements AutoCloseable {
         return s;
     }
 
-    Interruption interruption() {
+    @Override
+    public Interruption interruption() {
         return interruption;
     }
 
     /** While true, the first signal stops the run gracefully instead of at once. */
-    void changing(boolean on) {
+    @Override
+    public void changing(boolean on) {
         changing = on;
     }
 
-    void endAtOnce(Runnable r) {
+    @Override
+    public void endAtOnce(Runnable r) {
         endAtOnce = r;
     }
 

@@ -22,6 +22,25 @@ import java.util.concurrent.Future;
 public final class FactsGatherer {
     /** A host's facts, or why they could not be read. */
     public record Outcome(String host, HostFacts facts, String error) {
+        /** Why the host cannot be planned or changed from these facts, or null when it can. */
+        public String problem() {
+            if (!ok()) {
+                return error;
+            }
+            if (facts.busy()) {
+                return host + ": busy: another uirig run holds " + LockFile.PATH + "; its state may be half-way";
+            }
+            // An answer that cannot be FreeBSD's says more than the sections it lacks.
+            var implausible = facts.implausible();
+            if (implausible.isPresent()) {
+                return host + ": not used, nothing is changed on it: " + implausible.get();
+            }
+            if (!facts.complete()) {
+                return host + ": facts are incomplete, missing: " + String.join(", ", facts.unknown());
+            }
+            return null;
+        }
+
         public boolean ok() {
             return facts != null;
         }

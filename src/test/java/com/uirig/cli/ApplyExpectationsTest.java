@@ -29,7 +29,7 @@ class ApplyExpectationsTest {
         Plan plan = new Plan(List.of(new HostPlan("server-a", List.of()), new HostPlan("server-b", List.of()),
                 new HostPlan("server-c", List.of())));
         Applier.HostResult applied = new Applier.HostResult("server-a", List.of(), true, List.of(), null, 1200);
-        List<Applier.HostResult> out = ApplyCommand.withExpectations(plan, List.of(applied), Map.of(
+        List<Applier.HostResult> out = com.uirig.session.ApplySession.withExpectations(plan, List.of(applied), Map.of(
                 "server-a", List.of(web(Found.CLOSED)),
                 "server-b", List.of(web(Found.CLOSED)),
                 "server-c", List.of(web(Found.OPEN))));
@@ -43,8 +43,8 @@ class ApplyExpectationsTest {
     void metExpectationsLeaveTheResultsAsTheyWere() {
         Plan plan = new Plan(List.of(new HostPlan("server-a", List.of())));
         Applier.HostResult applied = new Applier.HostResult("server-a", List.of(), true, List.of(), null, 5);
-        assertThat(ApplyCommand.withExpectations(plan, List.of(applied), Map.of("server-a", List.of(web(Found.OPEN)))))
+        assertThat(com.uirig.session.ApplySession.withExpectations(plan, List.of(applied), Map.of("server-a", List.of(web(Found.OPEN)))))
                 .containsExactly(applied);
-        assertThat(ApplyCommand.withExpectations(plan, List.of(), Map.of())).isEmpty();
+        assertThat(com.uirig.session.ApplySession.withExpectations(plan, List.of(), Map.of())).isEmpty();
     }
 }
