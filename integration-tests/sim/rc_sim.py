@@ -97,9 +97,9 @@ def run_script(path, args):
 
 def cmd_rc(args):
     """A jail's /etc/rc (libexec/rc/rc: the network from rc.conf, network.subr ifconfig_up,
-    then every script in rcorder order with 'quietstart', skipping the nostart, nojail and
-    nojailvnet keywords) and /etc/rc.shutdown ('faststop' of the scripts with the shutdown
-    keyword, in reverse order)."""
+    rc.d/routing's routes, then every script in rcorder order with 'quietstart', skipping the
+    nostart, nojail and nojailvnet keywords) and /etc/rc.shutdown ('faststop' of the scripts with
+    the shutdown keyword, in reverse order)."""
     if args and args[0] == "stop":
         for path in reversed([p for p in rcorder(scripts()) if "shutdown" in rc_header(p)["KEYWORD"]]):
             subprocess.run(run_script(path, ["faststop"]))
@@ -115,8 +115,8 @@ def cmd_rc(args):
             if words:
                 ifconfig.cmd_ifconfig([m.group(1)] + words)
             fs.run(["ip", "link", "set", m.group(1), "up"], check=False)
-    if rc.get("defaultrouter"):
-        fs.run(["ip", "route", "replace", "default", "via", rc["defaultrouter"]], check=False)
+    # rc.d/routing (REQUIRE: netif): static routes, then the default route.
+    fs.module("net_sim").routing_start(rc)
     for path in rcorder(scripts(), skip=("nostart", "nojail", "nojailvnet")):
         subprocess.run(run_script(path, ["quietstart"]))
     return 0
