@@ -1,7 +1,7 @@
 """ifconfig(8) of the simulated FreeBSD host and its interface model: FreeBSD interfaces are
-real Linux links (veth pairs for epairs, Linux bridges for if_bridge, the container's NICs), shown
-as sbin/ifconfig prints them. Imported by freebsd_sim.py's dispatcher for ifconfig, by rc_sim.py
-(/etc/rc's ifconfig_IF lines) and pf_sim.py (the interfaces pf sees)."""
+real Linux links (veth pairs for epairs, Linux bridges for if_bridge, bonds for lagg, the
+container's NICs), shown as sbin/ifconfig prints them. Imported by freebsd_sim.py's dispatcher
+for ifconfig, by rc_sim.py (/etc/rc's ifconfig_IF lines) and pf_sim.py (the interfaces pf sees)."""
 import json
 import os
 import re
@@ -22,9 +22,11 @@ EPAIR_ALIAS = "uirig-sim:epair"
 
 
 def kind(link):
-    """loopback, bridge, veth (an epair made by this simulator) or ether (a NIC, Docker's veth included)."""
+    """loopback, lagg, bridge, veth (an epair made by this simulator) or ether (a NIC, Docker's veth included)."""
     if link.get("link_type") == "loopback":
         return "loopback"
+    if lagg_state(link) is not None:
+        return "lagg"
     k = (link.get("linkinfo") or {}).get("info_kind", "ether")
     if k == "veth" and link.get("ifalias") != EPAIR_ALIAS:
         return "ether"
@@ -32,7 +34,7 @@ def kind(link):
 
 
 def group_of(link):
-    return {"loopback": "lo", "veth": "epair", "bridge": "bridge"}.get(kind(link))
+    return {"loopback": "lo", "veth": "epair", "bridge": "bridge", "lagg": "lagg"}.get(kind(link))
 
 
 def flags_of(link):
@@ -48,7 +50,7 @@ def flags_of(link):
             names.append(name)
         elif name == "RUNNING" and up:
             names.append(name)
-        elif name == "PROMISC" and (link.get("master") or "PROMISC" in lf):
+        elif name == "PROMISC" and ((link.get("master") and not is_lagg_port(link)) or "PROMISC" in lf):
             names.append(name)
         elif name == "SIMPLEX" and kind(link) != "loopback":
             names.append(name)
@@ -78,6 +80,8 @@ def show(link, members_of):
         lines.append("\toptions=8<VLAN_MTU>")
     elif k == "bridge":
         lines.append("\toptions=0")
+    elif k == "lagg":
+        lines.append(lagg_options(members_of.get(name, [])))
     else:
         lines.append("\toptions=80008<VLAN_MTU,LINKSTATE>")
     if k != "loopback" and link.get("address"):
@@ -98,12 +102,16 @@ def show(link, members_of):
         for member in reversed(members_of.get(name, [])):
             lines.append("\tmember: %s flags=143<LEARNING,DISCOVER,AUTOEDGE,AUTOPTP>" % member["ifname"])
             lines.append("\t        ifmaxaddr 0 port %d priority 128 path cost 2000" % member["ifindex"])
+    if k == "lagg":
+        lines.extend(lagg_status(link, members_of.get(name, [])))
     group = group_of(link)
     if group:
         lines.append("\tgroups: " + group)
     if k in ("veth", "ether", "dummy"):
         lines.append("\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)")
         lines.append("\tstatus: " + ("active" if "UP" in link.get("flags", []) else "no carrier"))
+    elif k == "lagg":
+        lines.extend(lagg_media(members_of.get(name, [])))
     lines.append("\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>")
     return "\n".join(lines) + "\n"
 
@@ -136,17 +144,25 @@ def is_up(name):
 
 def rename(old, new):
     """ifconfig IF name NEW (SIOCSIFNAME) renames in place: addresses and routes stay. Linux can
-    rename only a link that is down, and taking it down drops its routes: they are put back."""
-    was_up = is_up(old)
-    routes = json.loads(run(["ip", "-j", "route", "show", "dev", old]).stdout or "[]") if was_up else []
+    rename only a link that is down."""
+    down_for(old, lambda: run(["ip", "link", "set", old, "name", new]), new)
+
+
+def down_for(name, change, after=None):
+    """Runs change with link name down, as Linux needs it for some changes (a rename, a bond's
+    mode), and gives it back as it was: up, with its gateway routes (taking it down drops them).
+    after is the link's name once changed."""
+    after = after or name
+    was_up = is_up(name)
+    routes = json.loads(run(["ip", "-j", "route", "show", "dev", name]).stdout or "[]") if was_up else []
     if was_up:
-        run(["ip", "link", "set", old, "down"])
-    run(["ip", "link", "set", old, "name", new])
+        run(["ip", "link", "set", name, "down"])
+    change()
     if was_up:
-        run(["ip", "link", "set", new, "up"])
+        run(["ip", "link", "set", after, "up"])
         for r in routes:
             if r.get("gateway"):
-                run(["ip", "route", "replace", r["dst"], "via", r["gateway"], "dev", new], check=False)
+                run(["ip", "route", "replace", r["dst"], "via", r["gateway"], "dev", after], check=False)
 
 
 # sbin/ifconfig's command tables (ifconfig.c basic_cmds, ifclone.c, af_inet.c, ifbridge.c,
@@ -284,13 +300,14 @@ IF_DENIED = {"create": "SIOCIFCREATE2: Operation not permitted", "destroy": "SIO
              "flags": "SIOCSIFFLAGS: Operation not permitted", "caps": "SIOCSIFCAP: Operation not permitted"}
 
 
-def if_denied(actions, address, creating):
+def if_denied(actions, address, creating, name=""):
     if creating:
         return IF_DENIED["create"]
     for word, value in actions:
         key = {"descr": "description"}.get(word, word)
         if key in IF_DENIED:
-            return IF_DENIED[key] % value if "%s" in IF_DENIED[key] else IF_DENIED[key]
+            text = IF_DENIED[key]
+            return text % {"name": name, "value": value} if "%(" in text else text % value if "%s" in text else text
         if word in ("up", "down", "promisc", "-promisc", "arp", "-arp", "debug", "-debug", "monitor", "-monitor"):
             return IF_DENIED["flags"]
         return IF_DENIED["caps"]
@@ -323,13 +340,14 @@ def cmd_ifconfig(args):
         return 0
     name = linux_name(args[0])
     rest = args[1:]
+    EXIT["code"] = 0
     creating = bool(rest) and rest[0] in ("create", "plumb")
     try:
         actions, address = parse_ifconfig(rest[1:] if creating else rest)
     except IfconfigError as e:
         fail("ifconfig: %s" % e)
     if (creating or actions or address) and os.geteuid() != 0:
-        fail("ifconfig: " + if_denied(actions, address, creating))
+        fail("ifconfig: " + if_denied(actions, address, creating, fbsd_name(name)))
     if creating:
         name = if_create(name, actions)
         if not actions and not address:
@@ -342,15 +360,17 @@ def cmd_ifconfig(args):
     for word, value in actions:
         name = if_action(name, word, value)
         if name is None:
-            return 0
+            return EXIT["code"]
     if address:
         if_address(name, address)
-    return 0
+    return EXIT["code"]
 
 
 def if_create(name, actions):
     """ifclone.c clone_create: 'ifconfig epairN|bridgeN create' prints the new interface's name
     (with 'name X' following, the final name)."""
+    if re.fullmatch(r"lagg\d*", name):
+        return lagg_create(name, actions)
     m = re.fullmatch(r"(epair|bridge)(\d*)", name)
     if not m:
         fail("ifconfig: SIOCIFCREATE2: Invalid argument")
@@ -379,6 +399,8 @@ def if_create(name, actions):
 def if_action(name, word, value):
     """One keyword's callback, in command-line order (ifconfig.c ifconfig(): cmd->c_u.c_func).
     Returns the interface's (possibly new) name, or None when it left this stack."""
+    if word in LAGG_WORDS or (word == "destroy" and lagg_state(link_of(name)) is not None):
+        return lagg_action(name, word, value)
     if word == "destroy":
         run(["ip", "link", "del", name])
         return None
@@ -457,3 +479,342 @@ def if_address(name, address):
         elif r.returncode != 0:
             raise RuntimeError(r.stderr.strip())
     run(["ip", "link", "set", name, "up"])
+
+
+# ---------------------------------------------------------------- lagg(4)
+# A lagg is a Linux bond (drivers/net/bonding) marked with an ifalias that holds what FreeBSD
+# keeps in the lagg's softc and Linux has no place for: the protocol's FreeBSD name, the hash
+# layers and the primary port (by interface index, which a rename keeps). sys/net/if_lagg.c
+# (lagg_clone_create, lagg_port_create, lagg_port_destroy, lagg_port2req, lagg_ioctl) and
+# sbin/ifconfig/iflagg.c (setlaggproto, setlaggport, unsetlaggport, setlagghash, lagg_status) are
+# the models. A kernel without bonding (CONFIG_BONDING unset, as on the machines these tests run
+# on: "Unknown device type") gets a Linux bridge instead whose ports are isolated from each other
+# (bridge_slave isolated): frames from and to the lagg pass any port, but never from one port to
+# another, as a lagg never forwards between its ports.
+LAGG_ALIAS = "uirig-sim:lagg"
+# The protocols and the bond modes that carry them. What does not map:
+#   loadbalance hashes l2, l3 and l4 together (lagghash l2,l3,l4); balance-xor's closest policy
+#     is layer3+4, and the bond ignores a changed lagghash;
+#   none passes no frame at all (lagg_transmit: ENXIO; lagg_input drops): no bond mode does
+#     that, the simulated lagg keeps passing frames in balance-rr;
+#   lacp's partner: nothing in the simulated networks speaks LACP, so ports show no
+#     COLLECTING/DISTRIBUTING unless the bond reports a partner; failover's primary is the bond's
+#     primary only in active-backup.
+# With the bridge stand-in every protocol passes frames on all ports, as broadcast does.
+LAGG_BOND_MODE = {"failover": "active-backup", "lacp": "802.3ad", "loadbalance": "balance-xor",
+                  "roundrobin": "balance-rr", "broadcast": "broadcast", "none": "balance-rr"}
+LAGG_DEFAULT_PROTO = "failover"  # sys/net/if_lagg.h LAGG_PROTO_DEFAULT; LAGG_PROTOS also names it "default"
+LAGG_MAX_PORTS = 32  # sys/net/if_lagg.h LAGG_MAX_PORTS
+# sys/net/if_lagg.h LAGG_PORT_BITS, as printb prints them (sbin/ifconfig/ifconfig.c).
+LAGG_PORT_BITS = [("MASTER", 0x1), ("STACK", 0x2), ("ACTIVE", 0x4), ("COLLECTING", 0x8), ("DISTRIBUTING", 0x10)]
+# The keywords of iflagg.c's lagg_cmds (laggtype is a clone parameter; the options are accepted,
+# not modelled).
+LAGG_WORDS = {"laggproto", "laggport", "-laggport", "lagghash", "laggtype", "flowid_shift", "rr_limit"}
+LAGG_FLAGS = {"use_flowid", "-use_flowid", "use_numa", "-use_numa", "lacp_strict", "-lacp_strict", "lacp_txtest",
+              "-lacp_txtest", "lacp_rxtest", "-lacp_rxtest", "lacp_fast_timeout", "-lacp_fast_timeout"}
+IF_ONEARG.update(LAGG_WORDS)
+IF_NOARG.update(LAGG_FLAGS)
+LAGG_WORDS |= LAGG_FLAGS
+# lagg_ioctl's priv_check(PRIV_NET_LAGG) for a user who is not root: iflagg.c's err(3) and warnx texts.
+IF_DENIED.update({"laggproto": "SIOCSLAGG: Operation not permitted",
+                  "laggport": "%(name)s %(value)s: SIOCSLAGGPORT: Operation not permitted",
+                  "-laggport": "SIOCSLAGGDELPORT: Operation not permitted",
+                  "lagghash": "SIOCSLAGGHASH: Operation not permitted"})
+
+EXIT = {"code": 0}  # sbin/ifconfig/ifconfig.c exit_code: set by a failure the command goes on after
+
+
+def warn(message):
+    """warnx(3), after which ifconfig goes on and exits 1 (iflagg.c setlaggport: 'Do not exit with
+    an error here. Doing so permits a failed NIC to take down an entire lagg')."""
+    sys.stderr.write("ifconfig: %s\n" % message)
+    EXIT["code"] = 1
+
+
+def link_of(name):
+    """The link named name as links() gives it, or None."""
+    r = run(["ip", "-d", "-j", "addr", "show", "dev", name], check=False)
+    data = json.loads(r.stdout or "[]") if r.returncode == 0 else []
+    return data[0] if data else None
+
+
+def lagg_state(link):
+    """What the lagg's alias keeps: {"proto", "hash", "primary"} (primary: an ifindex or None), or
+    None for a link that is no lagg."""
+    words = ((link or {}).get("ifalias") or "").split()
+    if not words or words[0] != LAGG_ALIAS:
+        return None
+    state = {"proto": LAGG_DEFAULT_PROTO, "hash": "l2,l3,l4", "primary": None}
+    for w in words[1:]:
+        key, _, value = w.partition("=")
+        state[key] = int(value) if key == "primary" and value.isdigit() else value
+    return state
+
+
+def lagg_set_state(name, state):
+    alias = [LAGG_ALIAS, "proto=" + state["proto"], "hash=" + state["hash"]]
+    if state.get("primary") is not None:
+        alias.append("primary=%d" % state["primary"])
+    run(["ip", "link", "set", name, "alias", " ".join(alias)])
+
+
+def is_bond(link):
+    return (link.get("linkinfo") or {}).get("info_kind") == "bond"
+
+
+def is_lagg_port(link):
+    """A port of a simulated lagg: a bond's slave, or an isolated port of the bridge stand-in."""
+    info = link.get("linkinfo") or {}
+    return info.get("info_slave_kind") == "bond" or (info.get("info_slave_kind") == "bridge"
+                                                     and (info.get("info_slave_data") or {}).get("isolated") is True)
+
+
+def lagg_ports(name):
+    """The lagg's ports, in sc_ports' order: by interface index (lagg_port_create keeps them so)."""
+    return [l for l in links() if l.get("master") == name]
+
+
+def port_active(port):
+    """sys/net/if_lagg.h LAGG_PORTACTIVE: link state up and IFF_UP."""
+    flags = port.get("flags", [])
+    return "UP" in flags and "LOWER_UP" in flags
+
+
+def lagg_create(name, actions):
+    """'ifconfig laggN create' (ifclone.c ifclonecreate; if_lagg.c lagg_clone_create: the default
+    protocol, every hash layer, no port). ifconfig prints the name only when it differs from the
+    one asked for ('lagg' makes lagg0) or a 'name' renamed it."""
+    m = re.fullmatch(r"lagg(\d*)", name)
+    unit = m.group(1)
+    if unit == "":
+        unit = 0
+        while link_exists("lagg%d" % unit):
+            unit += 1
+    elif (unit.startswith("0") and unit != "0") or int(unit) > 0x7fff:
+        fail("ifconfig: SIOCIFCREATE2: Invalid argument")  # sys/net/if_clone.c ifc_name2unit: EINVAL
+    created = "lagg%s" % unit
+    if link_exists(created):
+        fail("ifconfig: SIOCIFCREATE2 (%s): File exists" % created)
+    r = run(["ip", "link", "add", created, "type", "bond", "mode", LAGG_BOND_MODE[LAGG_DEFAULT_PROTO], "miimon", "100"],
+            check=False)
+    if r.returncode != 0:
+        if "Unknown device type" not in (r.stderr or ""):
+            raise RuntimeError(r.stderr.strip())
+        run(["ip", "link", "add", created, "type", "bridge"])
+    lagg_set_state(created, {"proto": LAGG_DEFAULT_PROTO, "hash": "l2,l3,l4", "primary": None})
+    printed = created != name
+    if actions and actions[0][0] == "name":
+        rename(created, actions[0][1])
+        created = actions.pop(0)[1]
+        printed = True
+    if printed:
+        out(created + "\n")
+    return created
+
+
+def lagg_action(name, word, value):
+    """One of iflagg.c's commands on interface name (or destroy on a lagg). Returns the name, or
+    None once the lagg is destroyed."""
+    link = link_of(name)
+    state = lagg_state(link)
+    if word == "destroy":
+        # lagg_clone_destroy: every port leaves (lagg_port_destroy), then the interface goes.
+        for port in lagg_ports(name):
+            lagg_leave(link, port)
+        run(["ip", "link", "del", name])
+        return None
+    if word == "laggproto":
+        protos = list(LAGG_BOND_MODE) + ["default"]
+        if value not in protos:
+            fail("ifconfig: Invalid aggregation protocol: %s" % value)
+        if state is None:
+            fail("ifconfig: SIOCSLAGG: Invalid argument")  # lagg_ioctl is not this interface's
+        state["proto"] = LAGG_DEFAULT_PROTO if value == "default" else value
+        if is_bond(link) and (link.get("linkinfo", {}).get("info_data") or {}).get("mode") != LAGG_BOND_MODE[state["proto"]]:
+            lagg_bond_mode(name, link, LAGG_BOND_MODE[state["proto"]])
+        lagg_set_state(name, state)
+    elif word == "laggport":
+        problem = lagg_port_problem(name, link, state, linux_name(value))
+        if problem == "":
+            return name  # EEXIST: setlaggport ignores a port already in this lagg
+        if problem:
+            warn("%s %s: SIOCSLAGGPORT: %s" % (fbsd_name(name), value, problem))
+            return name
+        port = link_of(linux_name(value))
+        if not lagg_ports(name):
+            state["primary"] = port["ifindex"]  # the first port is the primary (sc_primary)
+            if not is_bond(link):
+                run(["ip", "link", "set", name, "address", port["address"]])  # the lagg takes its MAC
+        lagg_join(link, port)
+        lagg_set_state(name, state)
+        lagg_bond_primary(name, link, state)
+    elif word == "-laggport":
+        port = link_of(linux_name(value))
+        if state is None or port is None:
+            fail("ifconfig: SIOCSLAGGDELPORT: Invalid argument")
+        if port.get("master") != name:
+            fail("ifconfig: SIOCSLAGGDELPORT: No such file or directory")
+        lagg_leave(link, port)
+        if state.get("primary") == port["ifindex"]:
+            # lagg_port_destroy: the first port left becomes the primary.
+            rest = lagg_ports(name)
+            state["primary"] = rest[0]["ifindex"] if rest else None
+        lagg_set_state(name, state)
+        lagg_bond_primary(name, link, state)
+    elif word == "lagghash":
+        layers = value.split(",")
+        for layer in layers:
+            if layer not in ("l2", "l3", "l4"):
+                fail("ifconfig: Invalid lagghash option: %s" % layer)
+        if state is None:
+            fail("ifconfig: SIOCSLAGGHASH: Invalid argument")
+        state["hash"] = ",".join(l for l in ("l2", "l3", "l4") if l in layers)  # lagg_status prints them in this order
+        lagg_set_state(name, state)
+    # laggtype (a clone parameter: ethernet is all the simulator has), flowid_shift, rr_limit and
+    # the lagg options: accepted, not modelled.
+    return name
+
+
+def lagg_port_problem(name, link, state, port_name):
+    """Why SIOCSLAGGPORT fails, as strerror(3) says it: lagg_ioctl's ifunit_ref, then
+    lagg_port_create's checks in their order; "" for a port already in this lagg (EEXIST), None
+    when it can join."""
+    if state is None:
+        return "Invalid argument"  # the interface is no lagg: its driver has no SIOCSLAGGPORT
+    port = link_of(port_name)
+    if port is None:
+        return "Invalid argument"
+    if port["ifname"] == name:
+        return "Invalid argument"  # "cannot add a lagg to itself as a port"
+    if len(lagg_ports(name)) >= LAGG_MAX_PORTS:
+        return "No space left on device"
+    if port.get("master") == name:
+        return ""
+    if is_lagg_port(port):
+        return "Device busy"  # a port of another lagg
+    if kind(port) in ("loopback", "bridge"):
+        return "Protocol not supported"  # only IFT_ETHER and IFT_L2VLAN ports
+    if kind(port) == "lagg":
+        return "Invalid argument"  # the stacked lagg check
+    if port.get("master"):
+        # FreeBSD lets a bridge member join a lagg; Linux enslaves a link to one master only.
+        return "Device busy"
+    return None
+
+
+def lagg_join(link, port):
+    """Linux's bond enslaves only a link that is down ("Device can not be enslaved while up"); a
+    FreeBSD port keeps its IFF_UP as it joins."""
+    name, was_up = link["ifname"], "UP" in port.get("flags", [])
+    if is_bond(link):
+        if was_up:
+            run(["ip", "link", "set", port["ifname"], "down"])
+        run(["ip", "link", "set", port["ifname"], "master", name])
+        if was_up:
+            run(["ip", "link", "set", port["ifname"], "up"])
+    else:
+        run(["ip", "link", "set", port["ifname"], "master", name])
+        run(["ip", "link", "set", port["ifname"], "type", "bridge_slave", "isolated", "on"])
+
+
+def lagg_leave(link, port):
+    """lagg_port_destroy gives the port its MAC address back and leaves IFF_UP as it was; Linux's
+    bond closes a released slave, so it comes up again."""
+    run(["ip", "link", "set", port["ifname"], "nomaster"])
+    if "UP" in port.get("flags", []):
+        run(["ip", "link", "set", port["ifname"], "up"])
+
+
+def lagg_bond_mode(name, link, mode):
+    """SIOCSLAGG keeps the ports (lagg_proto_detach, lagg_proto_attach); Linux changes a bond's
+    mode only while it is down and has no slaves: they leave and join again."""
+    ports = lagg_ports(name)
+
+    def change():
+        for p in ports:
+            run(["ip", "link", "set", p["ifname"], "nomaster"])
+        run(["ip", "link", "set", name, "type", "bond", "mode", mode])
+        for p in ports:
+            lagg_join(link, dict(p, flags=[f for f in p.get("flags", []) if f != "UP"]))
+            if "UP" in p.get("flags", []):
+                run(["ip", "link", "set", p["ifname"], "up"])
+    down_for(name, change)
+
+
+def lagg_bond_primary(name, link, state):
+    """A failover lagg sends on its primary while it is active (lagg_link_active): the bond's
+    primary in active-backup."""
+    if is_bond(link) and state["proto"] == "failover" and state.get("primary") is not None:
+        primary = [p["ifname"] for p in lagg_ports(name) if p["ifindex"] == state["primary"]]
+        if primary:
+            run(["ip", "link", "set", name, "type", "bond", "primary", primary[0]], check=False)
+
+
+def lagg_port_flags(link, state, ports, port):
+    """if_lagg.c lagg_port2req: failover's primary is MASTER, and the port lagg_link_active picks
+    (the primary if active, else the next one if active, else the first active one) ACTIVE;
+    roundrobin, loadbalance and broadcast mark every active port; lacp marks the ports of the
+    active aggregator ACTIVE, and COLLECTING and DISTRIBUTING as the LACP actor state says
+    (from the bond's 802.3ad state, when it has one); none marks nothing."""
+    names = []
+    proto = state["proto"]
+    if proto == "failover":
+        primary = next((i for i, p in enumerate(ports) if p["ifindex"] == state.get("primary")), None)
+        active = None
+        if primary is not None and port_active(ports[primary]):
+            active = ports[primary]
+        elif primary is not None and primary + 1 < len(ports) and port_active(ports[primary + 1]):
+            active = ports[primary + 1]
+        else:
+            active = next((p for p in ports if port_active(p)), None)
+        if primary is not None and ports[primary] is port:
+            names.append("MASTER")
+        if active is port:
+            names.append("ACTIVE")
+    elif proto in ("roundrobin", "loadbalance", "broadcast"):
+        if port_active(port):
+            names.append("ACTIVE")
+    elif proto == "lacp":
+        slave = (port.get("linkinfo") or {}).get("info_slave_data") or {}
+        aggregator = (((link.get("linkinfo") or {}).get("info_data") or {}).get("ad_info") or {}).get("aggregator")
+        actor = slave.get("ad_actor_oper_port_state", 0)
+        if aggregator is not None and slave.get("ad_aggregator_id") == aggregator and port_active(port):
+            names.append("ACTIVE")
+        if actor & 0x10:  # LACP_STATE_COLLECTING
+            names.append("COLLECTING")
+        if actor & 0x20:  # LACP_STATE_DISTRIBUTING
+            names.append("DISTRIBUTING")
+    bits = sum(b for n, b in LAGG_PORT_BITS if n in names)
+    return "flags=%x<%s>" % (bits, ",".join(n for n, _ in LAGG_PORT_BITS if n in names))
+
+
+def lagg_status(link, ports):
+    """sbin/ifconfig/iflagg.c lagg_status (FreeBSD 14): the protocol with its hash layers, then one
+    line per port."""
+    state = lagg_state(link)
+    lines = ["\tlaggproto %s" % state["proto"] + (" lagghash %s" % state["hash"] if state["hash"] else "")]
+    for port in ports:
+        lines.append("\tlaggport: %s %s" % (fbsd_name(port["ifname"]), lagg_port_flags(link, state, ports, port)))
+    return lines
+
+
+# The capabilities the simulated NICs have (the options lines of show()), by kind.
+OPTION_BITS = {"veth": [("VLAN_MTU", 0x8)], "ether": [("VLAN_MTU", 0x8), ("LINKSTATE", 0x80000)]}
+
+
+def lagg_options(ports):
+    """if_lagg.c lagg_capabilities: the capabilities every port has enabled (none without ports)."""
+    common = None
+    for p in ports:
+        bits = set(OPTION_BITS.get(kind(p), []))
+        common = bits if common is None else common & bits
+    common = sorted(common or [], key=lambda nb: nb[1])
+    if not common:
+        return "\toptions=0"
+    return "\toptions=%x<%s>" % (sum(b for _, b in common), ",".join(n for n, _ in common))
+
+
+def lagg_media(ports):
+    """if_lagg.c lagg_media_status: Ethernet autoselect, active while one port is active."""
+    return ["\tmedia: Ethernet autoselect",
+            "\tstatus: " + ("active" if any(port_active(p) for p in ports) else "no carrier")]

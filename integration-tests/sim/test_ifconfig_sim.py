@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """Tests of ifconfig's argument parsing (ifconfig_sim.py): sbin/ifconfig's keyword tables,
-inet_aton(3), af_inet.c, and the messages a user who is not root gets.
+inet_aton(3), af_inet.c, and the messages a user who is not root gets; and of lagg(4) on a fake
+Linux network stack (FakeIp: the ip commands the simulator runs, answered as iproute2 and the
+kernel's bonding and bridge drivers would), so that no test needs root or touches the host.
 PYTHONDONTWRITEBYTECODE=1 python3 integration-tests/sim/test_ifconfig_sim.py"""
+import json
 import sys
 import unittest
+from unittest import mock
 
 sys.dont_write_bytecode = True  # before sim_testing: image/build.sh hashes every file of sim/
-from sim_testing import fs  # sys.path, no bytecode beside the simulator
+from sim_testing import captured, fs  # sys.path, no bytecode beside the simulator
 
 ifconfig = fs.module("ifconfig_sim")
 
@@ -50,6 +54,298 @@ class Ifconfig(unittest.TestCase):
         self.assertEqual(ifconfig.if_denied(actions, addr, False), "ioctl (SIOCAIFADDR): permission denied")
         self.assertEqual(ifconfig.if_denied([], None, True), "SIOCIFCREATE2: Operation not permitted")
         self.assertEqual(ifconfig.if_denied([("up", None)], None, False), "SIOCSIFFLAGS: Operation not permitted")
+
+    def test_lagg_keywords_take_an_argument(self):
+        actions, addr = ifconfig.parse_ifconfig(["laggproto", "lacp", "laggport", "em2", "-laggport", "em3",
+                                                 "lacp_fast_timeout", "10.0.3.1/24"])
+        self.assertEqual(actions, [("laggproto", "lacp"), ("laggport", "em2"), ("-laggport", "em3"),
+                                   ("lacp_fast_timeout", None)])
+        self.assertEqual((addr["addr"], addr["prefix"], addr["dst"]), ("10.0.3.1", 24, None))
+        self.assertEqual(ifconfig.if_denied([("laggport", "em2")], None, False, "lagg0"),
+                         "lagg0 em2: SIOCSLAGGPORT: Operation not permitted")
+        self.assertEqual(ifconfig.if_denied([("laggproto", "lacp")], None, False, "lagg0"), "SIOCSLAGG: Operation not permitted")
+
+
+class Done:
+    def __init__(self, returncode=0, stdout="", stderr=""):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+class FakeIp:
+    """The links of one network namespace and the ip(8) commands the simulator sends, answered as
+    Linux does: a bond enslaves only a link that is down and closes the slaves it releases
+    (drivers/net/bonding/bond_main.c bond_enslave, __bond_release_one), changes its mode only down
+    and without slaves, and takes its first slave's MAC address; a bridge port can be isolated."""
+
+    def __init__(self, bonding=True):
+        self.bonding = bonding
+        self.links = {}
+        self.calls = []
+        self.add("lo", "loopback")
+        for n, name in enumerate(("em0", "em2", "em3", "em4")):
+            self.add(name, "ether", up=True, address="58:9c:fc:10:ff:%02x" % (0xa0 + n))
+
+    def add(self, name, kind, up=False, address="00:00:00:00:00:00"):
+        self.links[name] = {"ifindex": len(self.links) + 1, "ifname": name, "kind": kind, "up": up, "address": address,
+                            "master": None, "alias": None, "mode": "balance-rr", "isolated": False, "inet": []}
+
+    def carrier(self, l):
+        if l["kind"] in ("bond", "bridge"):
+            return any(s["up"] and self.carrier(s) for s in self.links.values() if s["master"] == l["ifname"])
+        return l["kind"] != "loopback" or l["up"]
+
+    def json(self, l):
+        flags = ["BROADCAST", "MULTICAST"] if l["kind"] != "loopback" else ["LOOPBACK"]
+        if l["master"]:
+            flags.append("SLAVE" if self.links[l["master"]]["kind"] == "bond" else "")
+        if l["up"]:
+            flags += ["UP"] + (["LOWER_UP"] if self.carrier(l) else [])
+        info = {"info_kind": {"ether": "", "veth": "veth"}.get(l["kind"], l["kind"])}
+        if l["kind"] == "bond":
+            info["info_data"] = {"mode": l["mode"]}
+        if l["master"]:
+            master = self.links[l["master"]]["kind"]
+            info["info_slave_kind"] = master
+            info["info_slave_data"] = {"isolated": l["isolated"]} if master == "bridge" else {"state": "ACTIVE"}
+        j = {"ifindex": l["ifindex"], "ifname": l["ifname"], "flags": [f for f in flags if f], "mtu": 1500,
+             "link_type": "loopback" if l["kind"] == "loopback" else "ether", "address": l["address"], "linkinfo": info,
+             "addr_info": [{"family": "inet", "local": a, "prefixlen": p, "broadcast": b} for a, p, b in l["inet"]]}
+        if l["master"]:
+            j["master"] = l["master"]
+        if l["alias"]:
+            j["ifalias"] = l["alias"]
+        return j
+
+    def run(self, args, check=True, capture=True):
+        self.calls.append(list(args))
+        done = self.answer(list(args))
+        if check and done.returncode != 0:
+            raise RuntimeError("%s: %s" % (" ".join(args), done.stderr.strip()))
+        return done
+
+    def missing(self, name):
+        return Done(1, "", 'Device "%s" does not exist.\n' % name)
+
+    def answer(self, a):
+        if a[:4] in (["ip", "-d", "-j", "addr"], ["ip", "-j", "link", "show"]):
+            if "dev" in a:
+                name = a[a.index("dev") + 1]
+                return Done(stdout=json.dumps([self.json(self.links[name])])) if name in self.links else self.missing(name)
+            return Done(stdout=json.dumps([self.json(l) for l in self.links.values()]))
+        if a[:3] == ["ip", "link", "show"]:
+            return Done() if a[-1] in self.links else self.missing(a[-1])
+        if a[:4] == ["ip", "-j", "route", "show"]:
+            return Done(stdout="[]")
+        if a[:3] == ["ip", "link", "add"]:
+            if a[5] == "bond" and not self.bonding:
+                return Done(2, "", "Error: Unknown device type.\n")
+            self.add(a[3], a[5])
+            if a[5] == "bond":
+                self.links[a[3]]["mode"] = a[a.index("mode") + 1]
+            return Done()
+        if a[:3] == ["ip", "link", "del"]:
+            for s in self.links.values():
+                if s["master"] == a[3]:
+                    s["master"], s["up"] = None, s["up"] and self.links[a[3]]["kind"] != "bond"
+            del self.links[a[3]]
+            return Done()
+        if a[:3] == ["ip", "link", "set"]:
+            l, rest = self.links[a[3]], a[4:]
+            if rest == ["up"] or rest == ["down"]:
+                l["up"] = rest == ["up"]
+            elif rest[0] == "alias":
+                l["alias"] = rest[1]
+            elif rest[0] == "address":
+                l["address"] = rest[1]
+            elif rest[0] == "master":
+                master = self.links[rest[1]]
+                if master["kind"] == "bond" and l["up"]:
+                    return Done(2, "", "Error: Device can not be enslaved while up.\n")
+                if l["master"]:
+                    return Done(2, "", "Error: Device is already a slave.\n")
+                if master["kind"] == "bond" and not any(s["master"] == rest[1] for s in self.links.values()):
+                    master["address"] = l["address"]
+                l["master"] = rest[1]
+                if master["kind"] == "bond":
+                    l["address"] = master["address"]
+            elif rest == ["nomaster"]:
+                if self.links[l["master"]]["kind"] == "bond":
+                    l["up"] = False
+                l["master"], l["isolated"] = None, False
+            elif rest[:3] == ["type", "bridge_slave", "isolated"]:
+                l["isolated"] = rest[3] == "on"
+            elif rest[:3] == ["type", "bond", "mode"]:
+                if l["up"] or any(s["master"] == a[3] for s in self.links.values()):
+                    return Done(2, "", "Error: unable to set option because the bond is up or has slaves.\n")
+                l["mode"] = rest[3]
+            elif rest[:3] == ["type", "bond", "primary"]:
+                l["primary"] = rest[3]
+            elif rest[0] == "name":
+                if l["up"]:
+                    return Done(2, "", "Error: Device or resource busy.\n")
+                del self.links[a[3]]
+                l["ifname"] = rest[1]
+                self.links[rest[1]] = l
+            else:
+                raise AssertionError("unexpected ip command %s" % a)
+            return Done()
+        if a[:3] == ["ip", "addr", "add"]:
+            addr, prefix = a[3].split("/")
+            self.links[a[-1]]["inet"].append((addr, int(prefix), "10.0.3.255"))
+            return Done()
+        raise AssertionError("unexpected command %s" % a)
+
+
+class Lagg(unittest.TestCase):
+    """lagg(4) as sys/net/if_lagg.c and sbin/ifconfig/iflagg.c make and show it."""
+
+    def setUp(self, bonding=True):
+        self.ip = FakeIp(bonding)
+        for patcher in (mock.patch.object(ifconfig, "run", self.ip.run), mock.patch("os.geteuid", return_value=0),
+                        mock.patch.object(fs, "STATE", "/nonexistent/uirig-sim-test-state")):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    def ifconfig(self, *args):
+        return captured(ifconfig.cmd_ifconfig, list(args))
+
+    def block(self, name):
+        code, out, err = self.ifconfig(name)
+        self.assertEqual((code, err), (0, ""))
+        return out
+
+    def test_create_prints_only_a_name_it_chose(self):
+        self.assertEqual(self.ifconfig("lagg0", "create"), (0, "", ""))
+        self.assertEqual(self.ifconfig("lagg", "create"), (0, "lagg1\n", ""))
+        self.assertEqual(self.ifconfig("lagg0", "create")[::2], (1, "ifconfig: SIOCIFCREATE2 (lagg0): File exists\n"))
+        self.assertEqual(self.ip.links["lagg0"]["mode"], "active-backup")  # LAGG_PROTO_DEFAULT: failover
+
+    def test_a_lacp_lagg_is_shown_as_freebsd_14_shows_it(self):
+        self.ifconfig("lagg0", "create")
+        self.assertEqual(self.ifconfig("lagg0", "laggproto", "lacp", "laggport", "em2", "laggport", "em3", "10.0.3.1/24"),
+                         (0, "", ""))
+        self.assertEqual(self.ip.links["lagg0"]["mode"], "802.3ad")
+        self.assertEqual(self.block("lagg0"),
+                         "lagg0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500\n"
+                         "\toptions=80008<VLAN_MTU,LINKSTATE>\n"
+                         "\tether 58:9c:fc:10:ff:a1\n"
+                         "\tinet 10.0.3.1 netmask 0xffffff00 broadcast 10.0.3.255\n"
+                         "\tlaggproto lacp lagghash l2,l3,l4\n"
+                         "\tlaggport: em2 flags=0<>\n"
+                         "\tlaggport: em3 flags=0<>\n"
+                         "\tgroups: lagg\n"
+                         "\tmedia: Ethernet autoselect\n"
+                         "\tstatus: active\n"
+                         "\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>\n")
+        # The ports kept IFF_UP through the bond's enslaving, are no promiscuous bridge members,
+        # and print nothing of the lagg (libifconfig finds no lagg status for a port).
+        em2 = self.block("em2")
+        self.assertTrue(em2.startswith("em2: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP>"), em2)
+        self.assertNotIn("lagg", em2)
+        self.assertEqual(self.ifconfig("-g", "lagg"), (0, "lagg0\n", ""))
+
+    def test_failover_marks_its_primary_and_the_active_port(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "up", "laggport", "em3", "laggport", "em2")
+        self.assertIn("\tlaggport: em2 flags=0<>\n\tlaggport: em3 flags=5<MASTER,ACTIVE>\n", self.block("lagg0"))
+        self.ifconfig("em3", "down")  # lagg_link_active: the next port after the primary
+        self.assertIn("\tlaggport: em2 flags=4<ACTIVE>\n\tlaggport: em3 flags=1<MASTER>\n", self.block("lagg0"))
+        self.assertEqual(self.ifconfig("lagg0", "-laggport", "em3"), (0, "", ""))
+        self.assertIn("\tlaggport: em2 flags=5<MASTER,ACTIVE>\n\tgroups", self.block("lagg0"))
+        self.assertEqual(self.ip.links["lagg0"].get("primary"), "em2")
+
+    def test_a_protocol_change_keeps_the_ports(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "laggport", "em2", "laggport", "em3", "up")
+        self.assertEqual(self.ifconfig("lagg0", "laggproto", "roundrobin"), (0, "", ""))
+        self.assertEqual((self.ip.links["lagg0"]["mode"], self.ip.links["lagg0"]["up"]), ("balance-rr", True))
+        self.assertEqual([n for n, l in self.ip.links.items() if l["master"] == "lagg0"], ["em2", "em3"])
+        self.assertTrue(self.ip.links["em2"]["up"] and self.ip.links["em3"]["up"])
+        self.assertIn("\tlaggproto roundrobin lagghash l2,l3,l4\n\tlaggport: em2 flags=4<ACTIVE>\n"
+                      "\tlaggport: em3 flags=4<ACTIVE>\n", self.block("lagg0"))
+        self.ifconfig("lagg0", "laggproto", "default")
+        self.assertIn("\tlaggproto failover lagghash", self.block("lagg0"))
+        self.ifconfig("lagg0", "lagghash", "l4,l2")
+        self.assertIn("\tlaggproto failover lagghash l2,l4\n", self.block("lagg0"))
+
+    def test_freebsds_error_texts(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg1", "create")
+        self.ifconfig("lagg0", "laggport", "em2")
+        self.assertEqual(self.ifconfig("lagg0", "laggproto", "fec")[::2], (1, "ifconfig: Invalid aggregation protocol: fec\n"))
+        self.assertEqual(self.ifconfig("lagg0", "lagghash", "l5")[::2], (1, "ifconfig: Invalid lagghash option: l5\n"))
+        # setlaggport warns and goes on (the up after it still happens), then ifconfig exits 1.
+        self.assertEqual(self.ifconfig("lagg1", "laggport", "em2", "laggport", "em9", "laggport", "lo0", "laggport", "lagg1",
+                                       "laggport", "lagg0", "up"),
+                         (1, "", "ifconfig: lagg1 em2: SIOCSLAGGPORT: Device busy\n"
+                                 "ifconfig: lagg1 em9: SIOCSLAGGPORT: Invalid argument\n"
+                                 "ifconfig: lagg1 lo0: SIOCSLAGGPORT: Protocol not supported\n"
+                                 "ifconfig: lagg1 lagg1: SIOCSLAGGPORT: Invalid argument\n"
+                                 "ifconfig: lagg1 lagg0: SIOCSLAGGPORT: Invalid argument\n"))
+        self.assertTrue(self.ip.links["lagg1"]["up"])
+        self.assertEqual(self.ifconfig("lagg0", "laggport", "em2"), (0, "", ""))  # EEXIST is no error
+        self.assertEqual(self.ifconfig("em3", "laggport", "em4"), (1, "", "ifconfig: em3 em4: SIOCSLAGGPORT: Invalid argument\n"))
+        self.assertEqual(self.ifconfig("lagg0", "-laggport", "em3")[::2], (1, "ifconfig: SIOCSLAGGDELPORT: No such file or directory\n"))
+        self.assertEqual(self.ifconfig("lagg0", "-laggport", "em9")[::2], (1, "ifconfig: SIOCSLAGGDELPORT: Invalid argument\n"))
+        self.assertEqual(self.ifconfig("lagg7", "laggproto", "lacp")[::2], (1, "ifconfig: interface lagg7 does not exist\n"))
+        self.assertEqual(self.ifconfig("em3", "laggproto", "lacp")[::2], (1, "ifconfig: SIOCSLAGG: Invalid argument\n"))
+
+    def test_at_most_32_ports(self):
+        self.ifconfig("lagg0", "create")
+        for n in range(33):
+            self.ip.add("igb%d" % n, "ether", up=True, address="02:00:00:00:00:%02x" % n)
+        words = [w for n in range(33) for w in ("laggport", "igb%d" % n)]
+        self.assertEqual(self.ifconfig("lagg0", *words), (1, "", "ifconfig: lagg0 igb32: SIOCSLAGGPORT: No space left on device\n"))
+
+    def test_ports_leave_up_when_the_lagg_is_destroyed(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "laggport", "em2", "laggport", "em3")
+        self.ifconfig("em3", "down")
+        self.assertEqual(self.ifconfig("lagg0", "destroy"), (0, "", ""))
+        self.assertNotIn("lagg0", self.ip.links)
+        self.assertEqual((self.ip.links["em2"]["up"], self.ip.links["em3"]["up"]), (True, False))
+        self.assertEqual((self.ip.links["em2"]["master"], self.ip.links["em3"]["master"]), (None, None))
+
+
+class LaggWithoutBonding(Lagg):
+    """The same on a kernel without bonding: a bridge whose ports are isolated from each other."""
+
+    def setUp(self):
+        super().setUp(bonding=False)
+
+    def test_the_stand_in_is_a_bridge_with_isolated_ports(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "laggproto", "broadcast", "laggport", "em2", "laggport", "em3", "up")
+        lagg = self.ip.links["lagg0"]
+        self.assertEqual(lagg["kind"], "bridge")
+        self.assertEqual(lagg["address"], self.ip.links["em2"]["address"])  # the first port's MAC address
+        self.assertTrue(self.ip.links["em2"]["isolated"] and self.ip.links["em3"]["isolated"])
+        out = self.block("lagg0")
+        self.assertIn("\tlaggproto broadcast lagghash l2,l3,l4\n\tlaggport: em2 flags=4<ACTIVE>\n"
+                      "\tlaggport: em3 flags=4<ACTIVE>\n\tgroups: lagg\n", out)
+        self.assertNotIn("groups: bridge", out)
+        self.assertNotIn("PROMISC", self.block("em2"))
+
+    # Tests of the bond's mode and primary do not apply to the bridge.
+    def test_create_prints_only_a_name_it_chose(self):
+        self.assertEqual(self.ifconfig("lagg0", "create"), (0, "", ""))
+        self.assertEqual(self.ip.links["lagg0"]["kind"], "bridge")
+
+    def test_a_lacp_lagg_is_shown_as_freebsd_14_shows_it(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "laggproto", "lacp", "laggport", "em2")
+        self.assertIn("\tlaggproto lacp lagghash l2,l3,l4\n\tlaggport: em2 flags=0<>\n", self.block("lagg0"))
+
+    def test_failover_marks_its_primary_and_the_active_port(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "up", "laggport", "em3", "laggport", "em2")
+        self.assertIn("\tlaggport: em2 flags=0<>\n\tlaggport: em3 flags=5<MASTER,ACTIVE>\n", self.block("lagg0"))
+
+    def test_a_protocol_change_keeps_the_ports(self):
+        self.ifconfig("lagg0", "create")
+        self.ifconfig("lagg0", "laggport", "em2", "up")
+        self.ifconfig("lagg0", "laggproto", "roundrobin")
+        self.assertIn("\tlaggproto roundrobin lagghash l2,l3,l4\n\tlaggport: em2 flags=4<ACTIVE>\n", self.block("lagg0"))
 
 
 if __name__ == "__main__":
