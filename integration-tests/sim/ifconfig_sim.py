@@ -1,7 +1,8 @@
 """ifconfig(8) of the simulated FreeBSD host and its interface model: FreeBSD interfaces are
-real Linux links (veth pairs for epairs, Linux bridges for if_bridge, bonds for lagg, the
-container's NICs), shown as sbin/ifconfig prints them. Imported by freebsd_sim.py's dispatcher
-for ifconfig, by rc_sim.py (/etc/rc's ifconfig_IF lines) and pf_sim.py (the interfaces pf sees)."""
+real Linux links (veth pairs for epairs, Linux bridges for if_bridge, bonds for lagg, Linux 802.1Q
+links for vlan(4), the container's NICs), shown as sbin/ifconfig prints them. Imported by
+freebsd_sim.py's dispatcher for ifconfig, by rc_sim.py (/etc/rc's ifconfig_IF lines) and pf_sim.py
+(the interfaces pf sees)."""
 import json
 import os
 import re
@@ -19,10 +20,20 @@ def links():
 
 
 EPAIR_ALIAS = "uirig-sim:epair"
+# A vlan(4) interface's Linux alias: "uirig-sim:vlan UNIT" (UNIT "-" for a PARENT.TAG name, which
+# takes no unit: sys/net/if_vlan.c vlan_clone_create, IF_DUNIT_NONE), then, for the untagged
+# stand-in below, "TAG PROTO".
+VLAN_ALIAS = "uirig-sim:vlan"
+# HARNESS SWITCH, not FreeBSD: a kernel built without 802.1Q (CONFIG_VLAN_8021Q unset: 'ip link add
+# ... type vlan' fails with "Unknown device type") cannot make vlan(4)'s Linux twin. While this file
+# exists, such a vlan is a macvlan on its parent instead, which carries its frames UNTAGGED; ifconfig
+# shows it as the vlan it stands for. Without the file, ifconfig refuses to create it.
+VLAN_UNTAGGED = "/run/uirig-sim-vlan-untagged"
 
 
 def kind(link):
-    """loopback, lagg, bridge, veth (an epair made by this simulator) or ether (a NIC, Docker's veth included)."""
+    """loopback, lagg, bridge, veth (an epair made by this simulator), vlan (a vlan(4) interface) or
+    ether (a NIC, Docker's veth included)."""
     if link.get("link_type") == "loopback":
         return "loopback"
     if lagg_state(link) is not None:
@@ -30,17 +41,36 @@ def kind(link):
     k = (link.get("linkinfo") or {}).get("info_kind", "ether")
     if k == "veth" and link.get("ifalias") != EPAIR_ALIAS:
         return "ether"
-    return k if k in ("bridge", "veth", "dummy") else "ether"
+    if k == "macvlan" and (link.get("ifalias") or "").startswith(VLAN_ALIAS + " "):
+        return "vlan"
+    return k if k in ("bridge", "veth", "dummy", "vlan") else "ether"
 
 
 def group_of(link):
-    return {"loopback": "lo", "veth": "epair", "bridge": "bridge", "lagg": "lagg"}.get(kind(link))
+    # if_clone.c if_clone_addif: a cloned interface joins its cloner's group (vlan's is "vlan").
+    return {"loopback": "lo", "veth": "epair", "bridge": "bridge", "lagg": "lagg", "vlan": "vlan"}.get(kind(link))
 
 
-def flags_of(link):
+def vlan_of(link):
+    """A vlan(4) interface's (unit or None, tag, vlanproto, parent or ""): from the Linux 802.1Q
+    link, or from the alias of its untagged stand-in."""
+    words = (link.get("ifalias") or "").split()
+    unit = int(words[1]) if len(words) > 1 and words[1].isdigit() else None
+    parent = link.get("link") or ""
+    if (link.get("linkinfo") or {}).get("info_kind") == "vlan":
+        data = link["linkinfo"].get("info_data") or {}
+        return unit, int(data.get("id", 0)), str(data.get("protocol", "802.1Q")).lower(), parent
+    return unit, int(words[2]), words[3], parent
+
+
+def flags_of(link, parent=None):
+    """if.c's IFF_ flags as ifconfig prints them. A vlan(4) interface is RUNNING once it has a parent
+    and takes its link state, so LOWER_UP, from the parent (sys/net/if_vlan.c vlan_config)."""
     lf = set(link.get("flags", []))
     names = []
     up = "UP" in lf
+    vlan = kind(link) == "vlan"
+    lower = set(parent.get("flags", [])) if vlan and parent else lf
     for name, _ in FLAG_BITS:
         if name == "UP" and up:
             names.append(name)
@@ -48,7 +78,7 @@ def flags_of(link):
             names.append(name)
         elif name == "LOOPBACK" and kind(link) == "loopback":
             names.append(name)
-        elif name == "RUNNING" and up:
+        elif name == "RUNNING" and (up or vlan):
             names.append(name)
         elif name == "PROMISC" and ((link.get("master") and not is_lagg_port(link)) or "PROMISC" in lf):
             names.append(name)
@@ -56,7 +86,7 @@ def flags_of(link):
             names.append(name)
         elif name == "MULTICAST" and "MULTICAST" in lf:
             names.append(name)
-        elif name == "LOWER_UP" and up and ("LOWER_UP" in lf or kind(link) == "loopback"):
+        elif name == "LOWER_UP" and (up or vlan) and ("LOWER_UP" in lower or kind(link) == "loopback"):
             names.append(name)
     bits = sum(b for n, b in FLAG_BITS if n in names)
     return "flags=%x<%s>" % (bits, ",".join(names))
@@ -67,11 +97,13 @@ def netmask_hex(prefix):
     return "0x%08x" % mask
 
 
-def show(link, members_of):
+def show(link, members_of, by_name=None):
     import ipaddress
     name = link["ifname"]
     k = kind(link)
-    lines = ["%s: %s metric 0 mtu %d" % (fbsd_name(name), flags_of(link), link.get("mtu", 16384 if k == "loopback" else 1500))]
+    parent = (by_name or {}).get(link.get("link")) if k == "vlan" else None
+    lines = ["%s: %s metric 0 mtu %d" % (fbsd_name(name), flags_of(link, parent),
+                                         link.get("mtu", 16384 if k == "loopback" else 1500))]
     if descriptions().get(name):
         lines.append("\tdescription: " + descriptions()[name])
     if k == "loopback":
@@ -82,9 +114,15 @@ def show(link, members_of):
         lines.append("\toptions=0")
     elif k == "lagg":
         lines.append(lagg_options(members_of.get(name, [])))
+    elif k == "vlan":
+        # if_vlan.c vlan_capabilities: of the simulated NIC's capabilities only LINKSTATE passes to a vlan.
+        lines.append("\toptions=80000<LINKSTATE>" if parent and kind(parent) == "ether" else "\toptions=0")
     else:
         lines.append("\toptions=80008<VLAN_MTU,LINKSTATE>")
-    if k != "loopback" and link.get("address"):
+    if k == "vlan" and parent and parent.get("address"):
+        # if_vlan.c vlan_config copies the parent's link-level address (the untagged stand-in has its own).
+        lines.append("\tether " + parent["address"])
+    elif k != "loopback" and link.get("address"):
         lines.append("\tether " + link["address"])
     for a in link.get("addr_info", []):
         if a.get("family") == "inet":
@@ -107,9 +145,14 @@ def show(link, members_of):
     group = group_of(link)
     if group:
         lines.append("\tgroups: " + group)
-    if k in ("veth", "ether", "dummy"):
+    if k == "vlan":
+        _, tag, proto, vlandev = vlan_of(link)
+        # sbin/ifconfig/ifvlan.c vlan_status (af_other_status, after the groups line).
+        lines.append("\tvlan: %d vlanproto: %s vlanpcp: 0 parent interface: %s" % (tag, proto, fbsd_name(vlandev) or "<none>"))
+    if k in ("veth", "ether", "dummy", "vlan"):
+        # A vlan shows its parent's media (if_vlan.c vlan_ioctl SIOCGIFMEDIA) and link state.
         lines.append("\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)")
-        lines.append("\tstatus: " + ("active" if "UP" in link.get("flags", []) else "no carrier"))
+        lines.append("\tstatus: " + ("active" if "UP" in (parent or link).get("flags", []) else "no carrier"))
     elif k == "lagg":
         lines.extend(lagg_media(members_of.get(name, [])))
     lines.append("\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>")
@@ -123,6 +166,7 @@ def ifconfig_list(only=None, group=None):
     for l in all_links:
         if l.get("master"):
             members_of.setdefault(l["master"], []).append(l)
+    by_name = {l["ifname"]: l for l in all_links}
     for l in all_links:
         if l["ifname"].endswith("-wire"):
             continue  # the unplugged end of a simulated NIC's cable
@@ -130,7 +174,7 @@ def ifconfig_list(only=None, group=None):
             continue
         if group and group_of(l) != group:
             continue
-        out(show(l, members_of))
+        out(show(l, members_of, by_name))
 
 
 def link_exists(name):
@@ -177,7 +221,7 @@ IF_NOARG = set("""up down alias -alias delete destroy create plumb unplumb -desc
     -ifdisabled ifdisabled auto_linklocal -auto_linklocal accept_rtadv -accept_rtadv
     nd6 -nd6 stp -stp""".split()) - {"vlandev"}
 IF_ONEARG = set("""mtu description descr name vnet -vnet addm deletem netmask broadcast metric media
-    mediaopt -mediaopt mode ether lladdr vlan vlandev group -group vlanpcp
+    mediaopt -mediaopt mode ether lladdr vlan vlandev vlanproto group -group vlanpcp
     edge -edge autoedge -autoedge ptp -ptp autoptp -autoptp priority""".split())
 IF_FAMILIES = ("inet", "inet6", "link", "ether", "lladdr")
 
@@ -342,13 +386,32 @@ def cmd_ifconfig(args):
     rest = args[1:]
     EXIT["code"] = 0
     creating = bool(rest) and rest[0] in ("create", "plumb")
+    if creating and link_exists(name):
+        # ifconfig.c main: "create" of an interface that exists is dropped, the other words apply to it.
+        if len(rest) == 1:
+            fail("ifconfig: interface %s already exists" % fbsd_name(name))
+        creating, rest = False, rest[1:]
+    clone = {}
+    words = rest[1:] if creating else rest
     try:
-        actions, address = parse_ifconfig(rest[1:] if creating else rest)
+        if creating and is_vlan_clone(name):
+            clone, words = vlan_clone_words(words)
+        actions, address = parse_ifconfig(words)
     except IfconfigError as e:
         fail("ifconfig: %s" % e)
     if (creating or actions or address) and os.geteuid() != 0:
         fail("ifconfig: " + if_denied(actions, address, creating, fbsd_name(name)))
-    if creating:
+    SETVLAN.clear()
+    SETVLAN.update(clone)
+    if creating and is_vlan_clone(name):
+        requested = name
+        name = vlan_create(name, dict(clone))
+        # ifclone.c ifclonecreate: a name the kernel chose is printed at exit, unless renamed later.
+        if name != requested and not any(word == "name" for word, _ in actions):
+            out(name + "\n")
+        if not actions and not address:
+            return 0
+    elif creating:
         name = if_create(name, actions)
         if not actions and not address:
             return 0
@@ -363,6 +426,9 @@ def cmd_ifconfig(args):
             return EXIT["code"]
     if address:
         if_address(name, address)
+    # ifvlan.c vlan_cb, run once the words are done.
+    if ("tag" in SETVLAN) != ("parent" in SETVLAN):
+        fail("ifconfig: both vlan and vlandev must be specified")
     return EXIT["code"]
 
 
@@ -396,14 +462,203 @@ def if_create(name, actions):
     return created
 
 
+# ---------------------------------------------------------------- vlan(4)
+
+# ifvlan.c's clone parameters (params: vlr_tag, vlr_parent, vlr_proto) as this command set them.
+SETVLAN = {}
+VLAN_CLONE_WORDS = ("vlan", "vlandev", "vlanproto")
+EVL_VLID_MASK = 0xFFF
+LINUX_VLAN_PROTO = {"802.1q": "802.1Q", "802.1ad": "802.1ad"}
+
+
+def is_vlan_clone(name):
+    """ifclone.c ifclonecreate: the callback found by filter (ifvlan.c vlan_match_ethervid: a '.' in
+    the name), then by prefix ("vlan")."""
+    return "." in name or name.startswith("vlan")
+
+
+def vlan_clone_words(words):
+    """ifconfig.c ifconfig(): while creating, a word is looked up among the clone commands only
+    (cmd_lookup with iscreate); the first other word creates the interface. Returns the parameters
+    the clone words set (ifvlan.c setvlantag, setvlandev, setvlanproto) and the words left."""
+    params = {}
+    while words and words[0] in VLAN_CLONE_WORDS + ("create", "plumb"):
+        word = words[0]
+        if word in ("create", "plumb"):
+            words = words[1:]
+            continue
+        if len(words) < 2:
+            raise IfconfigError("'%s' requires argument" % word)
+        params.update(vlan_param(word, words[1]))
+        words = words[2:]
+    return params, words
+
+
+def strtoul0(text):
+    """strtoul(3) with base 0 and nothing left over (*endp == '\\0'), or None: leading white space and
+    a sign, then 0x hex, 0 octal or decimal; no digits at all is 0, and allowed only for an empty text."""
+    if text == "":
+        return 0
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", text)
+    if not m:
+        return None
+    digits = m.group(2)
+    n = int(digits, 16) if digits[:2].lower() == "0x" else int(digits, 8) if digits.startswith("0") else int(digits)
+    return (2 ** 64 - n) % 2 ** 64 if m.group(1) == "-" else n
+
+
+def vlan_param(word, value):
+    """ifvlan.c: setvlantag ("invalid value for vlan", "value for vlan out of range": vlr_tag is a
+    u_short), setvlandev, setvlanproto (802.1q; 802.1ad or qinq, compared as prefixes, any case)."""
+    if word == "vlan":
+        tag = strtoul0(value)
+        if tag is None:
+            raise IfconfigError("invalid value for vlan")
+        if tag > 0xFFFF:
+            raise IfconfigError("value for vlan out of range")
+        return {"tag": tag}
+    if word == "vlandev":
+        return {"parent": value[:15]}  # strlcpy into vlr_parent[IFNAMSIZ]
+    if value.lower().startswith("802.1q"):
+        return {"proto": "802.1q"}
+    if value.lower().startswith("802.1ad") or value.lower().startswith("qinq"):
+        return {"proto": "802.1ad"}
+    raise IfconfigError("invalid value for vlanproto")
+
+
+def vlan_links():
+    return [l for l in links() if kind(l) == "vlan"]
+
+
+def ifc_name2unit(name):
+    """sys/net/if_clone.c ifc_name2unit: the digits from the first digit on, without a leading zero;
+    -1 when there are none; None (EINVAL) otherwise."""
+    m = re.search(r"[0-9]", name)
+    if not m:
+        return -1
+    digits = name[m.start():]
+    if not digits.isdigit() or (digits[0] == "0" and len(digits) > 1) or int(digits) > 2 ** 31 - 1:
+        return None
+    return int(digits)
+
+
+def vlan_create(name, params):
+    """ifvlan.c vlan_create (vlan_parse_ethervid for a PARENT.TAG name, then both parameters or
+    none), then the kernel: if_clone.c finds the cloner (if_vlan.c vlan_clone_match: vlan followed
+    by digits, or PARENT.TAG with an existing PARENT; else EINVAL) and if_vlan.c vlan_clone_create:
+    the parent (ENXIO), the unit (ifc_name2unit, then ifc_alloc_unit: EEXIST for a unit in use), and
+    vlan_config: an Ethernet parent (EPROTONOSUPPORT), a tag other than 0 and 4095 within 12 bits
+    (EINVAL), one vlan per tag on a parent (vlan_inshash: EEXIST). The Linux twin is an 802.1Q link
+    on the parent. Returns the new interface's name."""
+    dotted = None
+    if "." in name:
+        prefix, _, vid = name.rpartition(".")
+        if not vid or vid[0] not in "123456789":
+            fail("ifconfig: invalid vlan tag")
+        tag = int(vid[0])
+        for ch in vid[1:]:
+            if not ch.isdigit():
+                fail("ifconfig: invalid vlan tag")
+            tag = tag * 10 + int(ch)
+            if tag >= EVL_VLID_MASK:
+                fail("ifconfig: invalid vlan tag")
+        if params.get("tag", tag) != tag or params.get("parent", prefix) != prefix:
+            fail("ifconfig: ambiguous vlan specification")
+        params.update(tag=tag, parent=prefix)
+        dotted = linux_name(prefix)
+    if "tag" not in params and "parent" not in params:
+        fail("ifconfig: the simulated ifconfig cannot create a vlan without a parent (vlan and vlandev)")
+    if "tag" not in params:
+        fail("ifconfig: must specify a tag for vlan create")
+    if "parent" not in params:
+        fail("ifconfig: must specify a parent device for vlan create")
+    tag, parent, proto = params["tag"], linux_name(params["parent"]), params.get("proto", "802.1q")
+
+    def refused(error):
+        fail("ifconfig: SIOCIFCREATE2 (%s): %s" % (name, error))
+
+    by_name = {l["ifname"]: l for l in links()}
+    subinterface = dotted is not None and dotted in by_name
+    if not subinterface and not re.fullmatch(r"vlan[0-9]*", name):
+        refused("Invalid argument")
+    if parent not in by_name:
+        refused("Device not configured")
+    unit = ifc_name2unit(name)
+    if unit is None and not subinterface:
+        refused("Device not configured")
+    vlans = vlan_links()
+    units = {vlan_of(l)[0] for l in vlans}
+    if unit == -1:
+        unit = 0
+        while unit in units or ("vlan%d" % unit) in by_name:
+            unit += 1
+        name = "vlan%d" % unit
+    elif unit is not None and unit in units:
+        refused("File exists")
+    p = by_name[parent]
+    if kind(p) not in ("ether", "veth", "vlan") or not {"BROADCAST", "MULTICAST"} <= set(p.get("flags", [])):
+        refused("Protocol not supported")
+    if tag == 0 or tag >= EVL_VLID_MASK:
+        refused("Invalid argument")
+    if any(vlan_of(l)[3] == parent and vlan_of(l)[1] == tag for l in vlans):
+        refused("File exists")
+    alias = "%s %s" % (VLAN_ALIAS, "-" if unit is None else unit)
+    r = run(["ip", "link", "add", "link", parent, "name", name, "type", "vlan", "id", str(tag),
+             "protocol", LINUX_VLAN_PROTO[proto]], check=False)
+    if r.returncode != 0 and "Unknown device type" in (r.stderr or "") and os.path.exists(VLAN_UNTAGGED):
+        r = run(["ip", "link", "add", "link", parent, "name", name, "type", "macvlan", "mode", "bridge"], check=False)
+        alias += " %d %s" % (tag, proto)
+    if r.returncode != 0:
+        if "Unknown device type" in (r.stderr or ""):
+            fail("ifconfig: SIOCIFCREATE2 (%s): this Linux kernel has no 802.1Q (CONFIG_VLAN_8021Q), so the"
+                 " simulator cannot make vlan(4) here (see VLAN_UNTAGGED in ifconfig_sim.py)" % name)
+        raise RuntimeError((r.stderr or "").strip())
+    run(["ip", "link", "set", name, "alias", alias])
+    return name
+
+
+def vlan_set(name, word, value):
+    """ifvlan.c setvlantag, setvlandev, setvlanproto and unsetvlandev on an interface that exists:
+    on a vlan, SIOCGETVLAN's answer fills in what the command did not say, and once tag and parent
+    are both known SIOCSETVLAN is sent, which the kernel refuses while the vlan has its parent
+    (if_vlan.c vlan_config: EBUSY). On another interface SIOCGETVLAN fails and nothing is sent."""
+    link = next((l for l in links() if l["ifname"] == name), None)
+    vlan = link is not None and kind(link) == "vlan"
+    if word == "-vlandev":
+        if not vlan:
+            fail("ifconfig: SIOCGETVLAN: Invalid argument")
+        fail("ifconfig: -vlandev is not supported by the simulated ifconfig (a Linux 802.1Q link always has its parent)")
+    try:
+        SETVLAN.update(vlan_param(word, value))
+    except IfconfigError as e:
+        fail("ifconfig: %s" % e)
+    if vlan and (word != "vlandev" or "tag" in SETVLAN):
+        fail("ifconfig: SIOCSETVLAN: Device busy")
+
+
+def if_destroy(name):
+    """ifclone.c clone_destroy: SIOCIFDESTROY, which if_clone.c refuses for an interface that no
+    cloner made (EINVAL), and if_vlan.c vlan_clone_destroy for a vlan that is another vlan's parent
+    (EBUSY)."""
+    link = next((l for l in links() if l["ifname"] == name), None)
+    if link is not None and kind(link) not in ("veth", "bridge", "vlan"):
+        fail("ifconfig: SIOCIFDESTROY: Invalid argument")
+    if link is not None and kind(link) == "vlan" and any(vlan_of(l)[3] == name for l in vlan_links()):
+        fail("ifconfig: SIOCIFDESTROY: Device busy")
+    run(["ip", "link", "del", name])
+
+
 def if_action(name, word, value):
     """One keyword's callback, in command-line order (ifconfig.c ifconfig(): cmd->c_u.c_func).
     Returns the interface's (possibly new) name, or None when it left this stack."""
     if word in LAGG_WORDS or (word == "destroy" and lagg_state(link_of(name)) is not None):
         return lagg_action(name, word, value)
     if word == "destroy":
-        run(["ip", "link", "del", name])
+        if_destroy(name)
         return None
+    if word in ("vlan", "vlandev", "vlanproto", "-vlandev"):
+        vlan_set(name, word, value)
+        return name
     if word == "name":
         if value != name and link_exists(name):
             rename(name, value)

@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-"""Tests of ifconfig's argument parsing (ifconfig_sim.py): sbin/ifconfig's keyword tables,
-inet_aton(3), af_inet.c, and the messages a user who is not root gets; and of lagg(4) on a fake
-Linux network stack (FakeIp: the ip commands the simulator runs, answered as iproute2 and the
-kernel's bonding and bridge drivers would), so that no test needs root or touches the host.
+"""Tests of ifconfig (ifconfig_sim.py): sbin/ifconfig's keyword tables, inet_aton(3), af_inet.c,
+the messages a user who is not root gets; lagg(4) on a fake Linux network stack (FakeIp: the ip
+commands the simulator runs, answered as iproute2 and the kernel's bonding and bridge drivers
+would); and vlan(4) (sbin/ifconfig/ifvlan.c, sys/net/if_vlan.c) over a fake link table that
+replies as ip would. No test needs root or touches the host.
 PYTHONDONTWRITEBYTECODE=1 python3 integration-tests/sim/test_ifconfig_sim.py"""
+import ipaddress
 import json
+import os
 import sys
+import tempfile
 import unittest
 from unittest import mock
 
@@ -217,7 +221,8 @@ class Lagg(unittest.TestCase):
     def test_create_prints_only_a_name_it_chose(self):
         self.assertEqual(self.ifconfig("lagg0", "create"), (0, "", ""))
         self.assertEqual(self.ifconfig("lagg", "create"), (0, "lagg1\n", ""))
-        self.assertEqual(self.ifconfig("lagg0", "create")[::2], (1, "ifconfig: SIOCIFCREATE2 (lagg0): File exists\n"))
+        # sbin/ifconfig/ifconfig.c main: 'create' of an interface that exists is refused before any ioctl.
+        self.assertEqual(self.ifconfig("lagg0", "create")[::2], (1, "ifconfig: interface lagg0 already exists\n"))
         self.assertEqual(self.ip.links["lagg0"]["mode"], "active-backup")  # LAGG_PROTO_DEFAULT: failover
 
     def test_a_lacp_lagg_is_shown_as_freebsd_14_shows_it(self):
@@ -346,6 +351,206 @@ class LaggWithoutBonding(Lagg):
         self.ifconfig("lagg0", "laggport", "em2", "up")
         self.ifconfig("lagg0", "laggproto", "roundrobin")
         self.assertIn("\tlaggproto roundrobin lagghash l2,l3,l4\n\tlaggport: em2 flags=4<ACTIVE>\n", self.block("lagg0"))
+
+
+class Done:
+    def __init__(self, returncode=0, stdout="", stderr=""):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+class FakeLinux:
+    """The Linux side of the simulated host, in memory: links as 'ip -d -j addr show' prints them,
+    changed by the ip commands ifconfig_sim sends (each recorded). Like Linux it refuses a second
+    link of a name, and without 802.1Q in the kernel 'type vlan' is an unknown device type."""
+
+    def __init__(self, has_8021q=True):
+        self.links, self.calls, self.has_8021q, self.index = [], [], has_8021q, 0
+
+    def add(self, name, info_kind=None, flags=("BROADCAST", "MULTICAST", "UP", "LOWER_UP"), **more):
+        self.index += 1
+        link = {"ifindex": self.index, "ifname": name, "flags": list(flags), "mtu": 1500, "link_type": "ether",
+                "address": "08:00:27:aa:bb:%02x" % self.index, "addr_info": []}
+        if info_kind:
+            link["linkinfo"] = {"info_kind": info_kind}
+        link.update(more)
+        self.links.append(link)
+        return link
+
+    def get(self, name):
+        return next((l for l in self.links if l["ifname"] == name), None)
+
+    def run(self, args, check=True, capture=True):
+        self.calls.append(args)
+        r = self.answer(args)
+        if check and r.returncode != 0:
+            raise RuntimeError("%s: %s" % (" ".join(args), r.stderr.strip()))
+        return r
+
+    def answer(self, args):
+        a = list(args)
+        if a == ["ip", "-d", "-j", "addr", "show"]:
+            return Done(stdout=json.dumps(self.links))
+        if a[:6] == ["ip", "-d", "-j", "addr", "show", "dev"]:
+            link = self.get(a[6])
+            return Done(stdout=json.dumps([link])) if link else Done(1, stderr='Device "%s" does not exist.\n' % a[6])
+        if a[:3] == ["ip", "link", "show"] or a[:4] == ["ip", "-j", "link", "show"]:
+            link = self.get(a[-1])
+            return Done(stdout=json.dumps([link])) if link else Done(1, stderr='Device "%s" does not exist.\n' % a[-1])
+        if a[:4] == ["ip", "-j", "route", "show"]:
+            return Done(stdout="[]")
+        if a[:4] == ["ip", "link", "add", "link"]:
+            parent, name, kind = self.get(a[4]), a[6], a[8]
+            if kind == "vlan" and not self.has_8021q:
+                return Done(2, stderr="Error: Unknown device type.\n")
+            if self.get(name):
+                return Done(2, stderr="RTNETLINK answers: File exists\n")
+            link = self.add(name, kind, flags=("BROADCAST", "MULTICAST"), link=parent["ifname"])
+            if kind == "vlan":
+                link["address"] = parent["address"]
+                link["linkinfo"]["info_data"] = {"protocol": a[12], "id": int(a[10])}
+            else:
+                link["address"] = "02:00:00:00:00:%02x" % link["ifindex"]
+            return Done()
+        if a[:3] == ["ip", "link", "set"] and len(a) >= 5:
+            link = self.get(a[3])
+            if a[4] == "alias":
+                link["ifalias"] = a[5]
+            elif a[4] == "up":
+                link["flags"] = [f for f in link["flags"] if f != "UP"] + ["UP"]
+                parent = self.get(link.get("link")) if link.get("link") else link
+                if "LOWER_UP" in (parent or {}).get("flags", []) and "LOWER_UP" not in link["flags"]:
+                    link["flags"].append("LOWER_UP")
+            elif a[4] == "down":
+                link["flags"] = [f for f in link["flags"] if f not in ("UP", "LOWER_UP")]
+            elif a[4] == "name":
+                for other in self.links:
+                    if other.get("link") == a[3]:
+                        other["link"] = a[5]
+                link["ifname"] = a[5]
+            return Done()
+        if a[:3] == ["ip", "link", "del"]:
+            # Linux deletes the vlans of a link with it.
+            self.links = [l for l in self.links if l["ifname"] != a[3] and l.get("link") != a[3]]
+            return Done()
+        if a[:3] == ["ip", "addr", "add"]:
+            net = ipaddress.ip_interface(a[3])
+            self.get(a[-1])["addr_info"].append({"family": "inet", "local": str(net.ip), "prefixlen": net.network.prefixlen,
+                                                 "broadcast": str(net.network.broadcast_address)})
+            return Done()
+        raise AssertionError("unexpected command %s" % a)
+
+
+class Vlan(unittest.TestCase):
+    """vlan(4) as ifconfig makes and shows it, on an em0 and an inic (renamed em1) that exist."""
+
+    def setUp(self):
+        self.linux = FakeLinux()
+        self.linux.add("lo", flags=("LOOPBACK", "UP", "LOWER_UP"), link_type="loopback")
+        self.linux.add("em0")
+        self.linux.add("inic")
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+        self.untagged = os.path.join(self.dir.name, "untagged")
+        for patcher in (mock.patch.object(ifconfig, "run", self.linux.run), mock.patch("os.geteuid", return_value=0),
+                        mock.patch.object(fs, "STATE", os.path.join(self.dir.name, "state")),
+                        mock.patch.object(ifconfig, "VLAN_UNTAGGED", self.untagged)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    def ifconfig(self, *args):
+        return captured(ifconfig.cmd_ifconfig, list(args))
+
+    def added(self):
+        return [c for c in self.linux.calls if c[:3] == ["ip", "link", "add"]]
+
+    def test_a_vlan_is_an_8021q_link_on_its_parent_shown_as_ifvlan_c_prints_it(self):
+        self.assertEqual(self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "inic"), (0, "", ""))
+        self.assertEqual(self.added(), [["ip", "link", "add", "link", "inic", "name", "vlan100", "type", "vlan", "id", "100",
+                                         "protocol", "802.1Q"]])
+        code, out, err = self.ifconfig("vlan100")
+        self.assertEqual((code, err), (0, ""))
+        # Created down: RUNNING (it has a parent) and the parent's LOWER_UP, without UP.
+        self.assertEqual(out.splitlines()[0], "vlan100: flags=1008842<BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500")
+        self.assertEqual(self.ifconfig("vlan100", "inet", "10.100.0.1/24")[0], 0)
+        self.assertEqual(self.ifconfig("vlan100", "up")[0], 0)
+        self.assertEqual(self.ifconfig("vlan100"), (0, "vlan100: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP>"
+                                                       " metric 0 mtu 1500\n"
+                                                       "\toptions=80000<LINKSTATE>\n"
+                                                       "\tether 08:00:27:aa:bb:03\n"
+                                                       "\tinet 10.100.0.1 netmask 0xffffff00 broadcast 10.100.0.255\n"
+                                                       "\tgroups: vlan\n"
+                                                       "\tvlan: 100 vlanproto: 802.1q vlanpcp: 0 parent interface: inic\n"
+                                                       "\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)\n"
+                                                       "\tstatus: active\n"
+                                                       "\tnd6 options=29<PERFORMNUD,IFDISABLED,AUTO_LINKLOCAL>\n", ""))
+        self.assertEqual(self.ifconfig("-g", "vlan"), (0, "vlan100\n", ""))
+
+    def test_any_other_name_is_the_next_vlan_unit_renamed_and_a_dotted_name_is_parent_and_tag(self):
+        self.assertEqual(self.ifconfig("vlan", "create", "vlan", "200", "vlandev", "inic", "name", "storage"), (0, "storage\n", ""))
+        # storage keeps unit 0 (if_clone.c): the next vlan the kernel names is vlan1, printed as ifclone.c does.
+        self.assertEqual(self.ifconfig("vlan", "create", "vlandev", "inic", "vlan", "300", "vlanproto", "802.1ad"), (0, "vlan1\n", ""))
+        self.assertEqual(self.ifconfig("inic.7", "create"), (0, "", ""))
+        self.assertEqual([c[5:] for c in self.added()], [["name", "vlan0", "type", "vlan", "id", "200", "protocol", "802.1Q"],
+                                                         ["name", "vlan1", "type", "vlan", "id", "300", "protocol", "802.1ad"],
+                                                         ["name", "inic.7", "type", "vlan", "id", "7", "protocol", "802.1Q"]])
+        shown = {name: self.ifconfig(name)[1] for name in ("storage", "vlan1", "inic.7")}
+        self.assertIn("\tvlan: 200 vlanproto: 802.1q vlanpcp: 0 parent interface: inic\n", shown["storage"])
+        self.assertIn("\tvlan: 300 vlanproto: 802.1ad vlanpcp: 0 parent interface: inic\n", shown["vlan1"])
+        self.assertIn("\tvlan: 7 vlanproto: 802.1q vlanpcp: 0 parent interface: inic\n", shown["inic.7"])
+
+    def test_freebsds_errors_for_tags_parents_and_names(self):
+        self.linux.add("xbridge", "bridge")
+        self.assertEqual(self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "inic")[0], 0)
+        for args, message in (
+                (["vlan5", "create", "vlan", "0", "vlandev", "inic"], "SIOCIFCREATE2 (vlan5): Invalid argument"),
+                (["vlan5", "create", "vlan", "4095", "vlandev", "inic"], "SIOCIFCREATE2 (vlan5): Invalid argument"),
+                (["vlan5", "create", "vlan", "70000", "vlandev", "inic"], "value for vlan out of range"),
+                (["vlan5", "create", "vlan", "ten", "vlandev", "inic"], "invalid value for vlan"),
+                (["vlan5", "create", "vlan", "5", "vlandev", "em7"], "SIOCIFCREATE2 (vlan5): Device not configured"),
+                (["vlan5", "create", "vlan", "5", "vlandev", "xbridge"], "SIOCIFCREATE2 (vlan5): Protocol not supported"),
+                (["vlan5", "create", "vlan", "100", "vlandev", "inic"], "SIOCIFCREATE2 (vlan5): File exists"),
+                (["vlan5", "create", "vlan", "5"], "must specify a parent device for vlan create"),
+                (["vlan5", "create", "vlandev", "inic"], "must specify a tag for vlan create"),
+                (["vlan05", "create", "vlan", "5", "vlandev", "inic"], "SIOCIFCREATE2 (vlan05): Device not configured"),
+                # No cloner takes the name: ifclone.c sends no parameters, if_clone.c refuses.
+                (["storage", "create", "vlan", "5", "vlandev", "inic"], "SIOCIFCREATE2: Invalid argument"),
+                (["inic.4095", "create"], "invalid vlan tag"),
+                (["inic.7", "create", "vlan", "8", "vlandev", "inic"], "ambiguous vlan specification"),
+                (["vlan5", "create", "vlan", "5", "vlandev", "inic", "vlanproto", "802.3"], "invalid value for vlanproto"),
+                (["vlan100", "create"], "interface vlan100 already exists"),
+                # create of an existing interface is dropped; its vlan words then ask the kernel to move it.
+                (["vlan100", "create", "vlan", "100", "vlandev", "inic"], "SIOCSETVLAN: Device busy"),
+                (["vlan100", "vlan", "101"], "SIOCSETVLAN: Device busy"),
+                (["em0", "vlan", "5"], "both vlan and vlandev must be specified")):
+            self.assertEqual(self.ifconfig(*args), (1, "", "ifconfig: " + message + "\n"), args)
+        self.assertEqual(len(self.added()), 1)
+        # On an interface that is no vlan, SIOCGETVLAN fails: nothing is sent, nothing said.
+        self.assertEqual(self.ifconfig("em0", "vlan", "5", "vlandev", "inic"), (0, "", ""))
+
+    def test_destroy_takes_a_vlan_that_carries_no_other_and_no_interface_a_cloner_did_not_make(self):
+        self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "inic")
+        self.assertEqual(self.ifconfig("vlan7", "create", "vlan", "7", "vlandev", "vlan100"), (0, "", ""))
+        self.assertEqual(self.ifconfig("vlan100", "destroy"), (1, "", "ifconfig: SIOCIFDESTROY: Device busy\n"))
+        self.assertEqual(self.ifconfig("inic", "destroy"), (1, "", "ifconfig: SIOCIFDESTROY: Invalid argument\n"))
+        self.assertEqual(self.ifconfig("vlan7", "destroy"), (0, "", ""))
+        self.assertEqual(self.ifconfig("vlan100", "destroy"), (0, "", ""))
+        self.assertEqual(self.ifconfig("vlan100"), (1, "", "ifconfig: interface vlan100 does not exist\n"))
+        self.assertEqual([l["ifname"] for l in self.linux.links], ["lo", "em0", "inic"])
+
+    def test_a_kernel_without_8021q_refuses_unless_the_untagged_stand_in_is_asked_for(self):
+        self.linux.has_8021q = False
+        code, out, err = self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "inic")
+        self.assertEqual((code, out), (1, ""))
+        self.assertTrue(err.startswith("ifconfig: SIOCIFCREATE2 (vlan100): this Linux kernel has no 802.1Q"), err)
+        open(self.untagged, "w").close()
+        self.assertEqual(self.ifconfig("vlan", "create", "vlan", "100", "vlandev", "inic", "name", "storage"), (0, "storage\n", ""))
+        self.assertEqual(self.linux.get("storage")["linkinfo"]["info_kind"], "macvlan")
+        out = self.ifconfig("storage")[1]
+        # Shown as the vlan it stands for, with its parent's link-level address.
+        self.assertIn("\tether 08:00:27:aa:bb:03\n", out)
+        self.assertIn("\tgroups: vlan\n\tvlan: 100 vlanproto: 802.1q vlanpcp: 0 parent interface: inic\n", out)
+        self.assertEqual(self.ifconfig("vlan5", "create", "vlan", "100", "vlandev", "inic"),
+                         (1, "", "ifconfig: SIOCIFCREATE2 (vlan5): File exists\n"))
 
 
 if __name__ == "__main__":

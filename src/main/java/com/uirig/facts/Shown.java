@@ -1,6 +1,9 @@
 package com.uirig.facts;
 
-/** A line of a host's output as a message quotes it: short, and with no control characters. */
+/**
+ * A line of a host's output as a message quotes it: short, and with no control characters (public:
+ * registered kinds' fact parsers quote output too).
+ */
 public final class Shown {
     private static final int MAX = 60;
 

@@ -37,8 +37,11 @@ public record Guard(List<String> files, List<String> commands) {
                 : "route change default " + Step.quote(oldGateway)));
     }
 
-    /** Takes the new address off, gives the NIC its old name back, then its old addresses. */
-    static Guard nic(Map<String, Object> before, Map<String, Object> after) {
+    /**
+     * Takes the new address off, gives the NIC its old name back, then its old addresses (public:
+     * a registered kind's interface, such as a VLAN, is undone the same way).
+     */
+    public static Guard nic(Map<String, Object> before, Map<String, Object> after) {
         List<String> out = new ArrayList<>();
         String now = String.valueOf(after.get("name"));
         String was = String.valueOf(before.getOrDefault("name", now));
