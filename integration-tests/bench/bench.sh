@@ -198,7 +198,7 @@ bench_n() {
         docker exec -e UIRIG_SIM_UPLINK=eth2 "$c" /usr/lib/uirig-sim/boot
         # The benchmark reaches its hosts over Docker's default bridge (eth0, ports published on
         # loopback), not over the simulated internet: the simulated pf leaves that management
-        # interface alone (sim/pf_sim.py).
+        # interface alone (sim/pf_nft.py, HARNESS_SKIP).
         docker exec "$c" sh -c 'mkdir -p /etc/uirig-sim && echo eth0 > /etc/uirig-sim/pf-skip'
         ports[$i]=$(docker port "$c" 22 | head -n 1 | sed 's/.*://')
     done

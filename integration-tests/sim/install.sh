@@ -3,10 +3,12 @@
 set -eu
 sim=/usr/lib/uirig-sim
 chmod 755 $sim/freebsd-sim $sim/start $sim/boot $sim/internet
-# Every module of the simulator (not the tests': test_*.py, sim_testing.py); test_freebsd_sim.py
-# checks that this list names them all.
+# Every module of the simulator (not the tests': test_*.py, sim_testing.py, pf_testing.py);
+# test_freebsd_sim.py checks that this list names them all.
 python3 -m py_compile $sim/freebsd_sim.py $sim/ifconfig_sim.py $sim/jail_sim.py $sim/net_sim.py $sim/sysrc_sim.py \
-    $sim/files_sim.py $sim/cron_sim.py $sim/pf_sim.py $sim/pkg_sim.py $sim/rc_sim.py
+    $sim/files_sim.py $sim/cron_sim.py $sim/pkg_sim.py $sim/rc_sim.py \
+    $sim/pf_sim.py $sim/pf_lex.py $sim/pf_addr.py $sim/pf_print.py $sim/pf_optimize.py $sim/pf_parse.py \
+    $sim/pf_kernel.py $sim/pf_nft.py $sim/pfctl_sim.py
 gcc -O2 -Wall -o $sim/client $sim/client.c
 mkdir -p $sim/linux
 # Debian commands whose names FreeBSD uses differently move aside; the simulator takes their names.
