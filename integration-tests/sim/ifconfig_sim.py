@@ -1,7 +1,7 @@
 """ifconfig(8) of the simulated FreeBSD host and its interface model: FreeBSD interfaces are
 real Linux links (veth pairs for epairs, Linux bridges for if_bridge, bonds for lagg, Linux 802.1Q
 links for vlan(4), the container's NICs), shown as sbin/ifconfig prints them. Imported by
-freebsd_sim.py's dispatcher for ifconfig, by rc_sim.py (/etc/rc's ifconfig_IF lines) and pf_sim.py
+freebsd_sim.py's dispatcher for ifconfig, by rc_sim.py (/etc/rc's ifconfig_IF lines) and pf_addr.py
 (the interfaces pf sees)."""
 import json
 import os
