@@ -1,7 +1,11 @@
 package com.uirig.config;
 
 import com.uirig.model.DesiredHost;
+import com.uirig.model.Cidr;
+import com.uirig.model.IfName;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A playbook section that a resource kind reads itself (the kind's schema and its validation), so
@@ -23,6 +27,18 @@ public interface PlaybookSection<S> {
      * registered before this one, for references such as a VLAN's parent interface.
      */
     S read(YamlValue section, Context context);
+
+    /**
+     * The interfaces the section makes on the host, each with its address if it has one: the
+     * validator then accepts them as bridge members and VNET interfaces, and a default router
+     * on one of their subnets.
+     */
+    default List<Interface> definedInterfaces(S spec) {
+        return List.of();
+    }
+
+    /** An interface a section makes on the host. */
+    record Interface(IfName name, Optional<Cidr> inet) {}
 
     /** What a section may look at while it is read. */
     record Context(DesiredHost host, Path playbookDir) {}

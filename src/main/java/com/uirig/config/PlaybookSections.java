@@ -18,6 +18,19 @@ public final class PlaybookSections {
         return ALL;
     }
 
+    /** The interfaces the registered sections make on {@code host}, in registration order. */
+    public static List<PlaybookSection.Interface> interfaces(com.uirig.model.DesiredHost host) {
+        List<PlaybookSection.Interface> out = new java.util.ArrayList<>();
+        for (PlaybookSection<?> s : ALL) {
+            out.addAll(interfacesOf(s, host));
+        }
+        return out;
+    }
+
+    private static <S> List<PlaybookSection.Interface> interfacesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
+        return host.kinds().get(section.key(), section.specType()).map(section::definedInterfaces).orElse(List.of());
+    }
+
     public static List<String> keys() {
         return ALL.stream().map(PlaybookSection::key).toList();
     }

@@ -121,6 +121,11 @@ final class Validator {
             }
         }
 
+        // The registered kinds' interfaces (laggs, VLANs): each kind refuses names already taken itself.
+        for (PlaybookSection.Interface i : PlaybookSections.interfaces(d)) {
+            defined.putIfAbsent(i.name(), new Owner("interface", "interface." + i.name()));
+        }
+
         // Each interface goes to one place: a bridge or a jail.
         Map<IfName, String> usedBy = new HashMap<>();
         for (Bridge b : d.bridges()) {
@@ -224,10 +229,13 @@ final class Validator {
             }
         }
         boolean allNicsValid = d.nics().stream().allMatch(n -> n.inet() != null);
+        // A kind's subnets count for the default router; their overlaps are the kind's to refuse.
+        List<Addr> routable = new ArrayList<>(host);
+        PlaybookSections.interfaces(d).forEach(i -> i.inet().ifPresent(c -> routable.add(new Addr(i.name().value(), c, ""))));
         d.defaultRouter().filter(r -> allNicsValid).ifPresent(r -> {
-            if (host.stream().noneMatch(a -> a.cidr().contains(r))) {
+            if (routable.stream().noneMatch(a -> a.cidr().contains(r))) {
                 o.error("defaultrouter", "default router " + r + " is on none of the host's subnets ("
-                        + host.stream().map(a -> a.cidr().networkText()).collect(Collectors.joining(", ")) + ")");
+                        + routable.stream().map(a -> a.cidr().networkText()).collect(Collectors.joining(", ")) + ")");
             }
         });
 

@@ -297,6 +297,11 @@ public final class LaggKind implements Kind<LaggKind.Spec> {
     }
 
     @Override
+    public List<Interface> definedInterfaces(Spec spec) {
+        return spec.laggs().stream().map(l -> new Interface(l.name(), l.inet())).toList();
+    }
+
+    @Override
     public Map<IfName, Address> interfaces(Spec spec) {
         Map<IfName, Address> out = new LinkedHashMap<>();
         spec.laggs().forEach(l -> out.put(l.name(), address(l.name())));

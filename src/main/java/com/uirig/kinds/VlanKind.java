@@ -341,6 +341,11 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
     }
 
     @Override
+    public List<Interface> definedInterfaces(Spec spec) {
+        return spec.vlans().stream().map(v -> new Interface(v.name(), v.inet())).toList();
+    }
+
+    @Override
     public Map<IfName, Address> interfaces(Spec spec) {
         Map<IfName, Address> out = new LinkedHashMap<>();
         spec.vlans().forEach(v -> out.put(v.name(), Address.of(KIND, v.name().value())));

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.config.PlaybookSections;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Bridge;
 import com.uirig.model.DesiredHost.Epair;
@@ -58,8 +59,14 @@ public final class Resources {
             out.add(r);
             interfaces.add(r.address());
         }
-        d.defaultRouter().ifPresent(gw -> out.add(new RouteResource(gw, d.nics().stream()
-                .filter(n -> n.inet().contains(gw)).map(n -> new NicResource(n).address()).toList())));
+        d.defaultRouter().ifPresent(gw -> {
+            // The route waits for the interfaces on the gateway's subnet: NICs, and the kinds' (a lagg, a VLAN).
+            List<Address> deps = new ArrayList<>(d.nics().stream().filter(n -> n.inet().contains(gw))
+                    .map(n -> new NicResource(n).address()).toList());
+            PlaybookSections.interfaces(d).stream().filter(i -> i.inet().filter(c -> c.contains(gw)).isPresent())
+                    .map(i -> ownerOf.get(i.name())).filter(a -> a != null && !deps.contains(a)).forEach(deps::add);
+            out.add(new RouteResource(gw, deps));
+        });
         for (Kinds.Use<?> k : kinds) {
             List<Resource> made = resourcesOf(d, k, new Kind.Graph(List.copyOf(out), Map.copyOf(ownerOf)));
             out.addAll(made);

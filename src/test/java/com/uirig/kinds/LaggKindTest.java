@@ -258,4 +258,25 @@ class LaggKindTest {
                 .isInstanceOf(UnreadableOutput.class)
                 .hasMessage("'ifconfig lagg0' printed 'laggproto lacp' after a laggproto line");
     }
+
+    @Test
+    void aLaggIsABridgeMemberAndCarriesTheDefaultRouteAndTheRouteWaitsForIt() throws IOException {
+        DesiredHost h = host("nics:\n  xnic: {device: em0, inet: 192.0.2.10/24}\n"
+                + "laggs:\n  lagg0: {laggproto: failover, laggports: [em2, em3], inet: 10.0.9.1/24}\n"
+                + "defaultrouter: 10.0.9.254\n"
+                + "bridges:\n  lbridge: {device: bridge0, members: [lagg0]}\n");
+        var resources = com.uirig.plan.Resources.of(h);
+        var route = resources.stream().filter(r -> r.address().kind().equals("route")).findFirst().orElseThrow();
+        var bridge = resources.stream().filter(r -> r.address().kind().equals("bridge")).findFirst().orElseThrow();
+        assertThat(route.dependsOn()).extracting(Object::toString).containsExactly("lagg[lagg0]");
+        assertThat(bridge.dependsOn()).extracting(Object::toString).containsExactly("lagg[lagg0]");
+    }
+
+    @Test
+    void aDefaultRouterOnNoSubnetOfTheHostOrItsLaggsIsStillRefused() throws IOException {
+        assertThat(problems("nics:\n  xnic: {device: em0, inet: 192.0.2.10/24}\n"
+                + "laggs:\n  lagg0: {laggproto: failover, laggports: [em2, em3], inet: 10.0.9.1/24}\n"
+                + "defaultrouter: 10.0.8.254\n"))
+                .singleElement().asString().contains("default router 10.0.8.254 is on none of the host's subnets (192.0.2.0/24, 10.0.9.0/24)");
+    }
 }
