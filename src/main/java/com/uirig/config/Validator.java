@@ -149,6 +149,10 @@ final class Validator {
                     o.error(at, "VNET interface '" + i + "' of jail " + j.name() + " is not defined (define it under epairs or nics)");
                 } else if (owner.kind().equals("bridge")) {
                     o.error(at, "'" + i + "' is a bridge: give the jail an epair end instead");
+                } else if (owner.kind().equals("interface")) {
+                    // A kind reads its interface on the host (ifconfig NAME): moved into a jail, it would be made again.
+                    o.error(at, "'" + i + "' is made by a kind (a lagg, a VLAN), which uirig manages on the host only:"
+                            + " give the jail an epair end instead");
                 } else {
                     use(usedBy, i, "jail " + j.name(), at, o);
                 }

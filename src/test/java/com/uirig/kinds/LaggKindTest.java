@@ -279,4 +279,12 @@ class LaggKindTest {
                 + "defaultrouter: 10.0.8.254\n"))
                 .singleElement().asString().contains("default router 10.0.8.254 is on none of the host's subnets (192.0.2.0/24, 10.0.9.0/24)");
     }
+
+    @Test
+    void aLaggCannotBeAJailsVnetInterface() throws IOException {
+        assertThat(problems(lagg("  lagg0: {laggproto: failover, laggports: [em2]}\n")
+                + "jails:\n  j:\n    root: {zfs_clone: zroot/t@x}\n    hostname: j\n    parameters: {path: /jails/j}\n"
+                + "    vnet_interfaces: [lagg0]\n"))
+                .anySatisfy(p -> assertThat(p).contains("'lagg0' is made by a kind (a lagg, a VLAN)"));
+    }
 }
