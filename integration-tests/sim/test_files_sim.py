@@ -5,7 +5,8 @@ after usr.bin/stat/stat.c (format1's %Lp %Su %Sg %z %N, the pieces H M L of the 
 unless -L, output's format language and "bad format", main's "FILE: stat" warning), lockf(1)
 after usr.bin/lockf/lockf.c (EX_TEMPFAIL and "FILE: already locked", cleanup's unlink unless
 -k, -n's EX_UNAVAILABLE, strtonum's timeout, EX_SOFTWARE for a command ended by a signal), zfs
-clone and list (a clone's mountpoint holds the template's files; libzfs's EZFS_EXISTS for a dataset there already).
+clone, create, get, set, mount and list after cmd/zfs/zfs_main.c and libzfs (a clone's mountpoint holds
+the template's files; values and sources as zfs get -H -p prints them; libzfs's refusals and texts).
 PYTHONDONTWRITEBYTECODE=1 python3 integration-tests/sim/test_files_sim.py"""
 import fcntl
 import grp
@@ -191,28 +192,215 @@ class Lockf(Scratch):
 
 
 class Zfs(Scratch):
+    """zfs(8) on the simulated host's dataset record: as root (geteuid and chown are mocked: the tests
+    need no root), the state and the jail skeleton in the scratch directory."""
+
     def setUp(self):
         super().setUp()
         self.old = fs.STATE, fs.SKELETON
         fs.STATE = self.path("state")
         fs.SKELETON = self.path("skeleton")
         os.makedirs(fs.SKELETON + "/bin")
+        self.chown = mock.patch("os.chown").start()
+        mock.patch("os.geteuid", return_value=0).start()
 
     def tearDown(self):
+        mock.patch.stopall()
         fs.STATE, fs.SKELETON = self.old
         super().tearDown()
 
+    def pool(self):
+        """A pool 'tank' mounted in the scratch directory (its datasets mount below it)."""
+        root = self.path("tank")
+        os.makedirs(root)
+        with fs.State("zfs", {}) as st:
+            st.data.update({"pools": ["tank"], "snapshots": [], "covered": {},
+                            "datasets": {"tank": {"props": {"mountpoint": root, "compression": "on", "atime": "off"},
+                                                  "mounted": True}}})
+        return root
+
+    def zfs(self, *args):
+        return captured(files.cmd_zfs, list(args))
+
+    GET = ("get", "-H", "-p", "-o", "property,value,source",
+           "mountpoint,mounted,canmount,recordsize,compression,atime,quota,reservation")
+
     def test_clone_then_list(self):
         root = self.path("web")
-        self.assertEqual(captured(files.cmd_zfs, ["clone", "-o", "mountpoint=" + root, "zroot/t@base", "zroot/web"]),
+        self.assertEqual(self.zfs("clone", "-o", "mountpoint=" + root, "zroot/jails/template@14.1-RELEASE", "zroot/web"),
                          (0, "", ""))
         self.assertTrue(os.path.isdir(root + "/bin"))
-        self.assertEqual(captured(files.cmd_zfs, ["clone", "-o", "mountpoint=" + root, "zroot/t@base", "zroot/web"]),
+        self.assertEqual(self.zfs("clone", "-o", "mountpoint=" + root, "zroot/jails/template@14.1-RELEASE", "zroot/web"),
                          (1, "", "cannot create 'zroot/web': dataset already exists\n"))
-        code, out, _ = captured(files.cmd_zfs, ["list"])
+        self.assertEqual(self.zfs("clone", "zroot/t@base", "zroot/web2"),
+                         (1, "", "cannot open 'zroot/t@base': dataset does not exist\n"))
+        code, out, _ = self.zfs("list")
         rows = [line.split() for line in out.splitlines()]
         self.assertEqual((code, rows[0][0], rows[0][-1]), (0, "NAME", "MOUNTPOINT"))
-        self.assertEqual([(r[0], r[-1]) for r in rows[1:]], [("zroot/web", root)])
+        self.assertIn(["zroot/web", "1M", "10G", "1M", root], rows)
+        self.assertEqual(self.zfs("get", "-H", "-o", "value,source", "origin,mountpoint", "zroot/web"),
+                         (0, "zroot/jails/template@14.1-RELEASE\t-\n%s\tlocal\n" % root, ""))
+
+    def test_create_then_get_as_uirig_reads_it(self):
+        root = self.pool()
+        db = root + "/jails/pg_j/var/db/postgres"
+        self.assertEqual(self.zfs("create", "-o", "mountpoint=" + db, "-o", "recordsize=16k", "-o", "compression=lz4",
+                                  "-o", "atime=off", "tank/pgdata"), (0, "", ""))
+        # libzfs_mount.c zfs_mount_at: the mountpoint made (mkdirp, 0755), the dataset's root root's.
+        self.assertTrue(os.path.isdir(db))
+        self.assertEqual(os.stat(db).st_mode & 0o777, 0o755)
+        self.chown.assert_any_call(db, 0, 0)
+        self.assertEqual(self.zfs(*self.GET, "tank/pgdata"), (0, "mountpoint\t%s\tlocal\nmounted\tyes\t-\n"
+                         "canmount\ton\tdefault\nrecordsize\t16384\tlocal\ncompression\tlz4\tlocal\natime\toff\tlocal\n"
+                         "quota\t0\tdefault\nreservation\t0\tdefault\n" % db, ""))
+        # Without -p: zfs_nicebytes, and none for a quota of 0.
+        self.assertEqual(self.zfs("get", "-H", "-o", "value", "recordsize,quota", "tank/pgdata"), (0, "16K\nnone\n", ""))
+
+    def test_inherited_values_and_their_source(self):
+        root = self.pool()
+        self.zfs("create", "tank/srv")
+        self.zfs("create", "-o", "compression=gzip-6", "-o", "quota=10G", "tank/srv/db")
+        self.assertEqual(self.zfs(*self.GET, "tank/srv/db"), (0, "mountpoint\t%s/srv/db\tinherited from tank\n"
+                         "mounted\tyes\t-\ncanmount\ton\tdefault\nrecordsize\t131072\tdefault\n"
+                         "compression\tgzip\tlocal\natime\toff\tinherited from tank\nquota\t10737418240\tlocal\n"
+                         "reservation\t0\tdefault\n" % root, ""))
+        self.assertTrue(os.path.isdir(root + "/srv/db"))
+        # -s keeps the sources asked for; no dataset named: all of them, in name order.
+        self.assertEqual(self.zfs("get", "-H", "-s", "local", "-o", "name,value", "compression"),
+                         (0, "tank\ton\ntank/srv/db\tgzip\n", ""))
+
+    def test_a_missing_dataset_and_other_refusals(self):
+        self.pool()
+        self.assertEqual(self.zfs(*self.GET, "tank/pgdata"), (1, "", "cannot open 'tank/pgdata': dataset does not exist\n"))
+        self.assertEqual(self.zfs("get", "-H", "mountpoint", "tank/a@b#c"),
+                         (1, "", "cannot open 'tank/a@b#c': multiple '@' and/or '#' delimiters in name\n"))
+        self.assertEqual(self.zfs("get", "-H", "dedupe", "tank")[0::2], (2, "bad property list: invalid property 'dedupe'\n"
+                         "usage:\n" + files.ZFS_USAGE["get"] + "\nThe following properties are supported:\n"
+                         + self.zfs("get", "-H", "dedupe", "tank")[2].split("supported:\n", 1)[1]))
+        self.assertEqual(self.zfs("get", "-H", "-o", "value,colour", "atime", "tank")[0], 2)
+        self.assertIn("invalid column name 'colour'\n", self.zfs("get", "-H", "-o", "value,colour", "atime", "tank")[2])
+
+    def test_create_refuses_as_libzfs_does(self):
+        self.pool()
+        self.zfs("create", "tank/a")
+        cases = [
+            (["tank/a"], 1, "cannot create 'tank/a': dataset already exists\n"),
+            (["tank/x/y"], 1, "cannot create 'tank/x/y': parent does not exist\n"),
+            (["zroot/x"], 1, "cannot create 'zroot/x': no such pool 'zroot'\n"),
+            (["tank"], 1, "cannot create 'tank': missing dataset name\n"),
+            (["tank/b@snap"], 1, "cannot create 'tank/b@snap': snapshot delimiter '@' is not expected here\n"),
+            (["tank/b%c"], 1, "cannot create 'tank/b%c': invalid character % in name\n"),
+            (["-o", "compression=LZ4", "tank/b"], 1, "cannot create 'tank/b': 'compression' must be one of '"
+             + files.ZFS_COMPRESS_VALUES + "'\n"),
+            (["-o", "colour=red", "tank/b"], 1, "cannot create 'tank/b': invalid property 'colour'\n"),
+            (["-o", "quota=0", "tank/b"], 1, "cannot create 'tank/b': use 'none' to disable quota/refquota\n"),
+            (["-o", "recordsize=3k", "tank/b"], 1, "cannot create 'tank/b': 'recordsize' must be power of 2 from 512B to 1M\n"),
+            (["-o", "recordsize=2M", "tank/b"], 1, "cannot create 'tank/b': 'recordsize' must be power of 2 from 512B to 1M\n"),
+            (["-o", "recordsize=1Q", "tank/b"], 1, "cannot create 'tank/b': invalid numeric suffix 'Q'\n"),
+            (["-o", "mountpoint=srv", "tank/b"], 1, "cannot create 'tank/b': 'mountpoint' must be an absolute path,"
+             " 'none', or 'legacy'\n"),
+            (["-o", "mounted=yes", "tank/b"], 1, "cannot create 'tank/b': 'mounted' is readonly\n"),
+            (["-o", "atime", "tank/b"], 1, "missing '=' for property=value argument\n"),
+            (["-o", "atime=on", "-o", "atime=off", "tank/b"], 1, "property 'atime' specified multiple times\n"),
+        ]
+        for args, code, err in cases:
+            self.assertEqual(self.zfs("create", *args), (code, "", err), args)
+        code, _, err = self.zfs("create", "-x", "tank/b")
+        self.assertEqual((code, err.split("\n")[:3]), (2, ["invalid option 'x'", "usage:", "\tcreate [-Pnpuv] [-o"
+                                                                                           " property=value] ... <filesystem>"]))
+        code, _, err = self.zfs("create")
+        self.assertEqual((code, err.split("\n")[0]), (2, "missing filesystem argument"))
+        self.assertEqual(self.zfs("get", "-H", "-o", "name", "type", "tank/b"),
+                         (1, "", "cannot open 'tank/b': dataset does not exist\n"))
+
+    def test_create_p_makes_and_mounts_the_missing_ancestors(self):
+        root = self.pool()
+        self.assertEqual(self.zfs("create", "-p", "-o", "mountpoint=" + root + "/db", "tank/a/b/c"), (0, "", ""))
+        self.assertEqual(self.zfs("get", "-H", "-o", "name,value,source", "mountpoint", "tank/a", "tank/a/b", "tank/a/b/c"),
+                         (0, "tank/a\t%s/a\tinherited from tank\ntank/a/b\t%s/a/b\tinherited from tank\n"
+                          "tank/a/b/c\t%s/db\tlocal\n" % (root, root, root), ""))
+        self.assertTrue(os.path.isdir(root + "/a/b"))
+        # -p on a dataset that exists does nothing, quietly.
+        self.assertEqual(self.zfs("create", "-p", "tank/a/b"), (0, "", ""))
+
+    def test_set_then_get(self):
+        self.pool()
+        self.zfs("create", "tank/db")
+        self.assertEqual(self.zfs("set", "recordsize=16k", "atime=on", "tank/db"), (0, "", ""))
+        self.assertEqual(self.zfs("get", "-H", "-p", "-o", "property,value,source", "recordsize,atime", "tank/db"),
+                         (0, "recordsize\t16384\tlocal\natime\ton\tlocal\n", ""))
+        self.assertEqual(self.zfs("set", "compression=fast", "tank/db"),
+                         (1, "", "cannot set property for 'tank/db': 'compression' must be one of '"
+                          + files.ZFS_COMPRESS_VALUES + "'\n"))
+        self.assertEqual(self.zfs("set", "mounted=no", "tank/db"),
+                         (1, "", "cannot set property for 'tank/db': 'mounted' is readonly\n"))
+        self.assertEqual(self.zfs("set", "atime=off", "tank/nope"), (1, "", "cannot open 'tank/nope': dataset does not exist\n"))
+        self.assertEqual(self.zfs("set", "atime=off", "atime=on", "tank/db"), (255, "", "property 'atime' specified multiple times\n"))
+        code, _, err = self.zfs("set", "atime=off")
+        self.assertEqual((code, err.split("\n")[:2]), (2, ["missing dataset name(s)", "usage:"]))
+        code, _, err = self.zfs("set", "atime=off", "tank/db", "quota=1G")
+        self.assertEqual((code, err.split("\n")[0]), (2, "invalid argument order"))
+        # zfs_do_set's order check starts at the second argument (ds_start > 0): a dataset first makes
+        # every argument a dataset.
+        self.assertEqual(self.zfs("set", "tank/db", "atime=off"),
+                         (1, "", "cannot open 'atime=off': invalid character '=' in name\n"))
+        # A bad value leaves the others unset too: zfs_valid_proplist checks them all first.
+        self.assertEqual(self.zfs("set", "atime=off", "quota=0", "tank/db")[0], 1)
+        self.assertEqual(self.zfs("get", "-H", "-o", "value", "atime", "tank/db"), (0, "on\n", ""))
+
+    def test_set_mountpoint_moves_a_mounted_dataset_and_uncovers_the_old_place(self):
+        root = self.pool()
+        old, new = root + "/var/db/postgres", root + "/data"
+        os.makedirs(old)
+        self.path("tank/var/db/postgres/hidden", "the directory's own file")
+        self.assertEqual(self.zfs("create", "-o", "mountpoint=" + old, "tank/db"), (0, "", ""))
+        # overlay=on (zfs_prop.c): mounted over the non-empty directory, whose file is hidden under it.
+        self.assertEqual(os.listdir(old), [])
+        self.path("tank/var/db/postgres/PG_VERSION", "16\n")
+        self.assertEqual(self.zfs("set", "mountpoint=" + new, "tank/db"), (0, "", ""))
+        self.assertEqual(os.listdir(new), ["PG_VERSION"])
+        self.assertEqual(os.listdir(old), ["hidden"])
+        self.assertEqual(self.zfs("get", "-H", "-o", "value", "mountpoint,mounted", "tank/db"), (0, new + "\nyes\n", ""))
+
+    def test_mount(self):
+        root = self.pool()
+        self.assertEqual(self.zfs("create", "-u", "tank/db"), (0, "", ""))
+        self.assertFalse(os.path.exists(root + "/db"))
+        self.assertEqual(self.zfs("get", "-H", "-o", "value", "mounted", "tank/db"), (0, "no\n", ""))
+        self.assertEqual(self.zfs("mount", "tank/db"), (0, "", ""))
+        self.assertTrue(os.path.isdir(root + "/db"))
+        self.assertEqual(self.zfs("mount", "tank/db"), (1, "", "cannot mount 'tank/db': filesystem already mounted\n"))
+        self.zfs("create", "-o", "mountpoint=none", "tank/none")
+        self.assertEqual(self.zfs("mount", "tank/none"), (1, "", "cannot mount 'tank/none': no mountpoint set\n"))
+        self.zfs("create", "-u", "-o", "canmount=off", "tank/off")
+        self.assertEqual(self.zfs("mount", "tank/off"),
+                         (1, "", "cannot mount 'tank/off': 'canmount' property is set to 'off'\n"))
+        self.assertEqual(self.zfs("mount", "tank/nope"), (1, "", "cannot open 'tank/nope': dataset does not exist\n"))
+
+    def test_not_root(self):
+        self.pool()
+        with mock.patch("os.geteuid", return_value=1001):
+            self.assertEqual(self.zfs("create", "tank/db"), (1, "", "cannot create 'tank/db': permission denied\n"))
+        self.assertEqual(self.zfs("get", "-H", "-o", "value", "atime", "tank"), (0, "off\n", ""))
+
+    def test_sizes_as_zfs_nicestrtonum_reads_them(self):
+        self.assertEqual([files.nicestrtonum(t) for t in ("16k", "1KiB", "1.5K", ".5K", "15E")],
+                         [16384, 1024, 1536, 512, 15 << 60])
+        for text, why in (("16E", "numeric value is too large"), ("1BB", "invalid numeric suffix 'BB'"),
+                          ("k1", "bad numeric value 'k1'"), (".K", "invalid numeric suffix '.K'")):
+            with self.assertRaises(ValueError) as e:
+                files.nicestrtonum(text)
+            self.assertEqual(str(e.exception), why)
+        self.assertEqual([files.nicebytes(n) for n in (512, 131072, 1536, 10737418240)], ["512B", "128K", "1.50K", "10G"])
+
+    def test_a_freshly_installed_host(self):
+        # bsdinstall's zfsboot: compression and atime set on the pool, the pool mounted at /zroot.
+        self.assertEqual(self.zfs("get", "-H", "-o", "name,property,value,source", "compression,atime,mountpoint",
+                                  "zroot", "zroot/jails/template"),
+                         (0, "zroot\tcompression\ton\tlocal\nzroot\tatime\toff\tlocal\nzroot\tmountpoint\t/zroot\tlocal\n"
+                          "zroot/jails/template\tcompression\ton\tinherited from zroot\n"
+                          "zroot/jails/template\tatime\toff\tinherited from zroot\n"
+                          "zroot/jails/template\tmountpoint\t/zroot/jails/template\tinherited from zroot\n", ""))
 
 
 if __name__ == "__main__":

@@ -67,9 +67,11 @@ public final class Resources {
                     .map(i -> ownerOf.get(i.name())).filter(a -> a != null && !deps.contains(a)).forEach(deps::add);
             out.add(new RouteResource(gw, deps));
         });
+        // The registered kinds' resources take this place in the default order, but are built last
+        // (below), so that their Graph holds every built-in resource: a ZFS dataset must come before
+        // the jail and the run-once commands and files that write under its mountpoint.
+        int kindsAt = out.size();
         for (Kinds.Use<?> k : kinds) {
-            List<Resource> made = resourcesOf(d, k, new Kind.Graph(List.copyOf(out), Map.copyOf(ownerOf)));
-            out.addAll(made);
             interfacesOf(k).values().stream().distinct().forEach(interfaces::add);
         }
         d.sysctl().forEach((k, v) -> out.add(new SysctlResource(k, v)));
@@ -233,6 +235,13 @@ public final class Resources {
         if (!d.cron().isEmpty()) {
             out.add(new FileResource("cron", Crontab.PATH, Crontab.render(d.cron()), "0644", "root:wheel", List.of()));
         }
+        List<Resource> made = new ArrayList<>();
+        for (Kinds.Use<?> k : kinds) {
+            List<Resource> built = new ArrayList<>(out);
+            built.addAll(made);
+            made.addAll(resourcesOf(d, k, new Kind.Graph(List.copyOf(built), Map.copyOf(ownerOf))));
+        }
+        out.addAll(kindsAt, made);
         return out;
     }
 
