@@ -60,7 +60,11 @@ final class FactsCommand implements Callable<Integer> {
         if (from != null) {
             String host = from.toAbsolutePath().normalize().getFileName().toString();
             try {
-                facts.add(FactsReader.read(host, FactsStore.load(from), FactsReader.BASE));
+                var sections = FactsStore.load(from);
+                // Without an inventory, a saved section of a registered kind is known by its name.
+                List<com.uirig.facts.Fact<?>> kindFacts = sections.keySet().stream().map(com.uirig.plan.Kinds::factOf)
+                        .flatMap(java.util.Optional::stream).toList();
+                facts.add(FactsReader.read(host, sections, FactsReader.BASE, kindFacts));
             } catch (IOException e) {
                 err.println("uirig: " + e.getMessage());
                 return Main.ERROR;

@@ -6,6 +6,7 @@ import com.uirig.Golden;
 import com.uirig.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +54,28 @@ class FactsGoldenTest {
         // A secret file is only said to be there: neither its bytes nor its hash are shown.
         assertThat(out.toString()).contains("\"/jails/jail1/etc/spiped.key\"").doesNotContain(SECRET_HASH);
         Golden.assertMatches("facts/server-a.json", out.toString());
+    }
+
+    @Test
+    void aSavedSectionOfARegisteredKindIsReadByItsOwnParserWithoutAnInventory() throws Exception {
+        Map<String, Probe.Section> s = new LinkedHashMap<>();
+        put(s, Sections.IFCONFIG, 0, "lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384\n"
+                + "\tinet 127.0.0.1 netmask 0xff000000\n");
+        put(s, Sections.JLS, 0, "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}\n");
+        put(s, Sections.PF_RUNNING, 1, "");
+        put(s, Sections.PF_RULES, 0, "");
+        Path fixture = Path.of("src/test/resources/facts-fixtures/lagg-present-two-ports");
+        String section = Files.readString(fixture.resolve("section")).strip();
+        put(s, section, 0, Files.readString(fixture.resolve("output")));
+        FactsStore.save(s, dir.resolve("server-a"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[] {"facts", "--from", dir.resolve("server-a").toString(), "--output", "json"},
+                new PrintWriter(out), new PrintWriter(err));
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+        var kinds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).path("hosts").get(0).path("kinds");
+        assertThat(kinds.path(section).path("laggproto").asText()).isEqualTo("failover");
     }
 
     private static void put(Map<String, Probe.Section> s, String name, int exit, String output) {
