@@ -596,7 +596,8 @@ def vlan_create(name, params):
     elif unit is not None and unit in units:
         refused("File exists")
     p = by_name[parent]
-    if kind(p) not in ("ether", "veth", "vlan") or not {"BROADCAST", "MULTICAST"} <= set(p.get("flags", [])):
+    # A lagg is an Ethernet interface too (if_lagg.c lagg_clone_create: if_type IFT_ETHER), so vlans go on it.
+    if kind(p) not in ("ether", "veth", "vlan", "lagg") or not {"BROADCAST", "MULTICAST"} <= set(p.get("flags", [])):
         refused("Protocol not supported")
     if tag == 0 or tag >= EVL_VLID_MASK:
         refused("Invalid argument")
@@ -608,6 +609,11 @@ def vlan_create(name, params):
     if r.returncode != 0 and "Unknown device type" in (r.stderr or "") and os.path.exists(VLAN_UNTAGGED):
         r = run(["ip", "link", "add", "link", parent, "name", name, "type", "macvlan", "mode", "bridge"], check=False)
         alias += " %d %s" % (tag, proto)
+        if r.returncode != 0 and "busy" in (r.stderr or ""):
+            # Not FreeBSD's limit (a vlan on a bridge member is fine there): Linux hands a bridge
+            # port's frames to the bridge alone, so no macvlan can sit on it.
+            fail("ifconfig: SIOCIFCREATE2 (%s): the simulator's untagged stand-in for vlan(4) cannot sit on %s,"
+                 " which is a bridge member" % (name, fbsd_name(parent)))
     if r.returncode != 0:
         if "Unknown device type" in (r.stderr or ""):
             fail("ifconfig: SIOCIFCREATE2 (%s): this Linux kernel has no 802.1Q (CONFIG_VLAN_8021Q), so the"

@@ -463,6 +463,30 @@ class Vlan(unittest.TestCase):
     def added(self):
         return [c for c in self.linux.calls if c[:3] == ["ip", "link", "add"]]
 
+    def test_a_lagg_carries_vlans_it_is_an_ethernet_interface(self):
+        # if_lagg.c lagg_clone_create gives a lagg if_type IFT_ETHER, which vlan_config accepts as a parent;
+        # a bridge (IFT_BRIDGE) it refuses.
+        self.linux.add("lagg0", "bond", ifalias=ifconfig.LAGG_ALIAS + " proto=failover hash=l2,l3,l4")
+        self.linux.add("bridge0", "bridge")
+        self.assertEqual(self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "lagg0"), (0, "", ""))
+        self.assertEqual(self.added()[-1][:6], ["ip", "link", "add", "link", "lagg0", "name"])
+        code, _, err = self.ifconfig("vlan200", "create", "vlan", "200", "vlandev", "bridge0")
+        self.assertEqual((code, err), (1, "ifconfig: SIOCIFCREATE2 (vlan200): Protocol not supported\n"))
+
+    def test_the_untagged_stand_in_cannot_sit_on_a_bridge_member_and_says_why(self):
+        self.linux.has_8021q = False
+        open(self.untagged, "w").close()
+        real = self.linux.answer
+
+        def busy_macvlan(args):
+            if list(args)[:4] == ["ip", "link", "add", "link"] and "macvlan" in args:
+                return Done(2, stderr="RTNETLINK answers: Device or resource busy\n")
+            return real(args)
+        self.linux.answer = busy_macvlan
+        code, _, err = self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "inic")
+        self.assertEqual(code, 1)
+        self.assertIn("cannot sit on inic, which is a bridge member", err)
+
     def test_a_vlan_is_an_8021q_link_on_its_parent_shown_as_ifvlan_c_prints_it(self):
         self.assertEqual(self.ifconfig("vlan100", "create", "vlan", "100", "vlandev", "inic"), (0, "", ""))
         self.assertEqual(self.added(), [["ip", "link", "add", "link", "inic", "name", "vlan100", "type", "vlan", "id", "100",
