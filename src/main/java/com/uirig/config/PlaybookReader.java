@@ -21,7 +21,6 @@ import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
 import com.uirig.model.JailParam;
 import com.uirig.model.KindSpecs;
-import com.uirig.model.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 final class PlaybookReader {
     /** The built-in sections, then those of the registered kinds ({@link PlaybookSections}). */
     static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("nics", "defaultrouter", "epairs", "bridges",
-            "rc_conf", "sysctl", "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "run_once",
+            "rc_conf", "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "run_once",
             "expectations"), PlaybookSections.keys().stream()).toList();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
@@ -110,23 +109,6 @@ final class PlaybookReader {
                 origins.put("rc_conf." + e.getKey(), e.getValue());
             }
         }
-        Map<String, String> sysctl = new LinkedHashMap<>();
-        for (var e : entries("sysctl").entrySet()) {
-            if (!Sysctl.NAME.matcher(e.getKey()).matches()) {
-                e.getValue().error("invalid sysctl name '" + e.getKey() + "' (lower-case words joined by '.')");
-                continue;
-            }
-            String value = e.getValue().as(text -> {
-                String problem = Sysctl.valueProblem(e.getKey(), text);
-                if (problem != null) {
-                    throw new IllegalArgumentException(problem);
-                }
-                return text;
-            });
-            if (value != null) {
-                sysctl.put(e.getKey(), value);
-            }
-        }
         Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));
         List<Jail> jails = new ArrayList<>();
         for (var e : entries("jails").entrySet()) {
@@ -165,7 +147,7 @@ final class PlaybookReader {
                 expectations.add(x);
             }
         }
-        DesiredHost read = new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
+        DesiredHost read = new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, jailDefaults, jails,
                 keys, pf, cron, files, packages, runOnce, expectations);
         return readKinds(read);
     }

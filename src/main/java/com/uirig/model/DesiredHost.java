@@ -20,7 +20,6 @@ public record DesiredHost(
         List<Epair> epairs,
         List<Bridge> bridges,
         Map<String, String> rcConf,
-        Map<String, String> sysctl,
         Map<String, Object> jailDefaults,
         List<Jail> jails,
         List<SpipedKey> spipedKeys,
@@ -38,17 +37,17 @@ public record DesiredHost(
 
     /** A host that uses none of the registered kinds. */
     public DesiredHost(String name, SshTarget ssh, Optional<String> peer, List<Nic> nics, Optional<Ipv4> defaultRouter,
-                       List<Epair> epairs, List<Bridge> bridges, Map<String, String> rcConf, Map<String, String> sysctl,
+                       List<Epair> epairs, List<Bridge> bridges, Map<String, String> rcConf,
                        Map<String, Object> jailDefaults, List<Jail> jails, List<SpipedKey> spipedKeys, Optional<Pf> pf,
                        List<CronJob> cron, List<FileSpec> files, List<String> packages, List<RunOnce> runOnce,
                        List<Expectation> expectations) {
-        this(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, sysctl, jailDefaults, jails, spipedKeys, pf, cron,
+        this(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, jailDefaults, jails, spipedKeys, pf, cron,
                 files, packages, runOnce, expectations, KindSpecs.NONE);
     }
 
     /** The same host with {@code kinds}. */
     public DesiredHost withKinds(KindSpecs kinds) {
-        return new DesiredHost(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
+        return new DesiredHost(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, jailDefaults, jails,
                 spipedKeys, pf, cron, files, packages, runOnce, expectations, kinds);
     }
 

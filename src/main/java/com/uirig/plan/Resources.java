@@ -74,7 +74,6 @@ public final class Resources {
         for (Kinds.Use<?> k : kinds) {
             interfacesOf(k).values().stream().distinct().forEach(interfaces::add);
         }
-        d.sysctl().forEach((k, v) -> out.add(new SysctlResource(k, v)));
         out.add(new RcConfResource("host", RcConfResource.HOST_FILE, RcConfSettings.host(d), List.of()));
         for (FileSpec f : d.files()) {
             out.add(new FileResource("file", f.path(), f.content(), f.mode(), f.owner(), List.of()));

@@ -252,7 +252,8 @@ class ValidationErrorsTest {
         // Only the first '=' splits (sysctl.c parse()): a value may hold more.
         InventoryCopy ok = new InventoryCopy(dir.resolve("ok")).edit(NET, "  net.inet.ip.forwarding: 1\n",
                 "  net.inet.ip.forwarding: 1\n  kern.hostname: \"  a=b c \"\n  kern.domainname: " + longValue.substring(1) + "\n");
-        assertThat(ok.load("prod").host("server-a").orElseThrow().sysctl()).containsEntry("kern.hostname", "a=b c")
+        assertThat(ok.load("prod").host("server-a").orElseThrow().kinds()
+                .get(com.uirig.kinds.SysctlKind.KEY, com.uirig.kinds.SysctlKind.Settings.class).orElseThrow().values()).containsEntry("kern.hostname", "a=b c")
                 .containsEntry("kern.domainname", longValue.substring(1));
     }
 
