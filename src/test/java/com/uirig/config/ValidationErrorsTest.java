@@ -347,6 +347,13 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void theCrontabOfTheCronKindHasOneWriterToo() {
+        InventoryCopy c = copy().edit(FW, "pf:\n", "files:\n  /etc/cron.d/uirig: {content: x}\npf:\n");
+        assertThat(c.problems("prod")).containsExactly(c.at(FW, "{content: x}") + ": files./etc/cron.d/uirig: /etc/cron.d/uirig"
+                + " is written twice: by the cron jobs and by files: /etc/cron.d/uirig");
+    }
+
+    @Test
     void everyFileHasOneWriterAndAPathUirigCanWrite() {
         // A playbook file over pf.conf, and a jail file over the jail's copy of the spiped key.
         InventoryCopy c = copy().edit(JAILS, "      /etc/resolv.conf: {content: \"{{ resolv_conf }}\"}\n      # www/node",
