@@ -3,7 +3,6 @@ package com.uirig.config;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Bridge;
-import com.uirig.model.DesiredHost.CronJob;
 import com.uirig.model.DesiredHost.Epair;
 import com.uirig.model.DesiredHost.FileSpec;
 import com.uirig.model.DesiredHost.Jail;
@@ -21,7 +20,6 @@ import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
 import com.uirig.model.JailParam;
 import com.uirig.model.KindSpecs;
-import com.uirig.model.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +42,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 final class PlaybookReader {
     /** The built-in sections, then those of the registered kinds ({@link PlaybookSections}). */
     static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("nics", "defaultrouter", "epairs", "bridges",
-            "rc_conf", "sysctl", "jail_defaults", "jails", "spiped_keys", "pf", "cron", "files", "packages", "run_once",
+            "rc_conf", "jail_defaults", "jails", "spiped_keys", "pf", "files", "packages", "run_once",
             "expectations"), PlaybookSections.keys().stream()).toList();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
@@ -110,23 +108,6 @@ final class PlaybookReader {
                 origins.put("rc_conf." + e.getKey(), e.getValue());
             }
         }
-        Map<String, String> sysctl = new LinkedHashMap<>();
-        for (var e : entries("sysctl").entrySet()) {
-            if (!Sysctl.NAME.matcher(e.getKey()).matches()) {
-                e.getValue().error("invalid sysctl name '" + e.getKey() + "' (lower-case words joined by '.')");
-                continue;
-            }
-            String value = e.getValue().as(text -> {
-                String problem = Sysctl.valueProblem(e.getKey(), text);
-                if (problem != null) {
-                    throw new IllegalArgumentException(problem);
-                }
-                return text;
-            });
-            if (value != null) {
-                sysctl.put(e.getKey(), value);
-            }
-        }
         Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));
         List<Jail> jails = new ArrayList<>();
         for (var e : entries("jails").entrySet()) {
@@ -147,13 +128,6 @@ final class PlaybookReader {
             }
         }
         Optional<DesiredHost.Pf> pf = sections.containsKey("pf") ? Optional.ofNullable(pf(sections.get("pf"))) : Optional.empty();
-        List<CronJob> cron = new ArrayList<>();
-        for (var e : entries("cron").entrySet()) {
-            CronJob job = cronJob(e.getKey(), e.getValue());
-            if (job != null) {
-                cron.add(job);
-            }
-        }
         List<FileSpec> files = files(section("files"), sectionDir("files"), "");
         List<String> packages = packages(section("packages"));
         List<RunOnce> runOnce = runOnce(section("run_once"), "");
@@ -165,8 +139,8 @@ final class PlaybookReader {
                 expectations.add(x);
             }
         }
-        DesiredHost read = new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
-                keys, pf, cron, files, packages, runOnce, expectations);
+        DesiredHost read = new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, jailDefaults, jails,
+                keys, pf, files, packages, runOnce, expectations);
         return readKinds(read);
     }
 
@@ -633,30 +607,6 @@ final class PlaybookReader {
             return "no spaces, quotes or backslashes";
         }
         return null;
-    }
-
-    private CronJob cronJob(String name, YamlValue v) {
-        var f = v.fields(List.of("schedule", "user", "command"), List.of("schedule", "command"));
-        String schedule = parse(f.get("schedule"), com.uirig.model.CronSchedule::parse);
-        // A login name as FreeBSD's pw(8) allows one (at most MAXLOGNAME - 1 = 32 characters).
-        String user = f.has("user") ? f.get("user").as(text -> {
-            if (!text.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")) {
-                throw new IllegalArgumentException("invalid login name '" + text + "' for a cron job's user");
-            }
-            return text;
-        }) : "root";
-        // '%' is fine: the crontab escapes it (crontab(5): an unescaped % ends the command).
-        String command = parse(f.get("command"), text -> {
-            if (text.contains("\n") || text.isBlank()) {
-                throw new IllegalArgumentException("a cron command is one non-empty line");
-            }
-            return text;
-        });
-        if (!NAME.matcher(name).matches()) {
-            v.error("invalid cron job name '" + name + "'");
-            return null;
-        }
-        return schedule == null || user == null || command == null ? null : new CronJob(name, schedule, user, command);
     }
 
     /**

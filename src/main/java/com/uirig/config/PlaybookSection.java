@@ -40,6 +40,17 @@ public interface PlaybookSection<S> {
     /** An interface a section makes on the host. */
     record Interface(IfName name, Optional<Cidr> inet) {}
 
+    /**
+     * The files the section writes on the host: the validator refuses a file that two sections,
+     * or two entries, would write.
+     */
+    default List<WrittenFile> writtenFiles(S spec) {
+        return List.of();
+    }
+
+    /** A file a section writes, and its writer in words for the validator's message ({@code the cron jobs}). */
+    record WrittenFile(String path, String writer) {}
+
     /** What a section may look at while it is read. */
     record Context(DesiredHost host, Path playbookDir) {}
 }

@@ -1,6 +1,8 @@
 package com.uirig.config;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -29,6 +31,19 @@ public final class PlaybookSections {
 
     private static <S> List<PlaybookSection.Interface> interfacesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
         return host.kinds().get(section.key(), section.specType()).map(section::definedInterfaces).orElse(List.of());
+    }
+
+    /** The files each registered section writes on {@code host}, by the section's key, in registration order. */
+    public static Map<String, List<PlaybookSection.WrittenFile>> writtenFiles(com.uirig.model.DesiredHost host) {
+        Map<String, List<PlaybookSection.WrittenFile>> out = new LinkedHashMap<>();
+        for (PlaybookSection<?> s : ALL) {
+            out.put(s.key(), writtenFilesOf(s, host));
+        }
+        return out;
+    }
+
+    private static <S> List<PlaybookSection.WrittenFile> writtenFilesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
+        return host.kinds().get(section.key(), section.specType()).map(section::writtenFiles).orElse(List.of());
     }
 
     public static List<String> keys() {

@@ -61,7 +61,8 @@ final class Validator {
 
     /**
      * Every file uirig writes has exactly one writer: a playbook file on the host or in a jail, a
-     * pf table's file, pf.conf, jail.conf, an rc.conf, the crontab, a spiped key's copy in a jail.
+     * pf table's file, pf.conf, jail.conf, an rc.conf, a registered section's (the crontab), a spiped
+     * key's copy in a jail.
      */
     private void checkWriters(DesiredHost d, Origins o) {
         List<Writer> writers = new ArrayList<>();
@@ -73,9 +74,9 @@ final class Validator {
         if (!d.jails().isEmpty()) {
             writers.add(new Writer("/etc/jail.conf", "jail.conf", "jail." + d.jails().get(0).name()));
         }
-        if (!d.cron().isEmpty()) {
-            writers.add(new Writer("/etc/cron.d/uirig", "the cron jobs", "cron"));
-        }
+        // The registered sections' files (the crontab), each at its section.
+        PlaybookSections.writtenFiles(d).forEach((key, files) ->
+                files.forEach(f -> writers.add(new Writer(f.path(), f.writer(), key))));
         d.files().forEach(f -> writers.add(new Writer(f.path(), "files: " + f.path(), "file.:" + f.path())));
         for (Jail j : d.jails()) {
             writers.add(new Writer(j.hostPath("/etc/rc.conf"), "jail " + j.name()

@@ -64,7 +64,6 @@ public final class FactsJson {
         pf.put("rules_loaded", o.pf().rulesLoaded());
         pf.put("rules_match_file", o.pf().rulesMatchFile());
         pf.set("tables", MAPPER.valueToTree(o.pf().tables()));
-        h.set("sysctl", MAPPER.valueToTree(o.sysctl()));
         if (o.defaultRoute().isPresent()) {
             h.put("default_route", o.defaultRoute().get());
         } else {

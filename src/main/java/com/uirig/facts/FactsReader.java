@@ -158,9 +158,8 @@ public final class FactsReader {
         ObservedHost.PfState pf = new ObservedHost.PfState(module, enabled, filtering,
                 filtering && loaded.equals(recorded), tables);
 
-        Map<String, String> sysctl = parsed(sections.get(Sections.SYSCTL), SysctlParser::parse, unreadable).orElse(Map.of());
         Optional<String> route = parsed(sections.get(Sections.ROUTE), RouteParser::gateway, unreadable).flatMap(r -> r);
-        return new ObservedHost(host, interfaces, jailInterfaces, jails, roots, rcConf, files, pf, sysctl, route,
+        return new ObservedHost(host, interfaces, jailInterfaces, jails, roots, rcConf, files, pf, route,
                 packages, services, existing);
     }
 

@@ -22,11 +22,10 @@ public final class FreshHost {
 
     private FreshHost() {}
 
-    public static ObservedHost of(DesiredHost desired) {
-        return of(desired, java.util.List.of());
-    }
-
-    /** As above, with each of {@code facts} (what the host's resource kinds read) as a fresh host has it. */
+    /**
+     * {@code desired} freshly installed, with each of {@code facts} (what the host's resource kinds
+     * read: plan's ProbeSections gives them) as a fresh host has it.
+     */
     public static ObservedHost of(DesiredHost desired, java.util.List<Fact<?>> facts) {
         Map<String, Object> fresh = new LinkedHashMap<>();
         facts.forEach(f -> fresh.put(f.section(), f.fresh()));
@@ -51,7 +50,6 @@ public final class FreshHost {
         rcConf.put("zfs_enable", "YES");
         return new ObservedHost(desired.name(), interfaces, Map.of(), Map.of(), Set.of(),
                 Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, false, false, Map.of()),
-                Map.of("net.inet.ip.forwarding", "0"),
                 desired.nics().isEmpty() ? Optional.empty() : Optional.of(DHCP_ROUTER), Map.of(), Set.of(), Set.of());
     }
 }

@@ -19,7 +19,6 @@ public record ObservedHost(
         Map<String, Map<String, String>> rcConf,
         Map<String, FileState> files,
         PfState pf,
-        Map<String, String> sysctl,
         Optional<String> defaultRoute,
         Map<String, Set<String>> packages,
         Set<String> runningServices,
@@ -33,9 +32,9 @@ public record ObservedHost(
     /** The state without any fact of the registered kinds (see {@link Fact}). */
     public ObservedHost(String host, Map<String, Iface> interfaces, Map<String, Map<String, Iface>> jailInterfaces,
                         Map<String, RunningJail> jails, Set<String> jailRoots, Map<String, Map<String, String>> rcConf,
-                        Map<String, FileState> files, PfState pf, Map<String, String> sysctl, Optional<String> defaultRoute,
+                        Map<String, FileState> files, PfState pf, Optional<String> defaultRoute,
                         Map<String, Set<String>> packages, Set<String> runningServices, Set<String> existingPaths) {
-        this(host, interfaces, jailInterfaces, jails, jailRoots, rcConf, files, pf, sysctl,
+        this(host, interfaces, jailInterfaces, jails, jailRoots, rcConf, files, pf,
                 defaultRoute, packages, runningServices, existingPaths, Map.of());
     }
 
@@ -52,7 +51,7 @@ public record ObservedHost(
     public ObservedHost withFacts(Map<String, Object> more) {
         Map<String, Object> all = new java.util.LinkedHashMap<>(kindFacts);
         all.putAll(more);
-        return new ObservedHost(host, interfaces, jailInterfaces, jails, jailRoots, rcConf, files, pf, sysctl, defaultRoute,
+        return new ObservedHost(host, interfaces, jailInterfaces, jails, jailRoots, rcConf, files, pf, defaultRoute,
                 packages, runningServices, existingPaths, all);
     }
 

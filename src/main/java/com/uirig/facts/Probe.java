@@ -35,14 +35,18 @@ public final class Probe {
         return p;
     }
 
-    /** As above, then the sections of {@code facts}, which {@link FactsReader} parses with their parsers. */
-    public static Probe ofCommands(Map<String, String> commands, List<Fact<?>> facts) {
-        Probe p = ofCommands(commands);
+    /**
+     * The {@code first} commands, then the sections of {@code facts}, which {@link FactsReader}
+     * parses with their parsers, then the {@code rest}.
+     */
+    public static Probe ofCommands(Map<String, String> first, List<Fact<?>> facts, Map<String, String> rest) {
+        Probe p = ofCommands(first);
         for (Fact<?> f : facts) {
             if (p.commands.putIfAbsent(f.section(), f.command()) == null) {
                 p.facts.add(f);
             }
         }
+        rest.forEach(p::add);
         return p;
     }
 

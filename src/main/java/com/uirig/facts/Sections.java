@@ -8,7 +8,6 @@ public final class Sections {
     public static final String LOCK = "lock";
     public static final String IFCONFIG = "ifconfig";
     public static final String JLS = "jls";
-    public static final String SYSCTL = "sysctl";
     public static final String ROUTE = "route";
     public static final String PF_RUNNING = "pf/running";
     public static final String PF_RULES = "pf/rules";

@@ -20,12 +20,10 @@ public record DesiredHost(
         List<Epair> epairs,
         List<Bridge> bridges,
         Map<String, String> rcConf,
-        Map<String, String> sysctl,
         Map<String, Object> jailDefaults,
         List<Jail> jails,
         List<SpipedKey> spipedKeys,
         Optional<Pf> pf,
-        List<CronJob> cron,
         List<FileSpec> files,
         List<String> packages,
         List<RunOnce> runOnce,
@@ -38,18 +36,18 @@ public record DesiredHost(
 
     /** A host that uses none of the registered kinds. */
     public DesiredHost(String name, SshTarget ssh, Optional<String> peer, List<Nic> nics, Optional<Ipv4> defaultRouter,
-                       List<Epair> epairs, List<Bridge> bridges, Map<String, String> rcConf, Map<String, String> sysctl,
+                       List<Epair> epairs, List<Bridge> bridges, Map<String, String> rcConf,
                        Map<String, Object> jailDefaults, List<Jail> jails, List<SpipedKey> spipedKeys, Optional<Pf> pf,
-                       List<CronJob> cron, List<FileSpec> files, List<String> packages, List<RunOnce> runOnce,
+                       List<FileSpec> files, List<String> packages, List<RunOnce> runOnce,
                        List<Expectation> expectations) {
-        this(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, sysctl, jailDefaults, jails, spipedKeys, pf, cron,
+        this(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, jailDefaults, jails, spipedKeys, pf,
                 files, packages, runOnce, expectations, KindSpecs.NONE);
     }
 
     /** The same host with {@code kinds}. */
     public DesiredHost withKinds(KindSpecs kinds) {
-        return new DesiredHost(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, sysctl, jailDefaults, jails,
-                spipedKeys, pf, cron, files, packages, runOnce, expectations, kinds);
+        return new DesiredHost(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, jailDefaults, jails,
+                spipedKeys, pf, files, packages, runOnce, expectations, kinds);
     }
 
     private static final Pattern RC_VALUE_FORBIDDEN = Pattern.compile("[\"\\\\\\n]");
@@ -200,9 +198,6 @@ public record DesiredHost(
 
     /** A pf table: filled at run time, or loaded from a file uirig writes. */
     public record PfTable(String name, boolean runtime, Optional<String> file, List<Cidr> addresses) {}
-
-    /** One line of uirig's crontab file. */
-    public record CronJob(String name, String schedule, String user, String command) {}
 
     /** A file uirig owns: its full content, mode and owner. */
     public record FileSpec(String path, String content, String mode, String owner) {}

@@ -37,6 +37,16 @@ public interface Kind<S> extends PlaybookSection<S> {
         return Map.of();
     }
 
+    /**
+     * Whether the kind's resources come after every built-in resource in the default order (which
+     * decides among resources ready at the same time), rather than after {@code route[default]},
+     * where the kinds' resources stand. Only for kinds once built in there, so that plans keep
+     * their order while the built-in kinds move into kinds one by one (the crontab was last).
+     */
+    default boolean afterBuiltIns() {
+        return false;
+    }
+
     /** The host's rc.conf settings that give the same state at boot. */
     default RcConf rcConf(S spec) {
         return RcConf.NONE;

@@ -27,13 +27,17 @@ public final class ProbeSections {
 
     /** With {@code lockCheck}, the first section says whether another uirig run holds the host. */
     public static Probe of(DesiredHost host, boolean lockCheck) {
-        Map<String, String> p = new LinkedHashMap<>();
+        Map<String, String> first = new LinkedHashMap<>();
         if (lockCheck) {
-            add(p, Sections.LOCK, LockFile.CHECK);
+            add(first, Sections.LOCK, LockFile.CHECK);
         }
-        add(p, Sections.IFCONFIG, "ifconfig -a");
-        add(p, Sections.JLS, "jls -n --libxo json");
-        add(p, Sections.SYSCTL, "sysctl " + String.join(" ", host.sysctl().keySet().stream().map(Step::quote).toList()));
+        add(first, Sections.IFCONFIG, "ifconfig -a");
+        add(first, Sections.JLS, "jls -n --libxo json");
+        // The kinds' facts, in the kinds' order, follow the interfaces and jails: where the sysctl
+        // section was read while it was built in (a probe cut short still names the same section).
+        List<Fact<?>> facts = new ArrayList<>();
+        Kinds.forEach(host, (kind, spec) -> facts.addAll(kind.facts(host, spec)));
+        Map<String, String> p = new LinkedHashMap<>();
         add(p, Sections.ROUTE, "route -n get default");
         add(p, Sections.PF_MODULE, "kldstat -q -m pf");
         add(p, Sections.PF_RUNNING, "pfctl -s Running");
@@ -83,9 +87,7 @@ public final class ProbeSections {
                 add(p, Sections.file(f.path()), "stat -f '%Lp %Su:%Sg' " + path + " && cat " + path);
             }
         }
-        List<Fact<?>> facts = new ArrayList<>();
-        Kinds.forEach(host, (kind, spec) -> facts.addAll(kind.facts(host, spec)));
-        return Probe.ofCommands(p, facts);
+        return Probe.ofCommands(first, facts, p);
     }
 
     private static void add(Map<String, String> sections, String name, String command) {

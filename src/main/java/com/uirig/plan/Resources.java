@@ -67,14 +67,14 @@ public final class Resources {
                     .map(i -> ownerOf.get(i.name())).filter(a -> a != null && !deps.contains(a)).forEach(deps::add);
             out.add(new RouteResource(gw, deps));
         });
-        // The registered kinds' resources take this place in the default order, but are built last
-        // (below), so that their Graph holds every built-in resource: a ZFS dataset must come before
+        // The registered kinds' resources take this place in the default order (those that come after
+        // the built-in ones, Kind.afterBuiltIns, the end), but are built last (below), so that their
+        // Graph holds every built-in resource: a ZFS dataset must come before
         // the jail and the run-once commands and files that write under its mountpoint.
         int kindsAt = out.size();
         for (Kinds.Use<?> k : kinds) {
             interfacesOf(k).values().stream().distinct().forEach(interfaces::add);
         }
-        d.sysctl().forEach((k, v) -> out.add(new SysctlResource(k, v)));
         out.add(new RcConfResource("host", RcConfResource.HOST_FILE, RcConfSettings.host(d), List.of()));
         for (FileSpec f : d.files()) {
             out.add(new FileResource("file", f.path(), f.content(), f.mode(), f.owner(), List.of()));
@@ -232,16 +232,17 @@ public final class Resources {
             deps.addAll(packages);
             out.add(new PfResource(PfResource.PF_CONF, pf.conf(), deps));
         });
-        if (!d.cron().isEmpty()) {
-            out.add(new FileResource("cron", Crontab.PATH, Crontab.render(d.cron()), "0644", "root:wheel", List.of()));
-        }
         List<Resource> made = new ArrayList<>();
+        List<Resource> last = new ArrayList<>();
         for (Kinds.Use<?> k : kinds) {
             List<Resource> built = new ArrayList<>(out);
             built.addAll(made);
-            made.addAll(resourcesOf(d, k, new Kind.Graph(List.copyOf(built), Map.copyOf(ownerOf))));
+            built.addAll(last);
+            List<Resource> r = resourcesOf(d, k, new Kind.Graph(List.copyOf(built), Map.copyOf(ownerOf)));
+            (k.kind().afterBuiltIns() ? last : made).addAll(r);
         }
         out.addAll(kindsAt, made);
+        out.addAll(last);
         return out;
     }
 

@@ -74,7 +74,7 @@ class InventoryLoaderTest {
         assertThat(a.jails().get(0).root()).isEqualTo(new DesiredHost.BaseArchive(archive.toString(), archive.toString(), 6));
         assertThat(table(a, "martians")).doesNotContain("192.168.0.0/16");
         // Extracting it streams the archive through SSH: a long step, with its own timeout.
-        var plan = com.uirig.plan.Planner.plan(lab.hosts(), java.util.Map.of("server-a", com.uirig.facts.FreshHost.of(a)));
+        var plan = com.uirig.plan.Planner.plan(lab.hosts(), java.util.Map.of("server-a", com.uirig.plan.PlanTestSupport.fresh(a)));
         var root = plan.hosts().get(0).changes().stream().filter(c -> c.resource().toString().startsWith("jail_root[")).findFirst().orElseThrow();
         assertThat(root.steps()).filteredOn(s -> s.argv().get(0).equals("tar"))
                 .singleElement().extracting(com.uirig.plan.Step::effect).isEqualTo(com.uirig.plan.Step.Effect.LONG);

@@ -252,7 +252,8 @@ class ValidationErrorsTest {
         // Only the first '=' splits (sysctl.c parse()): a value may hold more.
         InventoryCopy ok = new InventoryCopy(dir.resolve("ok")).edit(NET, "  net.inet.ip.forwarding: 1\n",
                 "  net.inet.ip.forwarding: 1\n  kern.hostname: \"  a=b c \"\n  kern.domainname: " + longValue.substring(1) + "\n");
-        assertThat(ok.load("prod").host("server-a").orElseThrow().sysctl()).containsEntry("kern.hostname", "a=b c")
+        assertThat(ok.load("prod").host("server-a").orElseThrow().kinds()
+                .get(com.uirig.kinds.SysctlKind.KEY, com.uirig.kinds.SysctlKind.Settings.class).orElseThrow().values()).containsEntry("kern.hostname", "a=b c")
                 .containsEntry("kern.domainname", longValue.substring(1));
     }
 
@@ -343,6 +344,13 @@ class ValidationErrorsTest {
                 .edit(FW, "command: /sbin/pfctl -t ratelimit -T expire 180", "command: /bin/date +%s >> /var/log/ratelimit");
         String crontab = com.uirig.render.HostFiles.print(ok.load("prod").host("server-a").orElseThrow());
         assertThat(crontab).contains("*/5 1-3,22 * jan-mar 0,7\troot\t/bin/date +\\%s >> /var/log/ratelimit\n");
+    }
+
+    @Test
+    void theCrontabOfTheCronKindHasOneWriterToo() {
+        InventoryCopy c = copy().edit(FW, "pf:\n", "files:\n  /etc/cron.d/uirig: {content: x}\npf:\n");
+        assertThat(c.problems("prod")).containsExactly(c.at(FW, "{content: x}") + ": files./etc/cron.d/uirig: /etc/cron.d/uirig"
+                + " is written twice: by the cron jobs and by files: /etc/cron.d/uirig");
     }
 
     @Test

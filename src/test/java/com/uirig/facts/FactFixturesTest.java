@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.uirig.Golden;
+import com.uirig.kinds.SysctlKind;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
 import com.uirig.model.DesiredHost.Pf;
 import com.uirig.model.DesiredHost.PfTable;
+import com.uirig.model.KindSpecs;
 import com.uirig.plan.Kinds;
 import com.uirig.plan.ProbeSections;
 import java.io.IOException;
@@ -41,8 +43,8 @@ import org.junit.jupiter.api.TestFactory;
  * <li>{@code section}: the probe section's name ({@link Sections}); for {@code sysctl}, followed
  *     by the names it reads, which the command depends on;
  * <li>{@code command}: the command line {@link ProbeSections} gives that section, or for a
- *     registered kind's fact ({@link Kinds#factOf}) the fact's command, whose parser then also
- *     gets the exit code;
+ *     registered kind's fact ({@link Kinds#factOf}) the fact's command (the probe's, for the
+ *     names of a sysctl section), whose parser then also gets the exit code;
  * <li>{@code output}: the raw output, byte for byte; {@code exit}: its exit code (default 0);
  * <li>{@code source} (optional): where the output comes from;
  * <li>the expected result: {@code parsed.json}, the parser's return value as JSON, or
@@ -64,7 +66,6 @@ class FactFixturesTest {
         PARSERS.put(Sections.IFCONFIG, IfconfigParser::parse);
         PARSERS.put(Sections.jailIfconfig("*"), IfconfigParser::parse);
         PARSERS.put(Sections.JLS, JlsParser::parse);
-        PARSERS.put(Sections.SYSCTL, SysctlParser::parse);
         PARSERS.put(Sections.ROUTE, RouteParser::gateway);
         PARSERS.put(Sections.PF_RUNNING, PfctlParser::running);
         PARSERS.put(Sections.table("*"), PfctlParser::tableAddresses);
@@ -108,7 +109,9 @@ class FactFixturesTest {
         Function<String, Object> parser;
         if (kindFact.isPresent()) {
             // A registered kind's fact: its own command and parser, which sees the exit code too.
-            assertThat(kindFact.get().command()).as("%s: the command of kind fact %s", dir, section).isEqualTo(command);
+            String factCommand = arguments.isEmpty() ? kindFact.get().command()
+                    : ProbeSections.of(hostFor(section, arguments)).commands().get(section);
+            assertThat(factCommand).as("%s: the command of kind fact %s", dir, section).isEqualTo(command);
             int exit = Files.exists(dir.resolve("exit")) ? Integer.parseInt(read(dir, "exit").strip()) : 0;
             parser = out -> kindFact.get().parse(exit, out);
         } else {
@@ -151,13 +154,14 @@ class FactFixturesTest {
 
     /**
      * The smallest host whose probe has {@code section}: a jail for a jail's section, a file-backed
-     * table for a table, rc.conf settings for rc.conf, the sysctl names for sysctl.
+     * table for a table, rc.conf settings for rc.conf, the sysctl names for sysctl (its kind's spec).
      */
     private static DesiredHost hostFor(String section, List<String> arguments) {
-        assertThat(arguments.isEmpty() || section.equals(Sections.SYSCTL))
+        assertThat(arguments.isEmpty() || section.equals(SysctlKind.SECTION))
                 .as("only section sysctl takes arguments (%s %s)", section, arguments).isTrue();
         Map<String, String> sysctl = new LinkedHashMap<>();
         arguments.forEach(name -> sysctl.put(name, "1"));
+        KindSpecs kinds = sysctl.isEmpty() ? KindSpecs.NONE : new KindSpecs(Map.of(SysctlKind.KEY, new SysctlKind.Settings(sysctl)));
         List<Jail> jails = List.of();
         Matcher jail = JAIL_SECTION.matcher(section);
         if (jail.matches()) {
@@ -174,8 +178,8 @@ class FactFixturesTest {
         }
         Map<String, String> rcConf = section.equals(Sections.file("/etc/rc.conf")) ? Map.of("sshd_enable", "YES") : Map.of();
         return new DesiredHost("fixture", new DesiredHost.SshTarget("192.0.2.1", 22, "root", null, null, Optional.empty()),
-                Optional.empty(), List.of(), Optional.empty(), List.of(), List.of(), rcConf, sysctl, Map.of(), jails,
-                List.of(), pf, List.of(), List.of(), List.of(), List.of(), List.of());
+                Optional.empty(), List.of(), Optional.empty(), List.of(), List.of(), rcConf, Map.of(), jails,
+                List.of(), pf, List.of(), List.of(), List.of(), List.of(), kinds);
     }
 
     private static String read(Path dir, String file) throws IOException {

@@ -42,7 +42,7 @@ class FactsGoldenTest {
                 Captures.raw("03b-pfctl-T-show-and-expire_OPENBSD_noqqe-blog.txt"), "$ pfctl -t bruteforce -T show", "$"));
         put(s, Sections.file("/etc/pf.conf"), 0, "600 root:wheel\nblock all\n");
         put(s, Sections.secret("/jails/jail1/etc/spiped.key"), 0, "600 root:wheel\n" + SECRET_HASH + "\n");
-        put(s, Sections.SYSCTL, 0, "net.inet.ip.forwarding: 1\n");
+        put(s, com.uirig.kinds.SysctlKind.SECTION, 0, "net.inet.ip.forwarding: 1\n");
         FactsStore.save(s, dir.resolve("server-a"));
 
         StringWriter out = new StringWriter();

@@ -115,7 +115,8 @@ class ProbeTest {
         put(s, "pf/table/xpeers", 0, "   192.0.2.5\n");
         put(s, "sysctl", 0, "net.inet.ip.forwarding: 1\n");
         put(s, "route", 0, "   route to: default\ndestination: default\n       mask: default\n    gateway: 192.0.2.1\n");
-        ObservedHost o = FactsReader.read("server-a", s, FactsReader.BASE).observed();
+        var sysctl = com.uirig.kinds.SysctlKind.fact(java.util.List.of("net.inet.ip.forwarding"));
+        ObservedHost o = FactsReader.read("server-a", s, FactsReader.BASE, java.util.List.of(sysctl)).observed();
         assertThat(o.interfaces().get("xbridge").members()).containsExactly("pg_a");
         assertThat(o.jails()).containsOnlyKeys("pg_j");
         assertThat(o.jailInterfaces()).containsOnlyKeys("pg_j");
@@ -127,7 +128,7 @@ class ProbeTest {
         assertThat(o.files().get("/jails/pg_j/etc/spiped.key").content()).isEmpty();
         assertThat(o.files().get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12".repeat(16));
         assertThat(o.pf()).isEqualTo(new ObservedHost.PfState(true, true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
-        assertThat(o.sysctl()).containsEntry("net.inet.ip.forwarding", "1");
+        assertThat(o.fact(sysctl).orElseThrow()).containsEntry("net.inet.ip.forwarding", "1");
         assertThat(o.defaultRoute()).contains("192.0.2.1");
     }
 

@@ -2,6 +2,7 @@ package com.uirig.plan;
 
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.ObservedHost.Iface;
+import com.uirig.kinds.SysctlKind;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
@@ -80,13 +81,16 @@ final class ConvergedHost {
         Map<String, Set<String>> tables = new LinkedHashMap<>();
         d.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
                 .forEach(t -> tables.put(t.name(), new java.util.TreeSet<>(t.addresses().stream().map(Cidr::entryText).toList()))));
-        Map<String, String> sysctl = new LinkedHashMap<>(d.sysctl());
+        // Each kernel setting has its value (the kind's fact, by its section).
+        Map<String, Object> kindFacts = new LinkedHashMap<>();
+        d.kinds().get(SysctlKind.KEY, SysctlKind.Settings.class)
+                .ifPresent(s -> kindFacts.put(SysctlKind.fact(s.values().keySet()).section(), s.values()));
         // pkg is bootstrapped and every run-once command has created what it creates.
         Set<String> existing = new HashSet<>(Set.of(PkgBootstrapResource.PKG));
         d.runOnce().forEach(o -> existing.add(o.creates()));
         d.jails().forEach(j -> j.runOnce().forEach(o -> existing.add(j.hostPath(o.creates()))));
         return new ObservedHost(d.name(), host, inJails, jails, roots, rc, files,
-                new ObservedHost.PfState(true, true, true, true, tables), sysctl, d.defaultRouter().map(Object::toString), packages, services,
-                existing);
+                new ObservedHost.PfState(true, true, true, true, tables), d.defaultRouter().map(Object::toString), packages, services,
+                existing).withFacts(kindFacts);
     }
 }

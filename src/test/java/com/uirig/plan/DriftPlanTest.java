@@ -65,7 +65,7 @@ class DriftPlanTest {
             host.put("sshd_enable", "YES");
             rc.put("/etc/rc.conf", host);
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("rc_conf[host]");
@@ -105,7 +105,7 @@ class DriftPlanTest {
             Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
             jails.remove("node_j");
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("jail[node_j]");
@@ -121,7 +121,7 @@ class DriftPlanTest {
             ObservedHost.RunningJail pg = jails.get("pg_j");
             jails.put("pg_j", new ObservedHost.RunningJail("pg_j", pg.jid(), pg.path(), Map.of("sysvshm", "inherit", "devfs_ruleset", "4")));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.REPLACE);
@@ -136,7 +136,7 @@ class DriftPlanTest {
             Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
             files.put("/jails/node_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).isEmpty();
         // Only the jail whose key copy changed restarts its pipes.
@@ -158,7 +158,7 @@ class DriftPlanTest {
             files.remove("/jails/node_j/etc/spiped.key");
             files.put("/jails/pg_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         Change c = changes(plan, "server-b").get(0);
         assertThat(c.steps()).extracting(Step::shellLine).contains(
@@ -191,8 +191,8 @@ class DriftPlanTest {
     void aHostWithEveryPackageOpensNoEgressWindowAndADoneRunOnceIsNoDrift() {
         assertThat(changes(planWith("server-a", o -> o), "server-a")).isEmpty();
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(),
-                o.rcConf(), o.files(), o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(),
-                Set.of(PkgBootstrapResource.PKG)));
+                o.rcConf(), o.files(), o.pf(), o.defaultRoute(), o.packages(), o.runningServices(),
+                Set.of(PkgBootstrapResource.PKG)).withFacts(o.kindFacts()));
         // The cluster is gone: initdb runs again, and the jail's running services restart on what it made.
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource().toString()).containsExactly("run_once[pg_j/initdb]",
                 "service[pg_j/postgresql]", "service[pg_j/spiped]");
@@ -211,7 +211,7 @@ class DriftPlanTest {
             Map<String, Iface> host = new LinkedHashMap<>(o.interfaces());
             host.put("ngx_b", ngxB);
             return new ObservedHost(o.host(), host, jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("jail[nginx_j]");
@@ -224,8 +224,7 @@ class DriftPlanTest {
     @Test
     void flushedRulesAreReloadedFromTheFile() {
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, true, false, o.pf().tables()), o.sysctl(),
-                o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()));
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, true, false, o.pf().tables()), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("the loaded rules differ from /etc/pf.conf");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
@@ -238,8 +237,7 @@ class DriftPlanTest {
         // pfctl -F rules: pf runs and passes everything without state; the load that follows
         // blocks every connection open until then, the one running it included.
         Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, false, o.pf().tables()), o.sysctl(),
-                o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()));
+                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, false, o.pf().tables()), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts()));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("no ruleset is loaded");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
@@ -256,7 +254,7 @@ class DriftPlanTest {
             java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
             services.removeIf(s -> s.startsWith("node_j/"));
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), services, o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), services, o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + " " + c.steps().size() + " " + c.reason())
                 .containsExactly("jail[node_j] 1 jail node_j is not running",
@@ -272,7 +270,7 @@ class DriftPlanTest {
             node.put("spiped_pipe_N2P_target", "[192.168.56.99]:5433");
             rc.put("/jails/node_j/etc/rc.conf", node);
             return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
                 .containsExactly("rc_conf[node_j]: sysrc -f /jails/node_j/etc/rc.conf 'spiped_pipe_N2P_target=[192.168.56.41]:5433'",
@@ -294,7 +292,7 @@ class DriftPlanTest {
                     ipg.ether(), ipg.members()));
             jails.put("pg_j", pg);
             return new ObservedHost(o.host(), o.interfaces(), jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("jail[pg_j]");

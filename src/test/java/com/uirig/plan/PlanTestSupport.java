@@ -34,7 +34,12 @@ public final class PlanTestSupport {
     }
 
     public static Map<String, ObservedHost> fresh(Inventory inv) {
-        return each(inv, FreshHost::of);
+        return each(inv, PlanTestSupport::fresh);
+    }
+
+    /** {@code h} freshly installed, with the facts its kinds read as such a host has them (as plan --offline). */
+    public static ObservedHost fresh(DesiredHost h) {
+        return FreshHost.of(h, ProbeSections.of(h).facts());
     }
 
     public static Map<String, ObservedHost> converged(Inventory inv) {
@@ -50,7 +55,7 @@ public final class PlanTestSupport {
 
     static ObservedHost withInterfaces(ObservedHost o, Map<String, Iface> interfaces) {
         return new ObservedHost(o.host(), interfaces, o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
     }
 
     /** server-a's xbridge without its member pg_a. */
@@ -67,14 +72,14 @@ public final class PlanTestSupport {
         ObservedHost.FileState f = files.get("/etc/ips_xnic_peers");
         files.put("/etc/ips_xnic_peers", new ObservedHost.FileState("0000", Optional.of("192.0.2.5\n203.0.113.99\n"), f.mode(), f.owner()));
         return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths());
+                o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
     }
 
     /** pf loaded with its rules but disabled ({@code pfctl -d}). */
     public static ObservedHost pfDisabled(ObservedHost o) {
         return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.sysctl(), o.defaultRoute(), o.packages(),
-                o.runningServices(), o.existingPaths());
+                new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.defaultRoute(), o.packages(),
+                o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
     }
 
     /** {@code service} in {@code jail} not running. */
@@ -82,7 +87,7 @@ public final class PlanTestSupport {
         Set<String> services = new HashSet<>(o.runningServices());
         services.remove(ObservedHost.serviceKey(jail, service));
         return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.sysctl(), o.defaultRoute(), o.packages(), services, o.existingPaths());
+                o.pf(), o.defaultRoute(), o.packages(), services, o.existingPaths()).withFacts(o.kindFacts());
     }
 
     /** No package installed in {@code jail}. */
@@ -90,6 +95,6 @@ public final class PlanTestSupport {
         Map<String, Set<String>> packages = new LinkedHashMap<>(o.packages());
         packages.put(jail, Set.of());
         return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.sysctl(), o.defaultRoute(), packages, o.runningServices(), o.existingPaths());
+                o.pf(), o.defaultRoute(), packages, o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
     }
 }

@@ -10,8 +10,8 @@ import com.uirig.expect.ExpectationResult;
 import com.uirig.expect.ExpectationResult.Found;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.Expectation;
-import com.uirig.facts.FreshHost;
 import com.uirig.plan.Plan;
+import com.uirig.plan.PlanTestSupport;
 import com.uirig.plan.Planner;
 import com.uirig.plan.Resources;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ class CheckReportTest {
 
     @Test
     void driftAndAFailedExpectationShareTheHostsLine() {
-        Plan fresh = Planner.plan(PROD.hosts(), Map.of("server-a", FreshHost.of(A), "server-b", FreshHost.of(B)));
+        Plan fresh = Planner.plan(PROD.hosts(), Map.of("server-a", PlanTestSupport.fresh(A), "server-b", PlanTestSupport.fresh(B)));
         CheckReport r = CheckReport.of("prod", List.of(A), fresh, Map.of(), Set.of(), Map.of("server-a", results(A, "no_egress_node_j")));
         assertThat(r.exitCode()).isEqualTo(2);
         String first = r.text(false).lines().findFirst().orElseThrow();
