@@ -30,8 +30,8 @@ public interface PlaybookSection<S> {
 
     /**
      * The interfaces the section makes on the host, each with its address if it has one: the
-     * validator then accepts them as bridge members and VNET interfaces, and a default router
-     * on one of their subnets.
+     * validator then accepts them as bridge members and a default router on one of their subnets
+     * (not as a jail's VNET interfaces: a kind reads its interfaces on the host).
      */
     default List<Interface> definedInterfaces(S spec) {
         return List.of();
