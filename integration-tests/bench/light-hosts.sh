@@ -10,6 +10,7 @@
 # Figures (measure.py): wall time, the controller's CPU time (user + system), CPU per host, peak
 # memory (summed PSS, and the JVM's peak RSS) and the light hosts' own CPU time: median, min and
 # max of RUNS, printed as a table and written to light-hosts.json in the working directory.
+# LIGHT_CHECK_OPTS adds options to the measured checks (for example '--forks 100').
 # Needs Java 17 and Maven (no Docker, no root); everything listens on 127.0.0.1 only.
 set -euo pipefail
 sizes=${1:-2,10,50,200,1000}
