@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Runs one command and prints what it cost: wall seconds, the controller's CPU seconds (user +
 system, all its processes), the controller's peak memory in MB and the CPU seconds the managed
-hosts spent meanwhile (the Docker containers named in BENCH_CONTAINERS, from their cgroups).
+hosts spent meanwhile (the Docker containers named in BENCH_CONTAINERS, from their cgroups, and
+the processes named in BENCH_HOST_PIDS, such as the light hosts' server, from /proc).
 Memory is the peak over time of the summed proportional set size (PSS) of every process in the
 command's session, so forked workers that share pages (Ansible's forks) are not counted twice.
-usage: measure.py LOG -- COMMAND...   (the command's output goes to LOG; exits with its status)"""
+With --rss it also prints the peak resident set size in MB of the command's largest process
+(getrusage's ru_maxrss), which counts shared pages in full.
+usage: measure.py LOG [--rss] -- COMMAND...   (the command's output goes to LOG; exits with its status)"""
 import os
 import sys
 import threading
@@ -49,10 +52,25 @@ def container_cpu_s(ids):
     return total
 
 
+def pids_cpu_s(pids):
+    total = 0.0
+    for pid in pids:
+        with open('/proc/%s/stat' % pid) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')  # utime, stime
+    return total
+
+
+def hosts_cpu_s(containers, pids):
+    return container_cpu_s(containers) + pids_cpu_s(pids)
+
+
 def main():
     log, cmd = sys.argv[1], sys.argv[sys.argv.index('--') + 1:]
+    rss = '--rss' in sys.argv[2:sys.argv.index('--')]
     containers = os.environ.get('BENCH_CONTAINERS', '').split()
-    hosts_before = container_cpu_s(containers)
+    pids = os.environ.get('BENCH_HOST_PIDS', '').split()
+    hosts_before = hosts_cpu_s(containers, pids)
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -76,8 +94,9 @@ def main():
     done.set()
     sampler.join()
     # wait4 gives the child's own usage and that of the descendants it waited for.
-    hosts = container_cpu_s(containers) - hosts_before
-    print('%.3f %.3f %.1f %.3f' % (wall, usage.ru_utime + usage.ru_stime, peak[0] / 1024, hosts))
+    hosts = hosts_cpu_s(containers, pids) - hosts_before
+    line = '%.3f %.3f %.1f %.3f' % (wall, usage.ru_utime + usage.ru_stime, peak[0] / 1024, hosts)
+    print(line + (' %.1f' % (usage.ru_maxrss / 1024) if rss else ''))
     sys.exit(os.waitstatus_to_exitcode(status))
 
 

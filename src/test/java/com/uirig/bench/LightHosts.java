@@ -1,0 +1,196 @@
+package com.uirig.bench;
+
+import com.uirig.facts.FactsStore;
+import com.uirig.facts.Probe;
+import com.uirig.model.Become;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+
+/**
+ * Light stand-ins for many hosts in one process, for the controller-scale benchmark
+ * (integration-tests/bench/light-hosts.sh): one SSH server (Apache MINA SSHD) on 127.0.0.1 that
+ * listens on one port per host, so the inventory and known_hosts have one entry per host as a
+ * real fleet's do, and the port a connection arrived on says which host it is. It accepts only the
+ * key it writes to {@code WORK/id_ed25519} and answers uirig's probe ({@code /bin/sh -s}, also
+ * through doas or sudo) from the host's saved sections ({@code uirig facts --save} layout); any
+ * other command fails with exit 127, as a command sh cannot find.
+ *
+ * <p>usage: {@code LightHosts FACTS_DIR WORK_DIR [SECONDS]}: serves every host directory of
+ * FACTS_DIR, writes {@code WORK_DIR/id_ed25519}, {@code known_hosts} and {@code ports} ("HOST PORT"
+ * lines, in host order), prints "ready" and stops after SECONDS (default 1800) or when killed.
+ */
+public final class LightHosts {
+    private static final String PROBE = "/bin/sh -s";
+
+    private final Map<Integer, String> hostByPort = new LinkedHashMap<>();
+    private final Map<String, Map<String, Probe.Section>> saved = new LinkedHashMap<>();
+    /** Probe answers are written off MINA's I/O threads (a command must not block them). */
+    private final ExecutorService answers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "light-host-answer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> probeCommands = new HashSet<>();
+
+    private LightHosts() {
+        for (Become b : Become.values()) {
+            probeCommands.add(b.wrap(PROBE));
+        }
+    }
+
+    /** An SSH server that can listen on more addresses than the one it starts on. */
+    private static final class MultiPortServer extends SshServer {
+        int bindAnother() throws IOException {
+            Set<SocketAddress> before = new HashSet<>(acceptor.getBoundAddresses());
+            acceptor.bind(new InetSocketAddress("127.0.0.1", 0));
+            Set<SocketAddress> now = new HashSet<>(acceptor.getBoundAddresses());
+            now.removeAll(before);
+            return ((InetSocketAddress) now.iterator().next()).getPort();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: LightHosts FACTS_DIR WORK_DIR [SECONDS]");
+            System.exit(2);
+        }
+        long seconds = args.length > 2 ? Long.parseLong(args[2]) : 1800;
+        new LightHosts().serve(Path.of(args[0]), Path.of(args[1]), seconds);
+    }
+
+    private void serve(Path facts, Path work, long seconds) throws IOException, GeneralSecurityException, InterruptedException {
+        List<Path> hosts;
+        try (Stream<Path> s = Files.list(facts)) {
+            hosts = s.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path h : hosts) {
+            saved.put(h.getFileName().toString(), FactsStore.load(h));
+        }
+        KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        KeyPair clientKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        Files.createDirectories(work);
+        try (OutputStream out = Files.newOutputStream(work.resolve("id_ed25519"))) {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "uirig-light-hosts", null, out);
+        }
+        // MINA's default server (ciphers, key exchanges, channels), as this subclass.
+        MultiPortServer server = (MultiPortServer) ServerBuilder.builder().factory(MultiPortServer::new).build();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(session -> List.of(hostKey));
+        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, clientKey.getPublic()));
+        server.setCommandFactory((channel, command) -> new Answer(channel, command));
+        server.start();
+        List<String> names = new ArrayList<>(saved.keySet());
+        StringBuilder knownHosts = new StringBuilder();
+        StringBuilder ports = new StringBuilder();
+        String key = PublicKeyEntry.toString(hostKey.getPublic());
+        for (int i = 0; i < names.size(); i++) {
+            int port = i == 0 ? server.getPort() : server.bindAnother();
+            hostByPort.put(port, names.get(i));
+            knownHosts.append("[127.0.0.1]:").append(port).append(' ').append(key).append('\n');
+            ports.append(names.get(i)).append(' ').append(port).append('\n');
+        }
+        Files.writeString(work.resolve("known_hosts"), knownHosts.toString());
+        Files.writeString(work.resolve("ports"), ports.toString());
+        System.out.println("ready: " + names.size() + " light hosts");
+        System.out.flush();
+        Thread.sleep(seconds * 1000);
+        server.stop(true);
+    }
+
+    /** One exec request: the probe answered from the saved sections of the host on that port. */
+    private final class Answer implements Command {
+        private final String host;
+        private final String command;
+        private InputStream in;
+        private OutputStream out;
+        private OutputStream err;
+        private ExitCallback exit;
+
+        Answer(ChannelSession channel, String command) {
+            SocketAddress local = channel.getSession().getIoSession().getLocalAddress();
+            this.host = hostByPort.get(((InetSocketAddress) local).getPort());
+            this.command = command;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            answers.execute(this::run);
+        }
+
+        private void run() {
+            try {
+                if (!probeCommands.contains(command)) {
+                    err.write(("light host " + host + ": command not modelled: " + command + "\n").getBytes(StandardCharsets.UTF_8));
+                    err.flush();
+                    exit.onExit(127);
+                    return;
+                }
+                // uirig sends the script, then end of file.
+                ByteArrayOutputStream script = new ByteArrayOutputStream();
+                in.transferTo(script);
+                ProbeAnswer a = ProbeAnswer.of(script.toString(StandardCharsets.UTF_8), saved.get(host));
+                out.write(a.bytes());
+                out.flush();
+                if (!a.missing.isEmpty()) {
+                    err.write(("light host " + host + ": no saved output for " + a.missing + "\n").getBytes(StandardCharsets.UTF_8));
+                    err.flush();
+                }
+                exit.onExit(a.missing.isEmpty() ? 0 : 1);
+            } catch (IOException | RuntimeException e) {
+                exit.onExit(1, String.valueOf(e));
+            }
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {}
+
+        @Override
+        public void setInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+    }
+}
