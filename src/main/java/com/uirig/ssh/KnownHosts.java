@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -104,17 +107,35 @@ public final class KnownHosts {
         Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** A file's lines as parsed, with what identified the file's version when it was read. */
+    private record Parsed(Object version, List<Line> lines) {}
+
+    /**
+     * Parsed files, shared by every check of a run: each connection checks its host's key, so
+     * re-reading the file per connection made a run's work grow with the square of its hosts. A
+     * file that changed since (its inode, size or modification time: trust() replaces it) is read again.
+     */
+    private static final Map<Path, Parsed> PARSED = new ConcurrentHashMap<>();
+
     private List<Line> lines() throws IOException {
-        List<Line> out = new ArrayList<>();
         if (file.isEmpty() || !Files.exists(file.get())) {
-            return out;
+            return List.of();
         }
-        for (String raw : Files.readAllLines(file.get(), StandardCharsets.UTF_8)) {
+        Path f = file.get().toAbsolutePath();
+        var attributes = Files.readAttributes(f, BasicFileAttributes.class);
+        Object version = List.of(String.valueOf(attributes.fileKey()), attributes.size(), attributes.lastModifiedTime());
+        Parsed cached = PARSED.get(f);
+        if (cached != null && cached.version().equals(version)) {
+            return cached.lines();
+        }
+        List<Line> out = new ArrayList<>();
+        for (String raw : Files.readAllLines(f, StandardCharsets.UTF_8)) {
             Line l = parse(raw);
             if (l != null) {
                 out.add(l);
             }
         }
+        PARSED.put(f, new Parsed(version, List.copyOf(out)));
         return out;
     }
 
@@ -151,6 +172,9 @@ public final class KnownHosts {
     }
 
     private static boolean glob(String pattern, String host) {
+        if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
+            return pattern.equals(host);
+        }
         String regex = pattern.replace(".", "\\.").replace("[", "\\[").replace("]", "\\]").replace("*", ".*").replace("?", ".");
         return host.matches(regex);
     }
