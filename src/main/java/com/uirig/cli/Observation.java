@@ -92,8 +92,10 @@ final class Observation {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         LiveRead live = new LiveRead(new SshConnector(timeout));
         try {
-            live.outcomes.addAll(FactsGatherer.gather(live.connector, hosts, h -> ProbeSections.of(h, true), inventory.file().toAbsolutePath().getParent(), forks,
-                    timeout, live.connections));
+            // Only hosts with expectations to test on them keep their connection for it.
+            live.outcomes.addAll(FactsGatherer.gather(live.connector, hosts, h -> ProbeSections.of(h, true),
+                    inventory.file().toAbsolutePath().getParent(), forks, timeout, live.connections,
+                    h -> !com.uirig.expect.HostBatch.of(h.expectations()).isEmpty()));
             return live;
         } catch (RuntimeException e) {
             live.close();
