@@ -144,6 +144,24 @@ final class PlaybookReader {
         return readKinds(read);
     }
 
+    /**
+     * An rc_conf entry may not set what a kind writes to rc.conf: rc_conf is applied last, so the
+     * host would boot with it instead of the kind's state. Reported at the rc_conf entry.
+     */
+    private <S> void refuseRcConfOverrides(PlaybookSection<S> kind, Object spec, DesiredHost host) {
+        PlaybookSection.RcConf rc = kind.rcConf(kind.specType().cast(spec));
+        java.util.Set<String> written = new java.util.LinkedHashSet<>(rc.settings().keySet());
+        if (!rc.cloned().isEmpty()) {
+            written.add("cloned_interfaces");
+        }
+        for (String variable : written) {
+            if (host.rcConf().containsKey(variable)) {
+                origins.error("rc_conf." + variable, "rc_conf sets " + variable + ", which the " + kind.key()
+                        + " section writes to rc.conf: remove it from rc_conf");
+            }
+        }
+    }
+
     /** The registered kinds' sections, in registration order, each seeing the host as read so far. */
     private DesiredHost readKinds(DesiredHost host) {
         Map<String, Object> specs = new LinkedHashMap<>();
@@ -154,6 +172,7 @@ final class PlaybookReader {
             }
             Object spec = kind.read(s.value(), new PlaybookSection.Context(host, s.playbookDir()));
             if (spec != null) {
+                refuseRcConfOverrides(kind, spec, host);
                 specs.put(kind.key(), spec);
                 origins.put(kind.key(), s.value());
                 host = host.withKinds(new KindSpecs(specs));

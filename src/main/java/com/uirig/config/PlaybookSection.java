@@ -51,6 +51,23 @@ public interface PlaybookSection<S> {
     /** A file a section writes, and its writer in words for the validator's message ({@code the cron jobs}). */
     record WrittenFile(String path, String writer) {}
 
+    /**
+     * The host's rc.conf settings that give the same state at boot. The reader refuses an
+     * {@code rc_conf} entry that would override one of them (or {@code cloned_interfaces}, when
+     * the kind adds to it): the boot would then differ from what apply made.
+     */
+    default RcConf rcConf(S spec) {
+        return RcConf.NONE;
+    }
+
+    /**
+     * rc.conf settings of a kind: interfaces to add to {@code cloned_interfaces} (rc.d/netif creates
+     * them, in order, before it configures any interface), then variables.
+     */
+    record RcConf(List<String> cloned, java.util.Map<String, String> settings) {
+        public static final RcConf NONE = new RcConf(List.of(), java.util.Map.of());
+    }
+
     /** What a section may look at while it is read. */
     record Context(DesiredHost host, Path playbookDir) {}
 }

@@ -144,12 +144,6 @@ public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
                 routes.add(r);
             }
         }
-        // rc.conf's own settings would override what this section writes there (and differ from the routes).
-        for (String variable : rcConf(new Routes(routes)).settings().keySet()) {
-            if (host.rcConf().containsKey(variable)) {
-                section.error("rc_conf." + variable + " is what the static_routes section writes: remove it from rc_conf");
-            }
-        }
         return new Routes(routes);
     }
 
@@ -286,6 +280,12 @@ public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
     private static final Pattern METRICS = Pattern.compile("( +-?\\d+){7} *");
 
     static Seen parse(Route probe, String command, int exit, String output) {
+        // FreeBSD 14's netlink route has two answers for a route it does not find: the first
+        // version of route_netlink.c (rtmsg_nl_int) warns on standard error and returns 0, so
+        // route exits 0 having printed nothing; later ones warnx and exit with the error.
+        if (exit == 0 && output.isBlank()) {
+            return Seen.ABSENT;
+        }
         if (exit != 0) {
             // "route has not been found" and every other failure go to standard error (warnx, err).
             if (!output.isBlank()) {

@@ -143,13 +143,7 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
                 return null;
             }
         }
-        Vlan vlan = new Vlan(name, parent, tag, Optional.ofNullable(inet));
-        String rc = host.rcConfClash(vlan);
-        if (rc != null) {
-            v.error(rc);
-            return null;
-        }
-        return vlan;
+        return new Vlan(name, parent, tag, Optional.ofNullable(inet));
     }
 
     /** A tag as the kernel takes it: 12 bits, 0 and 4095 reserved (sys/net/if_vlan.c vlan_config: EINVAL). */
@@ -291,15 +285,6 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
                 if (s.getKey().overlaps(inet)) {
                     return "address " + inet + " on " + name + " overlaps " + s.getKey() + " on " + s.getValue()
                             + " in the same network stack";
-                }
-            }
-            return null;
-        }
-
-        String rcConfClash(Vlan v) {
-            for (String key : rcConfOf(List.of(v)).keySet()) {
-                if (host.rcConf().containsKey(key)) {
-                    return "rc_conf sets " + key + ", which vlans writes for " + v.name();
                 }
             }
             return null;

@@ -47,18 +47,6 @@ public interface Kind<S> extends PlaybookSection<S> {
         return false;
     }
 
-    /** The host's rc.conf settings that give the same state at boot. */
-    default RcConf rcConf(S spec) {
-        return RcConf.NONE;
-    }
-
-    /**
-     * rc.conf settings of a kind: interfaces to add to {@code cloned_interfaces} (rc.d/netif creates
-     * them, in order, before it configures any interface), then variables.
-     */
-    record RcConf(List<String> cloned, Map<String, String> settings) {
-        public static final RcConf NONE = new RcConf(List.of(), Map.of());
-    }
 
     /**
      * What a kind's resources may depend on: the resources already built for the host (every

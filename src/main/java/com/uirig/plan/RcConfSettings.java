@@ -33,7 +33,7 @@ final class RcConfSettings {
         List<String> cloned = new ArrayList<>();
         d.bridges().forEach(b -> cloned.add(b.device()));
         d.epairs().forEach(e -> cloned.add(e.device()));
-        List<Kind.RcConf> kinds = new ArrayList<>();
+        List<com.uirig.config.PlaybookSection.RcConf> kinds = new ArrayList<>();
         Kinds.forEach(d, (kind, spec) -> kinds.add(kind.rcConf(spec)));
         kinds.forEach(k -> cloned.addAll(k.cloned()));
         if (!cloned.isEmpty()) {

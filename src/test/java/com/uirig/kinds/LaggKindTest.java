@@ -287,4 +287,13 @@ class LaggKindTest {
                 + "    vnet_interfaces: [lagg0]\n"))
                 .anySatisfy(p -> assertThat(p).contains("'lagg0' is made by a kind (a lagg, a VLAN)"));
     }
+
+    @Test
+    void rcConfMayNotOverrideTheLaggsBootTwin() throws IOException {
+        List<String> p = problems("rc_conf:\n  cloned_interfaces: bridge0\n  ifconfig_lagg0: up\n"
+                + lagg("  lagg0: {laggproto: failover, laggports: [em2]}\n"));
+        assertThat(p).hasSize(2);
+        assertThat(p.get(0)).contains("rc_conf.cloned_interfaces: rc_conf sets cloned_interfaces, which the laggs section writes");
+        assertThat(p.get(1)).contains("rc_conf.ifconfig_lagg0: rc_conf sets ifconfig_lagg0, which the laggs section writes");
+    }
 }

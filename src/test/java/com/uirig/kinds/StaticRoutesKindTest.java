@@ -162,8 +162,9 @@ class StaticRoutesKindTest {
     @Test
     void rcConfMayNotSetWhatTheSectionWrites() {
         String p = "rc_conf:\n  static_routes: office\n" + THREE;
-        assertThat(problems(p)).containsExactly(at(p, "office: {") + ": static_routes: rc_conf.static_routes is what the "
-                + "static_routes section writes: remove it from rc_conf");
+        // Reported at the rc_conf entry: the reader refuses it for every kind (PlaybookReader).
+        assertThat(problems(p)).containsExactly(at(p, "office\n") + ": rc_conf.static_routes: rc_conf sets static_routes, which the "
+                + "static_routes section writes to rc.conf: remove it from rc_conf");
     }
 
     private static Seen seen(String gateway, String iface) {

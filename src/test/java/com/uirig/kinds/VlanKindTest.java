@@ -178,9 +178,10 @@ class VlanKindTest {
                 + "  vlan5: {vlandev: inic, vlan: 5, inet: 10.5.0.1/33}\n  inic_6: {vlandev: inic, vlan: 6}\n  inic.6: {vlandev: inic, vlan: 7}\n"
                 + "  vlan8: {vlandev: inic, colour: red}\n");
         assertThat(p).containsExactly(
+                at("ifconfig_vlan3: up", "up") + ": rc_conf.ifconfig_vlan3: rc_conf sets ifconfig_vlan3, which the vlans section writes to rc.conf:"
+                        + " remove it from rc_conf",
                 at("192.168.56.1/25") + ": vlans.vlan1.inet: address 192.168.56.1/25 on vlan1 overlaps 192.168.56.110/24 on inic"
                         + " in the same network stack",
-                at("{vlandev: inic, vlan: 3}") + ": vlans.vlan3: rc_conf sets ifconfig_vlan3, which vlans writes for vlan3",
                 at("10.9.8.1/24") + ": vlans.vlan4.inet: address 10.9.8.1/24 on vlan4 overlaps 10.9.0.1/16 on vlan2 in the same network stack",
                 at("10.5.0.1/33") + ": vlans.vlan5.inet: invalid CIDR '10.5.0.1/33' (prefix length 33 is over 32)",
                 at("{vlandev: inic, vlan: 7}") + ": vlans.inic.6: " + "FreeBSD reads a name with '.' as PARENT.TAG"
