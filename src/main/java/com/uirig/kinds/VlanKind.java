@@ -454,6 +454,13 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
                 action = Action.CREATE;
                 reason = "no vlan named " + name();
                 steps.addAll(make());
+            } else if (!found.vlan()) {
+                // Another interface holds the name (a tap, a bridge, an undeclared lagg): if_clone_destroy
+                // would destroy it as readily as a vlan, so uirig refuses instead of replacing what it does not manage.
+                action = Action.REPLACE;
+                reason = replacing(found) + ": uirig does not destroy it";
+                steps.add(Step.run("/bin/sh", "-c", "echo \"$1 exists and is no vlan(4) interface: uirig does not destroy"
+                        + " an interface it does not manage; rename or remove it\" >&2; exit 1", "sh", name()));
             } else if (!sameVlan(found)) {
                 action = Action.REPLACE;
                 reason = replacing(found);

@@ -258,13 +258,16 @@ class VlanKindTest {
     }
 
     @Test
-    void anInterfaceOfTheNameThatIsNoVlanOrHasNoParentIsRemade() throws IOException {
+    void aVlanWithoutParentIsRemadeButAnInterfaceThatIsNoVlanIsNeverDestroyed() throws IOException {
         String epair = "storage: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n\tgroups: epair\n";
         String orphan = "storage: flags=8842<BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n\tgroups: vlan\n"
                 + "\tvlan: 0 vlanproto: 802.1q vlanpcp: 0 parent interface: <none>\n";
         Inventory inv = load(TWO, "192.0.2.155");
-        assertThat(plan(inv, Map.of("storage", epair)).get(Address.of("vlan", "storage")).reason())
-                .isEqualTo("storage exists but is no vlan(4) interface");
+        Change other = plan(inv, Map.of("storage", epair)).get(Address.of("vlan", "storage"));
+        assertThat(other.reason()).isEqualTo("storage exists but is no vlan(4) interface: uirig does not destroy it");
+        // Its one step fails with the reason: apply stops there and the interface stays.
+        assertThat(other.steps()).singleElement().asString().startsWith("/bin/sh -c ").doesNotContain("destroy storage")
+                .contains("uirig does not destroy an interface it does not manage");
         Change c = plan(inv, Map.of("storage", orphan)).get(Address.of("vlan", "storage"));
         assertThat(c.reason()).isEqualTo("storage is a vlan without a parent");
         assertThat(c.steps()).extracting(Object::toString).containsExactly("ifconfig storage destroy",
