@@ -186,6 +186,9 @@ public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
         Map<String, Cidr> addresses = new LinkedHashMap<>();
         host.nics().stream().filter(n -> n.inet() != null).forEach(n -> addresses.put("NIC " + n.name(), n.inet()));
         host.bridges().forEach(b -> b.inet().ifPresent(c -> addresses.put("bridge " + b.name(), c)));
+        // And the interfaces of the kinds registered before this one (a lagg, a VLAN).
+        com.uirig.config.PlaybookSections.interfaces(host)
+                .forEach(i -> i.inet().ifPresent(c -> addresses.put("interface " + i.name(), c)));
         for (var a : addresses.entrySet()) {
             Cidr own = a.getValue();
             if (destination.prefix() == own.prefix() && destination.network().equals(own.network())) {

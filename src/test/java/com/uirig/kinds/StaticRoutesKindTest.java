@@ -230,4 +230,12 @@ class StaticRoutesKindTest {
         assertThat(StaticRoutesKind.nameProblem("x y")).isEqualTo("invalid route name 'x y': it becomes a word of "
                 + "rc.conf's static_routes and the variable route_NAME, so letters, digits and '_' only");
     }
+
+    @Test
+    void aRouteToTheSubnetOfALaggIsRefusedLikeOneToANicsSubnet() {
+        String p = "laggs:\n  lagg0: {laggproto: failover, laggports: [em2], inet: 10.0.9.1/24}\n"
+                + "static_routes:\n  storage: {destination: 10.0.9.0/24, gateway: 192.168.56.1}\n";
+        assertThat(problems(p)).singleElement().asString()
+                .contains("destination 10.0.9.0/24 is the subnet of interface lagg0: FreeBSD routes it to the interface itself");
+    }
 }
