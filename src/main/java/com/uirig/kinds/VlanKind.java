@@ -89,14 +89,37 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
         HostInterfaces host = new HostInterfaces(context.host());
         List<Vlan> out = new ArrayList<>();
         Map<String, String> tags = new HashMap<>();
+        Map<Vlan, YamlValue> written = new HashMap<>();
         for (var e : section.entries().entrySet()) {
             Vlan v = vlan(e.getKey(), e.getValue(), host, tags);
             if (v != null) {
                 out.add(v);
                 host.add(v);
+                written.put(v, e.getValue());
             }
         }
+        refuseUnitsTakenAtBoot(out, written);
         return new Spec(out);
+    }
+
+    /**
+     * A VLAN of another name (storage) is made with {@code ifconfig vlan create ... name storage}, at
+     * apply and at boot (network.subr childif_create), and keeps the unit the kernel gave it: the
+     * lowest free one (sys/net/if_clone.c ifc_alloc_unit_next). Boot makes them parent by parent,
+     * not in playbook order, so vlanN with N below their number could find its unit taken there
+     * (EEXIST) although apply made it: refused. A PARENT.TAG name takes no unit (IF_DUNIT_NONE).
+     */
+    private static void refuseUnitsTakenAtBoot(List<Vlan> vlans, Map<Vlan, YamlValue> written) {
+        long others = vlans.stream().map(v -> v.name().value())
+                .filter(n -> !UNIT_NAME.matcher(n).matches() && !DOTTED.matcher(n).matches()).count();
+        for (Vlan v : vlans) {
+            var unit = UNIT_NAME.matcher(v.name().value());
+            if (unit.matches() && Long.parseLong(unit.group(1)) < others) {
+                written.get(v).error(v.name() + " may find its unit taken at boot: the " + others + " VLANs with other names"
+                        + " get the lowest free units (ifconfig vlan create, sys/net/if_clone.c ifc_alloc_unit_next); name it"
+                        + " vlan" + others + " or higher");
+            }
+        }
     }
 
     private static Vlan vlan(String key, YamlValue v, HostInterfaces host, Map<String, String> tags) {

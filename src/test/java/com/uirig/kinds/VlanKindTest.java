@@ -290,4 +290,12 @@ class VlanKindTest {
                 "{\"exists\":true,\"vlan\":true,\"tag\":100,\"parent\":\"inic\",\"proto\":\"802.1q\",\"inet\":[\"10.100.0.1/24\"],\"up\":true}");
         assertThat(facts.observed().fact(VlanKind.fact(IfName.parse("storage")))).contains(VlanKind.Found.ABSENT);
     }
+
+    @Test
+    void aVlanNBelowTheNumberOfVlansWithOtherNamesIsRefusedItsUnitMayBeTakenAtBoot() throws IOException {
+        List<String> p = problems(NICS + "vlans:\n  vlan0: {vlandev: inic, vlan: 10}\n  storage: {vlandev: inic, vlan: 20}\n"
+                + "  inic.30: {vlandev: inic, vlan: 30}\n  vlan1: {vlandev: inic, vlan: 40}\n");
+        assertThat(p).singleElement().asString().contains("vlans.vlan0: vlan0 may find its unit taken at boot: the 1 VLANs with"
+                + " other names get the lowest free units");
+    }
 }
