@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * Runs a change's steps on a host, in order, stopping at the first that fails. Standard input
+ * Runs a change's steps on a host, in order, stopping at the first that fails: consecutive steps
+ * with no input and no effect go as one command ({@link StepBatch}), the others alone. Standard input
  * is resolved only here: file content from the plan, a secret read from another host's file
  * through that host's connection (kept in memory, never written on the orchestrator), or a
  * file of the orchestrator.
@@ -78,38 +79,73 @@ public final class StepRunner {
 
     public void run(String host, Change change) throws IOException {
         Transport t = hosts.apply(host);
-        for (Step s : change.steps()) {
-            if (s.effect() == Step.Effect.CUTS_SESSIONS && resumer != null) {
-                // The session that ran it would hang: start it detached, and carry on over a
-                // connection made after it ran; its exit status waits in a file.
-                String status = "/var/run/uirig.cut." + Long.toHexString(RANDOM.nextLong());
-                CommandResult r = t.run(detached(s, status), timeout);
-                if (!r.ok()) {
-                    throw new StepFailed(host + ": " + change.resource() + ": cannot start '" + s.shellLine() + "' (exit "
-                            + r.exit() + ")");
-                }
-                t = resumer.resume(host, "test -s " + status);
-                CommandResult ran = t.run("cat " + status + " && rm -f " + status, timeout);
-                String exit = ran.stdout().trim();
-                if (!ran.ok() || !exit.equals("0")) {
-                    throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited "
-                            + (exit.isEmpty() ? "?" : exit));
-                }
-                continue;
+        java.util.List<Step> steps = change.steps();
+        for (int i = 0; i < steps.size(); ) {
+            int end = i;
+            while (end < steps.size() && StepBatch.fits(steps.get(end))) {
+                end++;
             }
-            CommandResult r;
-            if (s.effect() == Step.Effect.LONG) {
-                r = runLong(t, host, change, s);
+            if (end - i > 1) {
+                runBatch(t, host, change, new StepBatch(steps.subList(i, end)));
+                i = end;
             } else {
-                try (InputStream in = input(host, change, s)) {
-                    r = t.run(s.effect() == Step.Effect.STARTS_DAEMONS ? throughFiles(s) : s.commandLine(), in, timeout);
-                }
-            }
-            if (!r.ok()) {
-                throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited " + r.exit()
-                        + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+                t = runAlone(t, host, change, steps.get(i));
+                i++;
             }
         }
+    }
+
+    /**
+     * Runs consecutive steps as one command (see {@link StepBatch}), and fails as the first of them
+     * that fails would alone. The batch may take as long as its steps would one after the other:
+     * the timeout is there for a hung command, and each step may still take the whole of it.
+     */
+    private void runBatch(Transport t, String host, Change change, StepBatch batch) throws IOException {
+        CommandResult r = t.run(batch.script(), timeout.multipliedBy(batch.steps().size()));
+        java.util.Optional<StepBatch.Failure> f = batch.failure(r);
+        if (f.isPresent()) {
+            throw failed(host, change, f.get().step(), f.get().exit(), f.get().stderr());
+        }
+    }
+
+    /** Runs one step as its own command; returns the connection to carry on over (a new one after a cut). */
+    private Transport runAlone(Transport t, String host, Change change, Step s) throws IOException {
+        if (s.effect() == Step.Effect.CUTS_SESSIONS && resumer != null) {
+            // The session that ran it would hang: start it detached, and carry on over a
+            // connection made after it ran; its exit status waits in a file.
+            String status = "/var/run/uirig.cut." + Long.toHexString(RANDOM.nextLong());
+            CommandResult r = t.run(detached(s, status), timeout);
+            if (!r.ok()) {
+                throw new StepFailed(host + ": " + change.resource() + ": cannot start '" + s.shellLine() + "' (exit "
+                        + r.exit() + ")");
+            }
+            t = resumer.resume(host, "test -s " + status);
+            CommandResult ran = t.run("cat " + status + " && rm -f " + status, timeout);
+            String exit = ran.stdout().trim();
+            if (!ran.ok() || !exit.equals("0")) {
+                throw new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited "
+                        + (exit.isEmpty() ? "?" : exit));
+            }
+            return t;
+        }
+        CommandResult r;
+        if (s.effect() == Step.Effect.LONG) {
+            r = runLong(t, host, change, s);
+        } else {
+            try (InputStream in = input(host, change, s)) {
+                r = t.run(s.effect() == Step.Effect.STARTS_DAEMONS ? throughFiles(s) : s.commandLine(), in, timeout);
+            }
+        }
+        if (!r.ok()) {
+            throw failed(host, change, s, r.exit(), r.stderr());
+        }
+        return t;
+    }
+
+    /** How a step that exited non-zero is reported, alone or in a batch. */
+    private static StepFailed failed(String host, Change change, Step s, int exit, String stderr) {
+        return new StepFailed(host + ": " + change.resource() + ": '" + s.shellLine() + "' exited " + exit
+                + (stderr.isBlank() ? "" : ": " + stderr.strip()));
     }
 
     /**

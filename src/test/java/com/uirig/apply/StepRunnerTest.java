@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** Steps run in order with their input; a secret is read from its host once per apply, as bytes. */
+/**
+ * Steps run in order with their input; a secret is read from its host once per apply, as bytes;
+ * consecutive steps with neither input nor effect run as one script, and fail as they would alone.
+ */
 class StepRunnerTest {
     /** A host that records the commands it is asked to run and what they read. */
     static class RecordingHost implements Transport {
@@ -100,7 +103,8 @@ class StepRunnerTest {
     void stepsRunInOrderAndStopAtTheFirstFailure() {
         RecordingHost a = new RecordingHost();
         Change change = new Change(com.uirig.plan.Address.parse("file[/x]"), Action.CREATE, "", Map.of(), Map.of(), List.of(
-                Step.withContent("hello\n", "dd", "of=/x.uirig-new", "status=none"), Step.run("false"), Step.run("mv", "a", "b")), "");
+                Step.withContent("hello\n", "dd", "of=/x.uirig-new", "status=none"), Step.run("false"),
+                Step.withContent("x", "dd", "of=/y")), "");
         StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
                 .isInstanceOf(StepRunner.StepFailed.class)
@@ -164,5 +168,134 @@ class StepRunnerTest {
             Thread.sleep(50);
         }
         assertThat(java.nio.file.Files.readString(status)).isEqualTo("3\n");
+    }
+
+    /** A host that runs each command with this machine's /bin/sh (dash here, as in the simulator) in a temporary directory. */
+    static class ShellHost extends RecordingHost {
+        final java.nio.file.Path dir;
+        final List<Duration> timeouts = new ArrayList<>();
+        final com.uirig.model.Become become;
+
+        ShellHost(java.nio.file.Path dir, com.uirig.model.Become become) {
+            this.dir = dir;
+            this.become = become;
+        }
+
+        @Override
+        public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                throws java.io.IOException {
+            super.run(command, stdin, timeout);
+            timeouts.add(timeout);
+            // The command as the login shell gets it under become, without the program that would make it root.
+            String wrapped = become.wrap(command);
+            String line = become == com.uirig.model.Become.NONE ? wrapped : wrapped.substring((become.program() + " -n ").length());
+            Process p = new ProcessBuilder("/bin/sh", "-c", line).directory(dir.toFile()).start();
+            p.getOutputStream().close();
+            java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getErrorStream().readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                return new CommandResult(p.waitFor(), out, new String(err.join(), StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+    }
+
+    private static Change change(Step... steps) {
+        return new Change(com.uirig.plan.Address.parse("file[/x]"), Action.CREATE, "", Map.of(), Map.of(), List.of(steps), "");
+    }
+
+    private static StepRunner runner(Transport host) {
+        return new StepRunner(Map.of("server-a", host)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>());
+    }
+
+    @Test
+    void consecutiveStepsWithNoInputRunAsOneCommandWithATimeoutForEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ShellHost a = new ShellHost(dir, com.uirig.model.Become.NONE);
+        runner(a).run("server-a", change(Step.run("mkdir", "d"), Step.run("touch", "d/one"), Step.run("cd", "d"),
+                Step.run("sh", "-c", "echo 'printed; not a marker'; echo warned >&2"), Step.run("mv", "d/one", "d/two")));
+        // The cd changed the directory of its own subshell only: the mv after it still ran in dir.
+        assertThat(a.commands).singleElement().asString().contains("( mkdir d ) </dev/null", "( touch d/one ) </dev/null");
+        assertThat(a.timeouts).containsExactly(Duration.ofSeconds(25));
+        assertThat(dir.resolve("d/two")).exists();
+        assertThat(dir.resolve("d/one")).doesNotExist();
+    }
+
+    @Test
+    void aFailingStepInABatchIsReportedAsAloneAndTheStepsAfterItDoNotRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // Its error output does not end in a newline, and holds a line that looks like a marker of another run.
+        Step failing = Step.run("sh", "-c", "echo out; echo '@@uirig-0123456789abcdef failed 0 0' >&2; printf 'no such thing' >&2; exit 3");
+        ShellHost alone = new ShellHost(dir, com.uirig.model.Become.NONE);
+        String today = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> runner(alone).run("server-a", change(failing)), StepRunner.StepFailed.class).getMessage();
+        assertThat(alone.commands).containsExactly(failing.commandLine());
+        assertThat(today).isEqualTo("server-a: file[/x]: '" + failing.shellLine() + "' exited 3: "
+                + "@@uirig-0123456789abcdef failed 0 0\nno such thing");
+        for (com.uirig.model.Become become : com.uirig.model.Become.values()) {
+            ShellHost a = new ShellHost(dir, become);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner(a).run("server-a", change(
+                            Step.run("sh", "-c", "echo fine >&2"), Step.run("touch", "before"), failing, Step.run("touch", "after"))))
+                    .as(become.name()).isInstanceOf(StepRunner.StepFailed.class).hasMessage(today);
+            assertThat(a.commands).hasSize(1);
+            assertThat(dir.resolve("before")).exists();
+            assertThat(dir.resolve("after")).doesNotExist();
+        }
+    }
+
+    @Test
+    void theFirstStepOfABatchFailingWithNoErrorOutputIsReportedWithItsStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ShellHost a = new ShellHost(dir, com.uirig.model.Become.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner(a).run("server-a", change(
+                        Step.run("false"), Step.run("touch", "after"))))
+                .isInstanceOf(StepRunner.StepFailed.class).hasMessage("server-a: file[/x]: 'false' exited 1");
+        assertThat(dir.resolve("after")).doesNotExist();
+    }
+
+    @Test
+    void aScriptCutShortIsReportedAsTheLastStepItStarted() {
+        StepBatch batch = new StepBatch(List.of(Step.run("true"), Step.run("sleep", "600")), "00ff");
+        StepBatch.Failure f = batch.failure(new CommandResult(-1, "", "@@uirig-00ff step 0\n\n@@uirig-00ff step 1\npartial")).orElseThrow();
+        assertThat(f.step()).isEqualTo(Step.run("sleep", "600"));
+        assertThat(f.exit()).isEqualTo(-1);
+        assertThat(f.stderr().strip()).isEqualTo("partial");
+        assertThat(batch.failure(new CommandResult(0, "", "@@uirig-00ff step 0\n"))).isEmpty();
+    }
+
+    @Test
+    void aStepWithInputOrAnEffectSplitsTheBatchAndItsInputStaysOutOfTheScripts() throws Exception {
+        byte[] secret = "topsecret".getBytes(StandardCharsets.UTF_8);
+        RecordingHost a = new RecordingHost() {
+            @Override
+            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                    throws java.io.IOException {
+                CommandResult r = super.run(command, stdin, timeout);
+                return command.startsWith("od ") ? new CommandResult(0, java.util.HexFormat.of().formatHex(secret), "") : r;
+            }
+        };
+        runner(a).run("server-a", change(Step.run("a"), Step.run("b"),
+                Step.withContent("file content\n", "dd", "of=/x"), Step.run("c"), Step.run("d"),
+                new Step(List.of("dd", "of=/k"), new Step.SecretFrom("server-a", "/k")), Step.run("e"),
+                Step.startingDaemons("service", "x", "start"), Step.run("f"), Step.run("g")));
+        assertThat(a.commands).hasSize(8);
+        assertThat(a.commands.get(0)).contains("( a )", "( b )");
+        assertThat(a.commands.get(1)).isEqualTo("dd of=/x");
+        assertThat(a.commands.get(2)).contains("( c )", "( d )");
+        assertThat(a.commands.get(3)).isEqualTo("od -An -v -tx1 /k");
+        assertThat(a.commands.get(4)).isEqualTo("dd of=/k");
+        assertThat(a.commands.get(5)).isEqualTo("e");
+        assertThat(a.commands.get(6)).isEqualTo(StepRunner.throughFiles(Step.startingDaemons("service", "x", "start")));
+        assertThat(a.commands.get(7)).contains("( f )", "( g )");
+        assertThat(a.inputs.get(1)).isEqualTo("file content\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.inputs.get(4)).isEqualTo(secret);
+        assertThat(a.commands).noneMatch(c -> c.contains("topsecret") || c.contains("file content"));
+        assertThat(a.inputs.get(0)).isNull();
     }
 }
