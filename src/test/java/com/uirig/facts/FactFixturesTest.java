@@ -81,18 +81,10 @@ class FactFixturesTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixture() throws IOException {
-        List<Path> dirs;
-        try (Stream<Path> s = Files.list(ROOT)) {
-            dirs = s.filter(Files::isDirectory).sorted().toList();
-        }
-        assertThat(dirs).as("fixtures under %s", ROOT).isNotEmpty();
-        return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+        return com.uirig.Fixtures.each(ROOT, FILES, d -> check(d));
     }
 
     private static void check(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            assertThat(s.map(p -> p.getFileName().toString()).toList()).as("files of %s", dir).isSubsetOf(FILES);
-        }
         List<String> words = Arrays.asList(read(dir, "section").strip().split("\\s+"));
         String section = words.get(0);
         List<String> arguments = words.subList(1, words.size());

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -41,18 +40,10 @@ class ResourceFixturesTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixture() throws IOException {
-        List<Path> dirs;
-        try (Stream<Path> s = Files.list(ROOT)) {
-            dirs = s.filter(Files::isDirectory).sorted().toList();
-        }
-        assertThat(dirs).as("fixtures under %s", ROOT).isNotEmpty();
-        return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+        return com.uirig.Fixtures.each(ROOT, FILES, d -> check(d));
     }
 
     private static void check(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            assertThat(s.map(p -> p.getFileName().toString()).toList()).as("files of %s", dir).isSubsetOf(FILES);
-        }
         Path inventory = Files.createTempDirectory("uirig-fixture");
         try {
             Files.copy(dir.resolve("playbook.yml"), inventory.resolve("playbook.yml"));
