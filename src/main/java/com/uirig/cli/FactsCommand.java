@@ -5,6 +5,7 @@ import com.uirig.facts.FactsJson;
 import com.uirig.facts.FactsReader;
 import com.uirig.facts.FactsStore;
 import com.uirig.facts.HostFacts;
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.Cidr;
 import java.io.IOException;
@@ -114,17 +115,19 @@ final class FactsCommand implements Callable<Integer> {
             ObservedHost o = f.observed();
             s.append(f.host()).append('\n');
             s.append("  interfaces:\n");
-            o.interfaces().values().forEach(i -> s.append("    ").append(describe(i)).append('\n'));
-            o.jails().forEach((name, j) -> {
+            o.get(HostState.INTERFACES).values().forEach(i -> s.append("    ").append(describe(i)).append('\n'));
+            o.get(HostState.JAILS).forEach((name, j) -> {
                 s.append("  jail ").append(name).append(" (jid ").append(j.jid()).append(", ").append(j.path()).append(")\n");
-                o.jailInterfaces().getOrDefault(name, java.util.Map.of()).values()
+                o.get(HostState.JAIL_INTERFACES).getOrDefault(name, java.util.Map.of()).values()
                         .forEach(i -> s.append("    ").append(describe(i)).append('\n'));
             });
-            s.append("  pf: ").append(o.pf().enabled() ? "enabled" : "disabled")
-                    .append(o.pf().rulesLoaded() ? ", rules loaded" : ", no rules").append('\n');
-            o.defaultRoute().ifPresent(r -> s.append("  default route: ").append(r).append('\n'));
-            if (!o.runningServices().isEmpty()) {
-                s.append("  running: ").append(String.join(", ", new java.util.TreeSet<>(o.runningServices()))).append('\n');
+            ObservedHost.PfState pf = o.get(HostState.PF);
+            s.append("  pf: ").append(pf.enabled() ? "enabled" : "disabled")
+                    .append(pf.rulesLoaded() ? ", rules loaded" : ", no rules").append('\n');
+            o.get(HostState.DEFAULT_ROUTE).ifPresent(r -> s.append("  default route: ").append(r).append('\n'));
+            java.util.Set<String> running = o.get(HostState.RUNNING_SERVICES);
+            if (!running.isEmpty()) {
+                s.append("  running: ").append(String.join(", ", new java.util.TreeSet<>(running))).append('\n');
             }
             if (!f.unknown().isEmpty()) {
                 s.append("  unknown: ").append(String.join(", ", f.unknown())).append('\n');

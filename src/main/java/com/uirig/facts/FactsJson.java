@@ -32,19 +32,19 @@ public final class FactsJson {
         ObservedHost o = f.observed();
         ObjectNode h = MAPPER.createObjectNode();
         h.put("host", f.host());
-        h.set("interfaces", interfaces(o.interfaces()));
+        h.set("interfaces", interfaces(o.get(HostState.INTERFACES)));
         ObjectNode jails = h.putObject("jails");
-        o.jails().forEach((name, j) -> {
+        o.get(HostState.JAILS).forEach((name, j) -> {
             ObjectNode jn = jails.putObject(name);
             jn.put("jid", j.jid());
             jn.put("path", j.path());
             jn.set("parameters", MAPPER.valueToTree(j.parameters()));
-            jn.set("interfaces", interfaces(o.jailInterfaces().getOrDefault(name, Map.of())));
+            jn.set("interfaces", interfaces(o.get(HostState.JAIL_INTERFACES).getOrDefault(name, Map.of())));
         });
-        h.set("jail_roots", MAPPER.valueToTree(new TreeSet<>(o.jailRoots())));
-        h.set("rc_conf", MAPPER.valueToTree(o.rcConf()));
+        h.set("jail_roots", MAPPER.valueToTree(new TreeSet<>(o.get(HostState.JAIL_ROOTS))));
+        h.set("rc_conf", MAPPER.valueToTree(o.get(HostState.RC_CONF)));
         ObjectNode files = h.putObject("files");
-        o.files().forEach((path, s) -> {
+        o.get(HostState.FILES).forEach((path, s) -> {
             ObjectNode fn = files.putObject(path);
             fn.put("mode", s.mode());
             fn.put("owner", s.owner());
@@ -58,20 +58,21 @@ public final class FactsJson {
             // The registered kinds' facts, by section, as their records (see Fact).
             h.set("kinds", MAPPER.valueToTree(o.kindFacts()));
         }
+        ObservedHost.PfState state = o.get(HostState.PF);
         ObjectNode pf = h.putObject("pf");
-        pf.put("module_loaded", o.pf().moduleLoaded());
-        pf.put("enabled", o.pf().enabled());
-        pf.put("rules_loaded", o.pf().rulesLoaded());
-        pf.put("rules_match_file", o.pf().rulesMatchFile());
-        pf.set("tables", MAPPER.valueToTree(o.pf().tables()));
-        if (o.defaultRoute().isPresent()) {
-            h.put("default_route", o.defaultRoute().get());
+        pf.put("module_loaded", state.moduleLoaded());
+        pf.put("enabled", state.enabled());
+        pf.put("rules_loaded", state.rulesLoaded());
+        pf.put("rules_match_file", state.rulesMatchFile());
+        pf.set("tables", MAPPER.valueToTree(state.tables()));
+        if (o.get(HostState.DEFAULT_ROUTE).isPresent()) {
+            h.put("default_route", o.get(HostState.DEFAULT_ROUTE).get());
         } else {
             h.putNull("default_route");
         }
-        h.set("packages", MAPPER.valueToTree(o.packages()));
-        h.set("running_services", MAPPER.valueToTree(new TreeSet<>(o.runningServices())));
-        h.set("existing_paths", MAPPER.valueToTree(new TreeSet<>(o.existingPaths())));
+        h.set("packages", MAPPER.valueToTree(o.get(HostState.PACKAGES)));
+        h.set("running_services", MAPPER.valueToTree(new TreeSet<>(o.get(HostState.RUNNING_SERVICES))));
+        h.set("existing_paths", MAPPER.valueToTree(new TreeSet<>(o.get(HostState.EXISTING_PATHS))));
         h.set("unknown", MAPPER.valueToTree(new TreeSet<>(f.unknown())));
         return h;
     }

@@ -159,8 +159,18 @@ public final class FactsReader {
                 filtering && loaded.equals(recorded), tables);
 
         Optional<String> route = parsed(sections.get(Sections.ROUTE), RouteParser::gateway, unreadable).flatMap(r -> r);
-        return new ObservedHost(host, interfaces, jailInterfaces, jails, roots, rcConf, files, pf, route,
-                packages, services, existing);
+        return ObservedHost.of(host)
+                .with(HostState.INTERFACES, interfaces)
+                .with(HostState.JAIL_INTERFACES, jailInterfaces)
+                .with(HostState.JAILS, jails)
+                .with(HostState.JAIL_ROOTS, roots)
+                .with(HostState.RC_CONF, rcConf)
+                .with(HostState.FILES, files)
+                .with(HostState.PF, pf)
+                .with(HostState.DEFAULT_ROUTE, route)
+                .with(HostState.PACKAGES, packages)
+                .with(HostState.RUNNING_SERVICES, services)
+                .with(HostState.EXISTING_PATHS, existing);
     }
 
     /**

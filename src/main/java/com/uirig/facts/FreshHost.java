@@ -48,8 +48,9 @@ public final class FreshHost {
         rcConf.put("moused_nondefault_enable", "NO");
         rcConf.put("dumpdev", "AUTO");
         rcConf.put("zfs_enable", "YES");
-        return new ObservedHost(desired.name(), interfaces, Map.of(), Map.of(), Set.of(),
-                Map.of("/etc/rc.conf", rcConf), Map.of(), new ObservedHost.PfState(false, false, false, false, Map.of()),
-                desired.nics().isEmpty() ? Optional.empty() : Optional.of(DHCP_ROUTER), Map.of(), Set.of(), Set.of());
+        return ObservedHost.of(desired.name())
+                .with(HostState.INTERFACES, interfaces)
+                .with(HostState.RC_CONF, Map.of("/etc/rc.conf", rcConf))
+                .with(HostState.DEFAULT_ROUTE, desired.nics().isEmpty() ? Optional.empty() : Optional.of(DHCP_ROUTER));
     }
 }

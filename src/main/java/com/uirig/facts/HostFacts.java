@@ -27,9 +27,10 @@ public record HostFacts(String host, ObservedHost observed, Map<String, Probe.Se
                     + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more unreadable sections)" : ""));
         }
         Probe.Section ifconfig = sections.get(Sections.IFCONFIG);
-        if (ifconfig != null && ifconfig.exit() == 0 && !observed.interfaces().containsKey("lo0")) {
-            return java.util.Optional.of("'ifconfig -a' printed " + (observed.interfaces().isEmpty() ? "no interface"
-                    : observed.interfaces().size() + " interfaces but no lo0") + ": that is no FreeBSD host's answer");
+        var interfaces = observed.get(HostState.INTERFACES);
+        if (ifconfig != null && ifconfig.exit() == 0 && !interfaces.containsKey("lo0")) {
+            return java.util.Optional.of("'ifconfig -a' printed " + (interfaces.isEmpty() ? "no interface"
+                    : interfaces.size() + " interfaces but no lo0") + ": that is no FreeBSD host's answer");
         }
         return java.util.Optional.empty();
     }

@@ -2,6 +2,7 @@ package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
 import com.uirig.facts.Fact;
+import com.uirig.facts.HostState;
 import com.uirig.facts.IfconfigParser;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.Shown;
@@ -437,7 +438,7 @@ public final class LaggKind implements Kind<LaggKind.Spec> {
             // The ports come up before they join, and new ports join before old ones leave: a lagg
             // that carries traffic (uirig's own SSH, perhaps) keeps an active port throughout.
             for (IfName p : lagg.ports()) {
-                ObservedHost.Iface port = observed.interfaces().get(p.value());
+                ObservedHost.Iface port = observed.get(HostState.INTERFACES).get(p.value());
                 if (port == null || !port.up()) {
                     drift.add("port " + p + (port == null ? " not found" : " is down"));
                     steps.add(Step.run("ifconfig", p.value(), "up"));

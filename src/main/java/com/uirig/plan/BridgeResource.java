@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost.Bridge;
 import com.uirig.model.IfName;
@@ -23,13 +24,13 @@ public record BridgeResource(Bridge bridge, List<Address> dependsOn) implements 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
         String name = bridge.name().value();
-        ObservedHost.Iface found = observed.interfaces().get(name);
+        ObservedHost.Iface found = observed.get(HostState.INTERFACES).get(name);
         List<Step> steps = new ArrayList<>();
         Action action = Action.UPDATE;
         String reason = "bridge " + name + " differs";
         if (found == null) {
             action = Action.CREATE;
-            ObservedHost.Iface unnamed = observed.interfaces().get(bridge.device());
+            ObservedHost.Iface unnamed = observed.get(HostState.INTERFACES).get(bridge.device());
             if (unnamed == null) {
                 reason = "no bridge named " + name;
                 steps.add(Step.run("ifconfig", bridge.device(), "create"));

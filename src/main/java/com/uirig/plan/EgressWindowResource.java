@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public record EgressWindowResource(String conf, List<PackagesResource> packages,
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        ObservedHost.PfState pf = observed.pf();
+        ObservedHost.PfState pf = observed.get(HostState.PF);
         List<Step> steps = new ArrayList<>();
         Map<String, Object> before = new LinkedHashMap<>();
         Map<String, Object> after = new LinkedHashMap<>();

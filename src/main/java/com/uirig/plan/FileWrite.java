@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.ObservedHost.FileState;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ public final class FileWrite {
 
     static Optional<Outcome> compare(String path, String content, String mode, String owner, ObservedHost observed,
                                      List<Step> check) {
-        FileState found = observed.files().get(path);
+        FileState found = observed.get(HostState.FILES).get(path);
         String sha = com.uirig.model.Sha256.hex(content.getBytes(StandardCharsets.UTF_8));
         Map<String, Object> after = describe(sha, mode, owner);
         if (found == null) {

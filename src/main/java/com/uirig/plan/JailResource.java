@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.IfName;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public record JailResource(String name, String path, Map<String, String> paramet
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        ObservedHost.RunningJail running = observed.jails().get(name);
+        ObservedHost.RunningJail running = observed.get(HostState.JAILS).get(name);
         Map<String, Object> after = new LinkedHashMap<>(parameters);
         after.put("vnet.interface", vnetInterfaces.stream().map(IfName::value).toList());
         if (running == null) {

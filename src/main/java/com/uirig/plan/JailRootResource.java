@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ public record JailRootResource(String jail, String path, DesiredHost.RootSource 
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        if (observed.jailRoots().contains(path)) {
+        if (observed.get(HostState.JAIL_ROOTS).contains(path)) {
             return Optional.empty();
         }
         Map<String, Object> after = new LinkedHashMap<>();

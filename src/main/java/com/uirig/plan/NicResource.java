@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost.Nic;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ public record NicResource(Nic nic) implements Resource {
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
         String name = nic.name().value();
         String device = nic.device().value();
-        ObservedHost.Iface found = observed.interfaces().get(name);
+        ObservedHost.Iface found = observed.get(HostState.INTERFACES).get(name);
         List<Step> steps = new ArrayList<>();
         Action action = Action.UPDATE;
         String reason;
         if (found == null) {
             action = Action.CREATE;
-            found = observed.interfaces().get(device);
+            found = observed.get(HostState.INTERFACES).get(device);
             reason = found == null ? "neither " + name + " nor " + device + " exists on the host"
                     : device + " is not yet renamed to " + name;
             steps.add(Step.run("ifconfig", device, "name", name));

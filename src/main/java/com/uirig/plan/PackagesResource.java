@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,13 @@ public record PackagesResource(String jail, List<String> packages, List<Address>
 
     /** The packages not installed yet. */
     public List<String> missing(ObservedHost observed) {
-        Set<String> installed = observed.packages().getOrDefault(jail, Set.of());
+        Set<String> installed = observed.get(HostState.PACKAGES).getOrDefault(jail, Set.of());
         return packages.stream().filter(p -> !installed.contains(p)).toList();
     }
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        Set<String> installed = observed.packages().getOrDefault(jail, Set.of());
+        Set<String> installed = observed.get(HostState.PACKAGES).getOrDefault(jail, Set.of());
         List<String> missing = missing(observed);
         if (missing.isEmpty()) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public record PfResource(String path, String content, List<Address> dependsOn) i
         Map<String, Object> after = new LinkedHashMap<>(file.map(FileWrite.Outcome::after).orElse(Map.of()));
         List<String> reasons = new ArrayList<>();
         file.ifPresent(o -> reasons.add(path + (o.action() == Action.CREATE ? " does not exist" : " differs")));
+        ObservedHost.PfState pf = observed.get(HostState.PF);
         if (context.changing().containsKey(EgressWindowResource.ADDRESS)) {
             // The window opened in this plan (module loaded, pf enabled, its rules loaded): close it.
             // pf keeps its states across the load, so no session is cut.
@@ -50,27 +52,27 @@ public record PfResource(String path, String content, List<Address> dependsOn) i
             steps.add(RECORD_LOADED);
             reasons.add("the egress window closes");
             // What the host has now (check reports it as found); the window is loaded over it first.
-            before.put("rules", observed.pf().rulesMatchFile() ? "loaded from " + path : "differ from " + path);
+            before.put("rules", pf.rulesMatchFile() ? "loaded from " + path : "differ from " + path);
             after.put("rules", "loaded from " + path);
             return Optional.of(new Change(address(), file.map(FileWrite.Outcome::action).orElse(Action.UPDATE),
                     String.join("; ", reasons), before, after, steps, file.map(FileWrite.Outcome::diff).orElse(""),
                     Guard.pf(List.of(path))));
         }
-        if (!observed.pf().moduleLoaded()) {
+        if (!pf.moduleLoaded()) {
             // /etc/rc.d/pf: required_modules="pf"; pfctl needs /dev/pf for everything but -n.
             steps.add(0, Step.run("kldload", "-n", "pf"));
             reasons.add("the pf module is not loaded");
             before.put("module_loaded", false);
             after.put("module_loaded", true);
         }
-        if (file.isPresent() || !observed.pf().rulesLoaded() || !observed.pf().rulesMatchFile()) {
+        if (file.isPresent() || !pf.rulesLoaded() || !pf.rulesMatchFile()) {
             // While pf runs without filter rules it keeps no state: the connections open now, uirig's
             // own included, have none, and the rules loaded next block them (flags S/SA). Loading
             // over filter rules keeps their states: sessions carry on.
-            boolean cuts = observed.pf().enabled() && !observed.pf().rulesLoaded();
+            boolean cuts = pf.enabled() && !pf.rulesLoaded();
             steps.add(cuts ? Step.cuttingSessions("pfctl", "-f", path) : Step.run("pfctl", "-f", path));
             steps.add(RECORD_LOADED);
-            if (!observed.pf().rulesLoaded()) {
+            if (!pf.rulesLoaded()) {
                 reasons.add("no ruleset is loaded");
             } else if (file.isEmpty()) {
                 reasons.add("the loaded rules differ from " + path);
@@ -78,7 +80,7 @@ public record PfResource(String path, String content, List<Address> dependsOn) i
                 after.put("rules", "loaded from " + path);
             }
         }
-        if (!observed.pf().enabled()) {
+        if (!pf.enabled()) {
             steps.add(Step.cuttingSessions("pfctl", "-e"));
             reasons.add("pf is disabled");
             before.put("enabled", false);

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.Cidr;
 import java.util.ArrayList;
@@ -42,9 +43,9 @@ public record PfTableResource(String name, String path, List<Cidr> addresses) im
         Map<String, Object> before = new LinkedHashMap<>(file.map(FileWrite.Outcome::before).orElse(Map.of()));
         Map<String, Object> after = new LinkedHashMap<>(file.map(FileWrite.Outcome::after).orElse(Map.of()));
         String reason = file.map(o -> path + (o.action() == Action.CREATE ? " does not exist" : " differs")).orElse("");
-        if (observed.pf().rulesLoaded()) {
+        if (observed.get(HostState.PF).rulesLoaded()) {
             Set<String> want = new TreeSet<>(addresses.stream().map(Cidr::entryText).toList());
-            Set<String> loaded = new TreeSet<>(observed.pf().tables().getOrDefault(name, Set.of()));
+            Set<String> loaded = new TreeSet<>(observed.get(HostState.PF).tables().getOrDefault(name, Set.of()));
             if (file.isPresent() || !want.equals(loaded)) {
                 steps.add(Step.run("pfctl", "-t", name, "-T", "replace", "-f", path));
                 before.put("loaded", List.copyOf(loaded));

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public record PkgBootstrapResource(List<Address> dependsOn) implements Resource 
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        if (observed.existingPaths().contains(PKG)) {
+        if (observed.get(HostState.EXISTING_PATHS).contains(PKG)) {
             return Optional.empty();
         }
         return Optional.of(new Change(address(), Action.CREATE, "pkg is not bootstrapped (" + PKG + " does not exist)",

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ public record RcConfResource(String scope, String file, Map<String, String> sett
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        Map<String, String> found = observed.rcConf().getOrDefault(file, Map.of());
+        Map<String, String> found = observed.get(HostState.RC_CONF).getOrDefault(file, Map.of());
         Map<String, Object> before = new LinkedHashMap<>();
         Map<String, Object> after = new LinkedHashMap<>();
         List<Step> steps = new ArrayList<>();

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.Ipv4;
 import java.util.List;
@@ -20,7 +21,7 @@ public record RouteResource(Ipv4 gateway, List<Address> dependsOn) implements Re
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
         String want = gateway.toString();
-        Optional<String> found = observed.defaultRoute();
+        Optional<String> found = observed.get(HostState.DEFAULT_ROUTE);
         if (found.isPresent() && found.get().equals(want)) {
             return Optional.empty();
         }

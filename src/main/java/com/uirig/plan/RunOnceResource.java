@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost.RunOnce;
 import java.util.List;
@@ -23,7 +24,7 @@ public record RunOnceResource(RunOnce spec, String hostCreates, List<Address> de
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        if (observed.existingPaths().contains(hostCreates)) {
+        if (observed.get(HostState.EXISTING_PATHS).contains(hostCreates)) {
             return Optional.empty();
         }
         Step command = spec.jail().isEmpty() ? Step.run("/bin/sh", "-c", spec.command())

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public record ServiceResource(String jail, String jailPath, String name, List<Ad
 
     @Override
     public Optional<Change> plan(ObservedHost observed, PlanContext context) {
-        if (observed.runningServices().contains(ObservedHost.serviceKey(jail, name))) {
+        if (observed.get(HostState.RUNNING_SERVICES).contains(ObservedHost.serviceKey(jail, name))) {
             // Handler: a running service is restarted when what it reads changed in this plan
             // (its rc.conf, its jail's files, its key); a restarted jail restarts it anyway.
             if (context.changing().containsKey(Address.of("jail", jail))) {

@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
                 continue;
             }
             for (String p : endsOn(h, name)) {
-                ObservedHost.FileState f = o.files().get(p);
+                ObservedHost.FileState f = o.get(HostState.FILES).get(p);
                 if (f != null) {
                     return Optional.of(new Source(h.name(), p, f.sha256()));
                 }
@@ -67,7 +68,7 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
         // A rotation starts from no key at all: the first host makes a new one, every end gets it.
         Optional<Source> source = context.rotateKeys() ? Optional.empty() : source(context);
         List<String> wrong = ends.stream().filter(p -> {
-            ObservedHost.FileState f = observed.files().get(p);
+            ObservedHost.FileState f = observed.get(HostState.FILES).get(p);
             return context.rotateKeys() || f == null || source.isEmpty() || !f.sha256().equals(source.get().sha256());
         }).toList();
         if (wrong.isEmpty()) {
@@ -96,24 +97,24 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
                             new Step.SecretFrom(generator.name(), endsOn(generator, name).get(0))));
                 }
             }
-            steps.addAll(FileWrite.replace(first, observed.files().containsKey(first)));
+            steps.addAll(FileWrite.replace(first, observed.get(HostState.FILES).containsKey(first)));
             local = Optional.of(first);
         } else {
             reason = "key files differ from " + source.get().host() + ":" + source.get().path();
         }
         for (String p : toCopy) {
             steps.add(Step.run("cp", "-p", local.get(), FileWrite.temporary(p)));
-            steps.addAll(FileWrite.replace(p, observed.files().containsKey(p)));
+            steps.addAll(FileWrite.replace(p, observed.get(HostState.FILES).containsKey(p)));
         }
         Map<String, Object> before = new LinkedHashMap<>();
         Map<String, Object> after = new LinkedHashMap<>();
         for (String p : ends) {
-            before.put(p, !observed.files().containsKey(p) ? "missing" : wrong.contains(p) ? "differs" : "same");
+            before.put(p, !observed.get(HostState.FILES).containsKey(p) ? "missing" : wrong.contains(p) ? "differs" : "same");
             after.put(p, "same");
         }
-        boolean none = ends.stream().noneMatch(p -> observed.files().containsKey(p));
+        boolean none = ends.stream().noneMatch(p -> observed.get(HostState.FILES).containsKey(p));
         if (context.rotateKeys()) {
-            ends.forEach(p -> before.put(p, observed.files().containsKey(p) ? "replaced" : "missing"));
+            ends.forEach(p -> before.put(p, observed.get(HostState.FILES).containsKey(p) ? "replaced" : "missing"));
             ends.forEach(p -> after.put(p, "new key"));
         }
         return Optional.of(new Change(address(), none ? Action.CREATE : Action.UPDATE, reason, before, after, steps, "")

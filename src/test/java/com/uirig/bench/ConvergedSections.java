@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.uirig.config.Inventory;
 import com.uirig.config.InventoryLoader;
 import com.uirig.facts.FactsStore;
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.ObservedHost.Iface;
 import com.uirig.facts.Probe;
@@ -76,64 +77,64 @@ public final class ConvergedSections {
                 return ok(name, ""); // lockf got the lock; no rollback directory
             }
             case Sections.IFCONFIG -> {
-                return ok(name, ifconfig(o.interfaces().values()));
+                return ok(name, ifconfig(o.get(HostState.INTERFACES).values()));
             }
             case Sections.JLS -> {
                 return ok(name, jls(o));
             }
             case Sections.ROUTE -> {
-                return ok(name, route(o.defaultRoute().orElseThrow()));
+                return ok(name, route(o.get(HostState.DEFAULT_ROUTE).orElseThrow()));
             }
             case Sections.PF_MODULE -> {
-                return exit(name, o.pf().moduleLoaded(), "");
+                return exit(name, o.get(HostState.PF).moduleLoaded(), "");
             }
             case Sections.PF_RUNNING -> {
-                return ok(name, o.pf().enabled() ? "Enabled\n" : "Disabled\n");
+                return ok(name, o.get(HostState.PF).enabled() ? "Enabled\n" : "Disabled\n");
             }
             case Sections.PF_RULES, Sections.PF_LOADED -> {
                 // In sync: what pfctl prints now is what it printed right after uirig loaded pf.conf.
                 return ok(name, pfRules(o));
             }
             case "packages" -> {
-                return ok(name, lines(o.packages().get(ObservedHost.HOST)));
+                return ok(name, lines(o.get(HostState.PACKAGES).get(ObservedHost.HOST)));
             }
             default -> { }
         }
         if (name.startsWith("pf/table/")) {
             // pfctl -T show: each entry indented by three spaces (sbin/pfctl/pfctl_table.c print_astats).
             StringBuilder s = new StringBuilder();
-            o.pf().tables().get(name.substring("pf/table/".length())).forEach(a -> s.append("   ").append(a).append('\n'));
+            o.get(HostState.PF).tables().get(name.substring("pf/table/".length())).forEach(a -> s.append("   ").append(a).append('\n'));
             return ok(name, s.toString());
         }
         if (name.startsWith("exists/")) {
-            return exit(name, o.existingPaths().contains(name.substring("exists".length())), "");
+            return exit(name, o.get(HostState.EXISTING_PATHS).contains(name.substring("exists".length())), "");
         }
         if (name.startsWith("root/")) {
-            return exit(name, o.jailRoots().contains(name.substring("root".length())), "");
+            return exit(name, o.get(HostState.JAIL_ROOTS).contains(name.substring("root".length())), "");
         }
         if (parts[0].equals("jail") && parts.length == 3 && parts[2].equals("ifconfig")) {
-            return ok(name, ifconfig(o.jailInterfaces().get(parts[1]).values()));
+            return ok(name, ifconfig(o.get(HostState.JAIL_INTERFACES).get(parts[1]).values()));
         }
         if (parts[0].equals("jail") && parts.length == 3 && parts[2].equals("packages")) {
-            return ok(name, lines(o.packages().get(parts[1])));
+            return ok(name, lines(o.get(HostState.PACKAGES).get(parts[1])));
         }
         if (parts[0].equals("jail") && parts.length == 4 && parts[2].equals("service")) {
-            boolean running = o.runningServices().contains(ObservedHost.serviceKey(parts[1], parts[3]));
+            boolean running = o.get(HostState.RUNNING_SERVICES).contains(ObservedHost.serviceKey(parts[1], parts[3]));
             return exit(name, running, parts[3] + (running ? " is running as pid 4242.\n" : " is not running.\n"));
         }
         if (parts[0].equals("jail") && parts.length == 4 && parts[2].equals("spiped")) {
-            boolean running = o.runningServices().contains(ObservedHost.serviceKey(parts[1], "spiped"));
+            boolean running = o.get(HostState.RUNNING_SERVICES).contains(ObservedHost.serviceKey(parts[1], "spiped"));
             return exit(name, running, running ? "4343\n" : "");
         }
         if (name.startsWith("file/") && name.endsWith("/etc/rc.conf")) {
-            return ok(name, rcConf(o.rcConf().get(name.substring("file".length()))));
+            return ok(name, rcConf(o.get(HostState.RC_CONF).get(name.substring("file".length()))));
         }
         if (name.startsWith("file/")) {
-            ObservedHost.FileState f = o.files().get(name.substring("file".length()));
+            ObservedHost.FileState f = o.get(HostState.FILES).get(name.substring("file".length()));
             return ok(name, stat(f) + f.content().orElseThrow());
         }
         if (name.startsWith("secret/")) {
-            ObservedHost.FileState f = o.files().get(name.substring("secret".length()));
+            ObservedHost.FileState f = o.get(HostState.FILES).get(name.substring("secret".length()));
             return ok(name, stat(f) + KEY_SHA256 + "\n");
         }
         throw new IllegalArgumentException("no converged output for probe section '" + name + "'");
@@ -197,7 +198,7 @@ public final class ConvergedSections {
         ObjectNode root = JSON.createObjectNode();
         root.put("__version", "2");
         var list = root.putObject("jail-information").putArray("jail");
-        for (ObservedHost.RunningJail j : o.jails().values()) {
+        for (ObservedHost.RunningJail j : o.get(HostState.JAILS).values()) {
             ObjectNode n = list.addObject();
             n.put("jid", j.jid());
             n.put("name", j.name());
@@ -224,7 +225,7 @@ public final class ConvergedSections {
      * stand for that listing (check compares the listing only with the record of itself).
      */
     private static String pfRules(ObservedHost o) {
-        String conf = o.files().get("/etc/pf.conf").content().orElseThrow();
+        String conf = o.get(HostState.FILES).get("/etc/pf.conf").content().orElseThrow();
         StringBuilder s = new StringBuilder();
         conf.lines().map(String::strip).filter(l -> l.matches("^(pass|block|match|nat|rdr|binat|scrub|antispoof)\\b.*"))
                 .forEach(l -> s.append(l).append('\n'));

@@ -57,9 +57,9 @@ class ParsersTest {
                         + " expected Enabled or Disabled");
         assertThat(f.implausible()).contains("section 'jls': 'jls -n --libxo json' printed something that is not JSON"
                 + " (line 1, column 4) (and 3 more unreadable sections)");
-        assertThat(f.observed().interfaces()).containsOnlyKeys("lo0");
-        assertThat(f.observed().rcConf().get("/etc/rc.conf")).containsEntry("sshd_enable", "YES");
-        assertThat(f.observed().files()).as("an unreadable file gives no state").containsOnlyKeys("/etc/locked");
+        assertThat(f.observed().get(HostState.INTERFACES)).containsOnlyKeys("lo0");
+        assertThat(f.observed().get(HostState.RC_CONF).get("/etc/rc.conf")).containsEntry("sshd_enable", "YES");
+        assertThat(f.observed().get(HostState.FILES)).as("an unreadable file gives no state").containsOnlyKeys("/etc/locked");
 
         s.remove(Sections.JLS);
         s.remove(Sections.PF_RUNNING);

@@ -82,10 +82,10 @@ class ProbeTest {
 
         HostFacts facts = FactsReader.read("server-a", loaded, FactsReader.BASE);
         assertThat(facts.unknown()).containsExactlyInAnyOrder("jls", "pf/running", "pf/rules");
-        assertThat(facts.observed().interfaces()).containsKey("bridge0");
-        assertThat(facts.observed().runningServices()).isEmpty();
-        assertThat(facts.observed().files().get("/etc/pf.conf").mode()).isEqualTo("0600");
-        assertThat(facts.observed().files().get("/etc/pf.conf").content()).contains("block all\n");
+        assertThat(facts.observed().get(HostState.INTERFACES)).containsKey("bridge0");
+        assertThat(facts.observed().get(HostState.RUNNING_SERVICES)).isEmpty();
+        assertThat(facts.observed().get(HostState.FILES).get("/etc/pf.conf").mode()).isEqualTo("0600");
+        assertThat(facts.observed().get(HostState.FILES).get("/etc/pf.conf").content()).contains("block all\n");
     }
 
     @Test
@@ -117,19 +117,19 @@ class ProbeTest {
         put(s, "route", 0, "   route to: default\ndestination: default\n       mask: default\n    gateway: 192.0.2.1\n");
         var sysctl = com.uirig.kinds.SysctlKind.fact(java.util.List.of("net.inet.ip.forwarding"));
         ObservedHost o = FactsReader.read("server-a", s, FactsReader.BASE, java.util.List.of(sysctl)).observed();
-        assertThat(o.interfaces().get("xbridge").members()).containsExactly("pg_a");
-        assertThat(o.jails()).containsOnlyKeys("pg_j");
-        assertThat(o.jailInterfaces()).containsOnlyKeys("pg_j");
+        assertThat(o.get(HostState.INTERFACES).get("xbridge").members()).containsExactly("pg_a");
+        assertThat(o.get(HostState.JAILS)).containsOnlyKeys("pg_j");
+        assertThat(o.get(HostState.JAIL_INTERFACES)).containsOnlyKeys("pg_j");
         assertThat(o.findInterface("pg_b")).map(ObservedHost.Located::stack).contains("pg_j");
-        assertThat(o.runningServices()).as("node_j's spiped has a dead pipe").containsExactly("pg_j/spiped");
-        assertThat(o.packages().get("pg_j")).containsExactly("postgresql16-server", "spiped");
-        assertThat(o.jailRoots()).containsExactly("/jails/pg_j");
-        assertThat(o.rcConf().get("/jails/pg_j/etc/rc.conf")).containsEntry("spiped_enable", "YES");
-        assertThat(o.files().get("/jails/pg_j/etc/spiped.key").content()).isEmpty();
-        assertThat(o.files().get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12".repeat(16));
-        assertThat(o.pf()).isEqualTo(new ObservedHost.PfState(true, true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
+        assertThat(o.get(HostState.RUNNING_SERVICES)).as("node_j's spiped has a dead pipe").containsExactly("pg_j/spiped");
+        assertThat(o.get(HostState.PACKAGES).get("pg_j")).containsExactly("postgresql16-server", "spiped");
+        assertThat(o.get(HostState.JAIL_ROOTS)).containsExactly("/jails/pg_j");
+        assertThat(o.get(HostState.RC_CONF).get("/jails/pg_j/etc/rc.conf")).containsEntry("spiped_enable", "YES");
+        assertThat(o.get(HostState.FILES).get("/jails/pg_j/etc/spiped.key").content()).isEmpty();
+        assertThat(o.get(HostState.FILES).get("/jails/pg_j/etc/spiped.key").sha256()).isEqualTo("ab12".repeat(16));
+        assertThat(o.get(HostState.PF)).isEqualTo(new ObservedHost.PfState(true, true, true, true, Map.of("xpeers", java.util.Set.of("192.0.2.5"))));
         assertThat(o.fact(sysctl).orElseThrow()).containsEntry("net.inet.ip.forwarding", "1");
-        assertThat(o.defaultRoute()).contains("192.0.2.1");
+        assertThat(o.get(HostState.DEFAULT_ROUTE)).contains("192.0.2.1");
     }
 
     private static void put(Map<String, Probe.Section> s, String name, int exit, String out) {

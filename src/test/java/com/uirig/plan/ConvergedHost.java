@@ -1,5 +1,6 @@
 package com.uirig.plan;
 
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.ObservedHost.Iface;
 import com.uirig.kinds.SysctlKind;
@@ -89,8 +90,18 @@ final class ConvergedHost {
         Set<String> existing = new HashSet<>(Set.of(PkgBootstrapResource.PKG));
         d.runOnce().forEach(o -> existing.add(o.creates()));
         d.jails().forEach(j -> j.runOnce().forEach(o -> existing.add(j.hostPath(o.creates()))));
-        return new ObservedHost(d.name(), host, inJails, jails, roots, rc, files,
-                new ObservedHost.PfState(true, true, true, true, tables), d.defaultRouter().map(Object::toString), packages, services,
-                existing).withFacts(kindFacts);
+        return ObservedHost.of(d.name())
+                .with(HostState.INTERFACES, host)
+                .with(HostState.JAIL_INTERFACES, inJails)
+                .with(HostState.JAILS, jails)
+                .with(HostState.JAIL_ROOTS, roots)
+                .with(HostState.RC_CONF, rc)
+                .with(HostState.FILES, files)
+                .with(HostState.PF, new ObservedHost.PfState(true, true, true, true, tables))
+                .with(HostState.DEFAULT_ROUTE, d.defaultRouter().map(Object::toString))
+                .with(HostState.PACKAGES, packages)
+                .with(HostState.RUNNING_SERVICES, services)
+                .with(HostState.EXISTING_PATHS, existing)
+                .withFacts(kindFacts);
     }
 }

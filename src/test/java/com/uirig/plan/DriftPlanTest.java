@@ -3,6 +3,7 @@ package com.uirig.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.uirig.config.Inventory;
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.ObservedHost.Iface;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ class DriftPlanTest {
     @Test
     void aForeignBridgeMemberIsRemoved() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
+            Map<String, Iface> ifs = new LinkedHashMap<>(o.get(HostState.INTERFACES));
             Iface x = ifs.get("ibridge");
             ifs.put("ibridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("inic", "inode_a", "ipg_a", "tap0")));
             return PlanTestSupport.withInterfaces(o, ifs);
@@ -59,13 +60,12 @@ class DriftPlanTest {
     @Test
     void aChangedRcConfValueIsSetBackAlone() {
         Plan plan = planWith("server-b", o -> {
-            Map<String, Map<String, String>> rc = new LinkedHashMap<>(o.rcConf());
+            Map<String, Map<String, String>> rc = new LinkedHashMap<>(o.get(HostState.RC_CONF));
             Map<String, String> host = new LinkedHashMap<>(rc.get("/etc/rc.conf"));
             host.put("pf_enable", "NO");
             host.put("sshd_enable", "YES");
             rc.put("/etc/rc.conf", host);
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.RC_CONF, rc);
         });
         assertThat(changes(plan, "server-b")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("rc_conf[host]");
@@ -102,10 +102,9 @@ class DriftPlanTest {
     @Test
     void aStoppedJailIsStarted() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
+            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.get(HostState.JAILS));
             jails.remove("node_j");
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.JAILS, jails);
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("jail[node_j]");
@@ -117,11 +116,10 @@ class DriftPlanTest {
     @Test
     void aJailRunningWithOtherParametersIsRestartedAlone() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
+            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.get(HostState.JAILS));
             ObservedHost.RunningJail pg = jails.get("pg_j");
             jails.put("pg_j", new ObservedHost.RunningJail("pg_j", pg.jid(), pg.path(), Map.of("sysvshm", "inherit", "devfs_ruleset", "4")));
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.JAILS, jails);
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.REPLACE);
@@ -133,10 +131,9 @@ class DriftPlanTest {
     @Test
     void aKeyChangedOnOneEndIsCopiedFromAnEndThatMatches() {
         Plan plan = planWith("server-b", o -> {
-            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.get(HostState.FILES));
             files.put("/jails/node_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.FILES, files);
         });
         assertThat(changes(plan, "server-a")).isEmpty();
         // Only the jail whose key copy changed restarts its pipes.
@@ -154,11 +151,10 @@ class DriftPlanTest {
     @Test
     void aHostWithNoGoodKeyCopyReceivesItFromThePeerMasked() {
         Plan plan = planWith("server-b", o -> {
-            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+            Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.get(HostState.FILES));
             files.remove("/jails/node_j/etc/spiped.key");
             files.put("/jails/pg_j/etc/spiped.key", new ObservedHost.FileState("other", Optional.empty(), "0600", "root:wheel"));
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.FILES, files);
         });
         Change c = changes(plan, "server-b").get(0);
         assertThat(c.steps()).extracting(Step::shellLine).contains(
@@ -190,9 +186,7 @@ class DriftPlanTest {
     @Test
     void aHostWithEveryPackageOpensNoEgressWindowAndADoneRunOnceIsNoDrift() {
         assertThat(changes(planWith("server-a", o -> o), "server-a")).isEmpty();
-        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(),
-                o.rcConf(), o.files(), o.pf(), o.defaultRoute(), o.packages(), o.runningServices(),
-                Set.of(PkgBootstrapResource.PKG)).withFacts(o.kindFacts()));
+        Plan plan = planWith("server-a", o -> o.with(HostState.EXISTING_PATHS, Set.of(PkgBootstrapResource.PKG)));
         // The cluster is gone: initdb runs again, and the jail's running services restart on what it made.
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource().toString()).containsExactly("run_once[pg_j/initdb]",
                 "service[pg_j/postgresql]", "service[pg_j/spiped]");
@@ -204,14 +198,13 @@ class DriftPlanTest {
     @Test
     void aVnetInterfaceLeftOnTheHostIsMovedIntoItsJail() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, Map<String, Iface>> jails = new LinkedHashMap<>(o.jailInterfaces());
+            Map<String, Map<String, Iface>> jails = new LinkedHashMap<>(o.get(HostState.JAIL_INTERFACES));
             Map<String, Iface> nginx = new LinkedHashMap<>(jails.get("nginx_j"));
             Iface ngxB = nginx.remove("ngx_b");
             jails.put("nginx_j", nginx);
-            Map<String, Iface> host = new LinkedHashMap<>(o.interfaces());
+            Map<String, Iface> host = new LinkedHashMap<>(o.get(HostState.INTERFACES));
             host.put("ngx_b", ngxB);
-            return new ObservedHost(o.host(), host, jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.INTERFACES, host).with(HostState.JAIL_INTERFACES, jails);
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("jail[nginx_j]");
@@ -223,8 +216,8 @@ class DriftPlanTest {
 
     @Test
     void flushedRulesAreReloadedFromTheFile() {
-        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, true, false, o.pf().tables()), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts()));
+        Plan plan = planWith("server-a", o -> o.with(HostState.PF,
+                new ObservedHost.PfState(true, true, true, false, o.get(HostState.PF).tables())));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("the loaded rules differ from /etc/pf.conf");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
@@ -236,8 +229,8 @@ class DriftPlanTest {
     void loadingRulesIntoPfRunningWithoutFilterRulesCutsTheSessionsAndSoRunsDetached() {
         // pfctl -F rules: pf runs and passes everything without state; the load that follows
         // blocks every connection open until then, the one running it included.
-        Plan plan = planWith("server-a", o -> new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(),
-                o.jailRoots(), o.rcConf(), o.files(), new ObservedHost.PfState(true, true, false, false, o.pf().tables()), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts()));
+        Plan plan = planWith("server-a", o -> o.with(HostState.PF,
+                new ObservedHost.PfState(true, true, false, false, o.get(HostState.PF).tables())));
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("no ruleset is loaded");
             assertThat(c.steps()).extracting(Step::shellLine).containsExactly("pfctl -f /etc/pf.conf",
@@ -249,12 +242,11 @@ class DriftPlanTest {
     @Test
     void aStoppedJailsServicesAreStartedByTheJailItself() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.jails());
+            Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>(o.get(HostState.JAILS));
             jails.remove("node_j");
-            java.util.Set<String> services = new java.util.HashSet<>(o.runningServices());
+            java.util.Set<String> services = new java.util.HashSet<>(o.get(HostState.RUNNING_SERVICES));
             services.removeIf(s -> s.startsWith("node_j/"));
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), jails, o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), services, o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.JAILS, jails).with(HostState.RUNNING_SERVICES, services);
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + " " + c.steps().size() + " " + c.reason())
                 .containsExactly("jail[node_j] 1 jail node_j is not running",
@@ -265,12 +257,11 @@ class DriftPlanTest {
     @Test
     void aChangedJailRcConfRestartsTheJailsRunningServices() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, Map<String, String>> rc = new LinkedHashMap<>(o.rcConf());
+            Map<String, Map<String, String>> rc = new LinkedHashMap<>(o.get(HostState.RC_CONF));
             Map<String, String> node = new LinkedHashMap<>(rc.get("/jails/node_j/etc/rc.conf"));
             node.put("spiped_pipe_N2P_target", "[192.168.56.99]:5433");
             rc.put("/jails/node_j/etc/rc.conf", node);
-            return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), rc, o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.RC_CONF, rc);
         });
         assertThat(changes(plan, "server-a")).extracting(c -> c.resource() + ": " + c.steps().get(0).shellLine())
                 .containsExactly("rc_conf[node_j]: sysrc -f /jails/node_j/etc/rc.conf 'spiped_pipe_N2P_target=[192.168.56.41]:5433'",
@@ -285,14 +276,13 @@ class DriftPlanTest {
     @Test
     void aWrongAddressInARunningJailIsSetInPlace() {
         Plan plan = planWith("server-a", o -> {
-            Map<String, Map<String, Iface>> jails = new LinkedHashMap<>(o.jailInterfaces());
+            Map<String, Map<String, Iface>> jails = new LinkedHashMap<>(o.get(HostState.JAIL_INTERFACES));
             Map<String, Iface> pg = new LinkedHashMap<>(jails.get("pg_j"));
             Iface ipg = pg.get("ipg_b");
             pg.put("ipg_b", new Iface("ipg_b", ipg.flags(), ipg.groups(), List.of(com.uirig.model.Cidr.parseInterface("192.168.56.99/24")),
                     ipg.ether(), ipg.members()));
             jails.put("pg_j", pg);
-            return new ObservedHost(o.host(), o.interfaces(), jails, o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                    o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+            return o.with(HostState.JAIL_INTERFACES, jails);
         });
         assertThat(changes(plan, "server-a")).singleElement().satisfies(c -> {
             assertThat(c.resource().toString()).isEqualTo("jail[pg_j]");

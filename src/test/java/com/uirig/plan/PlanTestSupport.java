@@ -3,6 +3,7 @@ package com.uirig.plan;
 import com.uirig.config.Inventory;
 import com.uirig.config.InventoryLoader;
 import com.uirig.facts.FreshHost;
+import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.facts.ObservedHost.Iface;
 import com.uirig.model.DesiredHost;
@@ -54,13 +55,12 @@ public final class PlanTestSupport {
     }
 
     static ObservedHost withInterfaces(ObservedHost o, Map<String, Iface> interfaces) {
-        return new ObservedHost(o.host(), interfaces, o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+        return o.with(HostState.INTERFACES, interfaces);
     }
 
     /** server-a's xbridge without its member pg_a. */
     public static ObservedHost bridgeMemberMissing(ObservedHost o) {
-        Map<String, Iface> ifs = new LinkedHashMap<>(o.interfaces());
+        Map<String, Iface> ifs = new LinkedHashMap<>(o.get(HostState.INTERFACES));
         Iface x = ifs.get("xbridge");
         ifs.put("xbridge", new Iface(x.name(), x.flags(), x.groups(), x.inet(), x.ether(), List.of("ngx_a", "node_a")));
         return withInterfaces(o, ifs);
@@ -68,33 +68,28 @@ public final class PlanTestSupport {
 
     /** /etc/ips_xnic_peers with an address added by hand. */
     public static ObservedHost tableFileEdited(ObservedHost o) {
-        Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.files());
+        Map<String, ObservedHost.FileState> files = new LinkedHashMap<>(o.get(HostState.FILES));
         ObservedHost.FileState f = files.get("/etc/ips_xnic_peers");
         files.put("/etc/ips_xnic_peers", new ObservedHost.FileState("0000", Optional.of("192.0.2.5\n203.0.113.99\n"), f.mode(), f.owner()));
-        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), files,
-                o.pf(), o.defaultRoute(), o.packages(), o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+        return o.with(HostState.FILES, files);
     }
 
     /** pf loaded with its rules but disabled ({@code pfctl -d}). */
     public static ObservedHost pfDisabled(ObservedHost o) {
-        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                new ObservedHost.PfState(true, false, true, true, o.pf().tables()), o.defaultRoute(), o.packages(),
-                o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+        return o.with(HostState.PF, new ObservedHost.PfState(true, false, true, true, o.get(HostState.PF).tables()));
     }
 
     /** {@code service} in {@code jail} not running. */
     public static ObservedHost serviceStopped(ObservedHost o, String jail, String service) {
-        Set<String> services = new HashSet<>(o.runningServices());
+        Set<String> services = new HashSet<>(o.get(HostState.RUNNING_SERVICES));
         services.remove(ObservedHost.serviceKey(jail, service));
-        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.defaultRoute(), o.packages(), services, o.existingPaths()).withFacts(o.kindFacts());
+        return o.with(HostState.RUNNING_SERVICES, services);
     }
 
     /** No package installed in {@code jail}. */
     static ObservedHost packagesMissing(ObservedHost o, String jail) {
-        Map<String, Set<String>> packages = new LinkedHashMap<>(o.packages());
+        Map<String, Set<String>> packages = new LinkedHashMap<>(o.get(HostState.PACKAGES));
         packages.put(jail, Set.of());
-        return new ObservedHost(o.host(), o.interfaces(), o.jailInterfaces(), o.jails(), o.jailRoots(), o.rcConf(), o.files(),
-                o.pf(), o.defaultRoute(), packages, o.runningServices(), o.existingPaths()).withFacts(o.kindFacts());
+        return o.with(HostState.PACKAGES, packages);
     }
 }
