@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: uirig against the physical floor and against Ansible on N simulated FreeBSD hosts.
-#   usage: bash integration-tests/bench/bench.sh [N[,N...]] [RUNS]     (defaults: 2 and 3)
-#   for example: bash integration-tests/bench/bench.sh 2,10,50 3
+#   usage: bash integration-tests/bench/bench.sh [N[,N...]] [RUNS] [RTT[,RTT...]]   (defaults: 2, 3, 0)
+#   for example: bash integration-tests/bench/bench.sh 2,10 3 0,50,150
 # N is 2 to 50: every server of the seed needs a peer for its spiped tunnels, so the smallest
 # deployment is the seed's own pair (hosts pair up 1-2, 3-4, ...; an odd last one with host-1).
-# For each N it starts N simulated hosts (the integration-test image), applies the seed's
+# RTT is a network round trip in milliseconds between this machine and the hosts: above 0, every
+# tool reaches them through delay-proxy.py, which delays each byte by RTT/2 each way (0: loopback).
+# For each N and RTT it starts N simulated hosts (the integration-test image), applies the seed's
 # playbooks once with uirig (measured: the fresh apply), then measures RUNS times each:
 #   floor          OpenSSH (BatchMode) to every host in parallel, each running uirig's own probe
 #   uirig-check    uirig check (everything in sync)
@@ -24,6 +26,7 @@
 set -euo pipefail
 sizes=${1:-2}
 runs=${2:-3}
+rtts=${3:-0}
 mirror_rate=${BENCH_MIRROR_RATE:-0}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,11 +43,21 @@ bridge=ub$$-inet
 # over it: this accepts what stays on that bridge, from one port to another, until cleanup.
 bridge_rule=(DOCKER-USER -i "$bridge" -o "$bridge" -j ACCEPT)
 rule_added=
+proxy_pid=
 uirig=$root/orchestrator/uirig
 results=$work/results.txt
 out=$PWD
 
+stop_proxy() {
+    if [ -n "$proxy_pid" ]; then
+        kill "$proxy_pid" 2>/dev/null || true
+        wait "$proxy_pid" 2>/dev/null || true
+        proxy_pid=
+    fi
+}
+
 cleanup() {
+    stop_proxy
     docker ps -aq --filter "name=$tag-" | xargs -r docker rm -f >/dev/null 2>&1 || true
     docker network rm "$net" >/dev/null 2>&1 || true
     docker network rm "$inet" >/dev/null 2>&1 || true
@@ -61,6 +74,12 @@ trap 'exit 143' TERM HUP
 for n in ${sizes//,/ }; do
     [ "$n" -ge 2 ] && [ "$n" -le 50 ] || {
         echo "bench: N must be 2..50 (every server needs a peer; the private addresses come from one /24): $n" >&2
+        exit 1
+    }
+done
+for rtt in ${rtts//,/ }; do
+    [[ $rtt =~ ^[0-9]+$ ]] && [ "$rtt" -le 1000 ] || {
+        echo "bench: a round trip is 0 to 1000 ms: $rtt" >&2
         exit 1
     }
 done
@@ -155,7 +174,7 @@ floor() {
     local i
     for i in $(seq 1 "$n"); do
         ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-            -i "$work/id_ed25519" -p "${ports[$i]}" admin@127.0.0.1 "doas -n /bin/sh -c '/bin/sh -s'" \
+            -i "$work/id_ed25519" -p "${reach[$i]}" admin@127.0.0.1 "doas -n /bin/sh -c '/bin/sh -s'" \
             < "$work/probe-$i.sh" >/dev/null &
     done
     wait
@@ -163,7 +182,8 @@ floor() {
 
 bench_n() {
     n=$1
-    echo "== $n hosts: starting them from $image" >&2
+    rtt=$2
+    echo "== $n hosts, round trip $rtt ms: starting them from $image" >&2
     local i
     # eth0: Docker's default bridge, SSH published on loopback (how both tools reach the hosts).
     # The capabilities the integration tests give their hosts (SimulatedHosts.java); SYS_PTRACE:
@@ -204,16 +224,33 @@ bench_n() {
     done
     BENCH_CONTAINERS=$(docker ps -q --no-trunc --filter "name=$tag-$n-" | tr '\n' ' ')
     export BENCH_CONTAINERS
+    # The ports the tools connect to: the published ones, or the delay proxy's in front of them.
+    reach=()
+    for i in $(seq 1 "$n"); do reach[$i]=${ports[$i]}; done
+    if [ "$rtt" -gt 0 ]; then
+        local pairs=() line got
+        for i in $(seq 1 "$n"); do pairs+=("0:${ports[$i]}"); done
+        python3 "$here/delay-proxy.py" "$rtt" "${pairs[@]}" > "$work/proxy.out" 2>&1 &
+        proxy_pid=$!
+        for _ in $(seq 1 100); do
+            line=$(head -n 1 "$work/proxy.out")
+            [[ $line == ready* ]] && break
+            sleep 0.1
+        done
+        [[ $line == ready* ]] || { echo "bench: the delay proxy did not start:" >&2; cat "$work/proxy.out" >&2; exit 1; }
+        read -r -a got <<< "${line#ready }"
+        for i in $(seq 1 "$n"); do reach[$i]=${got[$((i - 1))]}; done
+    fi
 
     # uirig's inventory: prod's shared values, the hosts paired as peers (1-2, 3-4, ...; an odd
     # last one pairs with host-1), private addresses from separate ranges of the LAN.
-    local inv=$work/inventory/bench-$n
+    local inv=$work/inventory/bench-$n-$rtt
     mkdir -p "$inv"
     [ -d "$work/playbooks" ] || cp -r "$root/playbooks" "$work/playbooks"
     # Without the reachability expectations: the hosts are reached through published ports on
     # loopback, not on their public addresses (and Ansible's side has no equivalent).
     sed -n '1,/^hosts:/p' "$root/inventory/prod/hosts.yml" \
-        | sed "s|identity: ~/.ssh/uirig_ed25519|identity: $work/id_ed25519|; s|known_hosts: ../../orchestrator/known_hosts|known_hosts: $work/known_hosts-$n|" \
+        | sed "s|identity: ~/.ssh/uirig_ed25519|identity: $work/id_ed25519|; s|known_hosts: ../../orchestrator/known_hosts|known_hosts: $work/known_hosts-$n-$rtt|" \
         | grep -v 'playbooks/expectations.yml' \
         > "$inv/hosts.yml"
     # Ansible's inventory: the same hosts, their peer and the directory uirig renders their files to.
@@ -224,7 +261,7 @@ bench_n() {
         p=$(peer "$i" "$n")
         cat >> "$inv/hosts.yml" <<EOF
   host-$i:
-    ssh: {address: 127.0.0.1, port: ${ports[$i]}}
+    ssh: {address: 127.0.0.1, port: ${reach[$i]}}
     peer: host-$p
     vars:
       xnic: 192.0.2.$((10 + i))/24
@@ -237,28 +274,28 @@ bench_n() {
       hostname_pg_j: pg-$i.bench
 EOF
         cat >> "$ainv" <<EOF
-    host-$i: {ansible_host: 127.0.0.1, ansible_port: ${ports[$i]}, peer: host-$p, files_dir: $work/rendered-$n/host-$i}
+    host-$i: {ansible_host: 127.0.0.1, ansible_port: ${reach[$i]}, peer: host-$p, files_dir: $work/rendered-$n-$rtt/host-$i}
 EOF
     done
 
     "$uirig" trust "$inv" --yes >/dev/null
     for i in $(seq 1 "$n"); do
         "$uirig" facts "$inv" --host "host-$i" --show-probe > "$work/probe-$i.sh"
-        "$uirig" render "$inv" --host "host-$i" --out "$work/rendered-$n/host-$i" >/dev/null
+        "$uirig" render "$inv" --host "host-$i" --out "$work/rendered-$n-$rtt/host-$i" >/dev/null
     done
 
-    echo "== $n hosts: fresh apply" >&2
+    echo "== $n hosts, round trip $rtt ms: fresh apply" >&2
     : > "$work/rows"
     measure "$uirig" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120
-    echo "$n uirig-fresh-apply $(cat "$work/rows")" >> "$results"
+    echo "$n $rtt uirig-fresh-apply $(cat "$work/rows")" >> "$results"
 
     local tool
     for tool in floor uirig-check uirig-apply ansible-check ansible-apply; do
-        echo "== $n hosts: $tool x $runs" >&2
+        echo "== $n hosts, round trip $rtt ms: $tool x $runs" >&2
         : > "$work/rows"
         for _ in $(seq 1 "$runs"); do
             case $tool in
-                floor) measure bash -c "$(declare -p n ports work; declare -f floor); floor" ;;
+                floor) measure bash -c "$(declare -p n reach work; declare -f floor); floor" ;;
                 uirig-check) measure "$uirig" check "$inv" --forks "$n" --timeout 120 ;;
                 uirig-apply) measure "$uirig" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120 ;;
                 ansible-check | ansible-apply)
@@ -268,7 +305,7 @@ EOF
                     ansible_in_sync ;;
             esac
         done
-        echo "$n $tool $(python3 - "$work/rows" <<'PY'
+        echo "$n $rtt $tool $(python3 - "$work/rows" <<'PY'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c in zip(*rows)))
@@ -276,6 +313,7 @@ PY
 )" >> "$results"
     done
     drift_seen_by_both "$inv" "$tag-$n-1"
+    stop_proxy
     docker ps -aq --filter "name=$tag-$n-" | xargs -r docker rm -f >/dev/null
 }
 
@@ -293,7 +331,7 @@ print(" ".join("%s:%d" % (h["host"], len(h["drifted"])) for h in hosts if h.get(
     ANSIBLE_SSH_CONTROL_PATH_DIR=$work/cp ansible-playbook -f "$n" --check --diff "$work/ansible/seed.yml" > "$work/last.log" 2>&1 || true
     close_ansible_masters
     ansible_saw=$(grep -E '^host-[0-9]+ +:' "$work/last.log" | grep -vE 'changed=0 ' | awk '{print $1 ":" $4}' | sed 's/changed=//' | tr '\n' ' ')
-    echo "== $n hosts: drift on host-1 (jail rc.conf hostname, nginx stopped): uirig check exit $status, changes $uirig_saw; Ansible changed tasks ${ansible_saw:-none}" >&2
+    echo "== $n hosts, round trip $rtt ms: drift on host-1 (jail rc.conf hostname, nginx stopped): uirig check exit $status, changes $uirig_saw; Ansible changed tasks ${ansible_saw:-none}" >&2
     if [ "$status" -ne 2 ] || [ "${uirig_saw%%:*}" != host-1 ] || [ "${ansible_saw%%:*}" != host-1 ] \
         || [ "$(echo $uirig_saw | wc -w)" -ne 1 ] || [ "$(echo $ansible_saw | wc -w)" -ne 1 ]; then
         echo "bench: the two tools do not report the same drift" >&2
@@ -303,7 +341,9 @@ print(" ".join("%s:%d" % (h["host"], len(h["drifted"])) for h in hosts if h.get(
 }
 
 for n in ${sizes//,/ }; do
-    bench_n "$n"
+    for rtt in ${rtts//,/ }; do
+        bench_n "$n" "$rtt"
+    done
 done
 
 python3 - "$results" "$runs" "$out/bench.json" <<'PY'
@@ -316,26 +356,36 @@ cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.start
 result = {"runs": runs, "machine": {"cpus": os.cpu_count(), "cpu": cpu, "memory_mb": mem,
           "kernel": platform.release()}, "sizes": {}}
 for r in rows:
-    n, tool, v = r[0], r[1], list(map(float, r[2:]))
+    n, rtt, tool, v = r[0], r[1], r[2], list(map(float, r[3:]))
     if len(v) == len(KEYS):  # a single run (the fresh apply)
         v = [x for x in v for _ in range(3)]
-    result["sizes"].setdefault(n, {"tools": {}})["tools"][tool] = {
+    size = result["sizes"].setdefault(n, {"round_trip_ms": {}})
+    size["round_trip_ms"].setdefault(rtt, {"tools": {}})["tools"][tool] = {
         k: {"median": v[3 * i], "min": v[3 * i + 1], "max": v[3 * i + 2]} for i, k in enumerate(KEYS)}
 print("\nmedian (min-max) of %d runs. Controller: wall time, CPU (user+system of all its processes), peak"
       " memory (summed PSS).\nHosts CPU: what the simulated hosts spent meanwhile (their cgroups)." % runs)
-print("%5s %-17s %22s %22s %22s %22s %9s" % ("hosts", "tool", "wall s", "CPU s", "peak MB", "hosts CPU s", "CPU/host"))
+print("%5s %6s %-17s %22s %22s %22s %22s %9s" % ("hosts", "rtt ms", "tool", "wall s", "CPU s", "peak MB", "hosts CPU s",
+                                                "CPU/host"))
 for n, size in result["sizes"].items():
-    tools = size["tools"]
-    for tool, f in tools.items():
-        cells = ["%7.2f (%.2f-%.2f)" % (f[k]["median"], f[k]["min"], f[k]["max"]) for k in KEYS]
-        print("%5s %-17s %22s %22s %22s %22s %9.3f" % (n, tool, *cells, f["cpu_s"]["median"] / int(n)))
-    wall = {t: f["wall_s"]["median"] for t, f in tools.items()}
-    ratio = lambda a, b: round(wall[a] / wall[b], 2) if wall.get(b) else None
-    size["ratios"] = {"uirig_check_over_floor": ratio("uirig-check", "floor"),
-                      "ansible_check_over_uirig_check": ratio("ansible-check", "uirig-check"),
-                      "ansible_apply_over_uirig_apply": ratio("ansible-apply", "uirig-apply")}
-    print("%5s ratios of wall time: uirig check / floor %s, Ansible check / uirig check %s, Ansible apply / uirig apply %s"
-          % (n, *size["ratios"].values()))
+    for rtt, at in size["round_trip_ms"].items():
+        for tool, f in at["tools"].items():
+            cells = ["%7.2f (%.2f-%.2f)" % (f[k]["median"], f[k]["min"], f[k]["max"]) for k in KEYS]
+            print("%5s %6s %-17s %22s %22s %22s %22s %9.3f" % (n, rtt, tool, *cells, f["cpu_s"]["median"] / int(n)))
+# The goals (issue 13): check within 1.1x the floor, fresh apply at 50 ms within 1.5x its loopback
+# time, Ansible's check at least 50x uirig's at 50 ms on 10 hosts.
+print("\n%5s %6s %14s %22s %22s %20s" % ("hosts", "rtt ms", "check/floor", "Ansible/uirig check", "Ansible/uirig apply",
+                                        "fresh / at 0 ms"))
+for n, size in result["sizes"].items():
+    loop = size["round_trip_ms"].get("0", {}).get("tools", {}).get("uirig-fresh-apply")
+    for rtt, at in size["round_trip_ms"].items():
+        wall = {t: f["wall_s"]["median"] for t, f in at["tools"].items()}
+        ratio = lambda a, b: round(wall[a] / wall[b], 2) if wall.get(a) and wall.get(b) else None
+        fresh = wall.get("uirig-fresh-apply")
+        at["ratios"] = {"uirig_check_over_floor": ratio("uirig-check", "floor"),
+                        "ansible_check_over_uirig_check": ratio("ansible-check", "uirig-check"),
+                        "ansible_apply_over_uirig_apply": ratio("ansible-apply", "uirig-apply"),
+                        "fresh_apply_over_loopback": round(fresh / loop["wall_s"]["median"], 2) if fresh and loop else None}
+        print("%5s %6s %14s %22s %22s %20s" % (n, rtt, *at["ratios"].values()))
 json.dump(result, open(sys.argv[3], "w"), indent=2)
 print("figures written to %s" % sys.argv[3])
 PY
