@@ -133,35 +133,100 @@ public final class Applier {
         List<ChangeResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
         sofar.put(h.host(), results);
         StepRunner runner = new StepRunner(connections::get, timeout, secrets, reconnect == null ? null : this::resume, progress);
-        int i = 0;
-        boolean failed = false;
-        for (Change c : h.changes()) {
-            i++;
-            List<String> commands = c.steps().stream().map(Step::shellLine).toList();
-            if (failed || interruption.requested()) {
-                results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, false, failed ? "skipped after a failure"
-                        : "not started: the run was interrupted by SIG" + interruption.signal(), 0));
-                continue;
+        HostRun run = new HostRun(h, results);
+        List<Change> changes = h.changes();
+        for (int i = 0; i < changes.size(); ) {
+            // Consecutive changes that need no confirmation and no command of their own go as one script.
+            int end = i;
+            while (end < changes.size() && changes.get(end).guarded().isEmpty() && StepRunner.fitsTogether(changes.get(end))) {
+                end++;
             }
-            long t0 = System.nanoTime();
-            try {
-                awaitSecrets(c);
-                runGuarded(h.host(), c, runner);
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, true, null, ms));
-                progress.accept(new Progress.ChangeDone(h.host(), i, h.changes().size(), c.resource(), c.action()));
-                complete(h.host(), c, null);
-            } catch (IOException | RuntimeException e) {
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands, false, e.getMessage(), ms));
-                progress.accept(new Progress.ChangeFailed(h.host(), i, h.changes().size(), c.resource(), e.getMessage()));
-                complete(h.host(), c, e);
-                failed = true;
+            if (end - i < 2) {
+                end = i + 1;
             }
+            if (run.failed || interruption.requested()) {
+                for (int k = i; k < end; k++) {
+                    run.notRun(k);
+                }
+            } else if (end - i == 1) {
+                run.alone(i, runner);
+            } else {
+                run.together(i, end, runner);
+            }
+            i = end;
         }
         // Hosts waiting for a secret this host never made must not wait forever.
         h.changes().forEach(c -> complete(h.host(), c, new IOException(h.host() + " did not make " + c.resource())));
         return results;
+    }
+
+    /** One host's changes as they run: their results and progress, in order. */
+    private final class HostRun {
+        private final HostPlan h;
+        private final List<ChangeResult> results;
+        private boolean failed;
+
+        HostRun(HostPlan h, List<ChangeResult> results) {
+            this.h = h;
+            this.results = results;
+        }
+
+        private List<String> commands(Change c) {
+            return c.steps().stream().map(Step::shellLine).toList();
+        }
+
+        void notRun(int i) {
+            Change c = h.changes().get(i);
+            results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands(c), false, failed
+                    ? "skipped after a failure" : "not started: the run was interrupted by SIG" + interruption.signal(), 0));
+        }
+
+        void done(int i, long ms) {
+            Change c = h.changes().get(i);
+            results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands(c), true, null, ms));
+            progress.accept(new Progress.ChangeDone(h.host(), i + 1, h.changes().size(), c.resource(), c.action()));
+            complete(h.host(), c, null);
+        }
+
+        void failed(int i, Exception e, long ms) {
+            Change c = h.changes().get(i);
+            results.add(new ChangeResult(c.resource().toString(), c.action().word(), commands(c), false, e.getMessage(), ms));
+            progress.accept(new Progress.ChangeFailed(h.host(), i + 1, h.changes().size(), c.resource(), e.getMessage()));
+            complete(h.host(), c, e);
+            failed = true;
+        }
+
+        void alone(int i, StepRunner runner) {
+            long t0 = System.nanoTime();
+            try {
+                awaitSecrets(h.changes().get(i));
+                runGuarded(h.host(), h.changes().get(i), runner);
+                done(i, (System.nanoTime() - t0) / 1_000_000);
+            } catch (IOException | RuntimeException e) {
+                failed(i, e, (System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+
+        /**
+         * Runs changes {@code from} to {@code to} (exclusive) as one script: each is reported as it
+         * ends, with the time since the one before it ended. Once the script started they all run
+         * (an interruption waits for it), up to the first that fails.
+         */
+        void together(int from, int to, StepRunner runner) {
+            long[] since = {System.nanoTime()};
+            try {
+                runner.runTogether(h.host(), h.changes().subList(from, to), k -> {
+                    long now = System.nanoTime();
+                    done(from + k, (now - since[0]) / 1_000_000);
+                    since[0] = now;
+                });
+            } catch (StepRunner.TogetherFailed e) {
+                failed(from + e.change(), (IOException) e.getCause(), (System.nanoTime() - since[0]) / 1_000_000);
+                for (int k = from + e.change() + 1; k < to; k++) {
+                    notRun(k);
+                }
+            }
+        }
     }
 
     /** No new connection reached a host after a step cut its open ones. */
@@ -224,7 +289,8 @@ public final class Applier {
             return;
         }
         long armedAt = System.nanoTime();
-        Rollback.Armed armed = Rollback.arm(host, connections.get(host), c, confirmTimeout, timeout);
+        Transport before = connections.get(host);
+        Rollback.Armed armed = Rollback.arm(host, before, c, confirmTimeout, timeout);
         boolean cutOff = false;
         IOException failed = null;
         try {
@@ -238,19 +304,30 @@ public final class Applier {
         }
         boolean late = false;
         if (!cutOff) {
-            try (Transport fresh = reconnect.apply(host)) {
-                if (fresh.run("true", timeout).ok()) {
-                    if (Rollback.disarm(fresh, armed, timeout)) {
-                        if (failed != null) {
-                            throw failed;
-                        }
-                        return;
+            // Disarming over a new connection proves that one gets through: one round trip. When the
+            // change's last step cut the open connections, the one the runner carried on over was
+            // made after it ran: that one proves it.
+            Rollback.Disarmed d = Rollback.Disarmed.NOT_RUN;
+            Step last = c.steps().get(c.steps().size() - 1);
+            Transport now = connections.get(host);
+            try {
+                if (failed == null && now != before && last.effect() == Step.Effect.CUTS_SESSIONS) {
+                    d = Rollback.disarm(now, armed, timeout);
+                } else {
+                    try (Transport fresh = reconnect.apply(host)) {
+                        d = Rollback.disarm(fresh, armed, timeout);
                     }
-                    late = true;
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 // unreachable: the rollback fires on the host
             }
+            if (d == Rollback.Disarmed.DISARMED) {
+                if (failed != null) {
+                    throw failed;
+                }
+                return;
+            }
+            late = d == Rollback.Disarmed.FIRED;
         }
         long waitMs = confirmTimeout.toMillis() + 10_000 - (System.nanoTime() - armedAt) / 1_000_000;
         try {

@@ -87,15 +87,18 @@ final class Rollback {
                 + "; rm -rf " + d + "; echo disarmed; else echo fired; fi";
     }
 
+    /** What disarming found: the rollback disarmed, already fired, or the command did not run. */
+    enum Disarmed { DISARMED, FIRED, NOT_RUN }
+
     /**
-     * Claims the rollback and ends its timer. False when the timer claimed it first: it is
-     * restoring (or has restored) the host, and the change is undone.
+     * Claims the rollback and ends its timer: {@link Disarmed#FIRED} when the timer claimed it
+     * first (it is restoring, or has restored, the host: the change is undone).
      */
-    static boolean disarm(Transport t, Armed a, Duration timeout) throws IOException {
+    static Disarmed disarm(Transport t, Armed a, Duration timeout) throws IOException {
         CommandResult r = t.run(disarmCommand(a), timeout);
         if (!r.ok()) {
-            throw new IOException("cannot disarm the rollback " + a.dir() + " (exit " + r.exit() + ")");
+            return Disarmed.NOT_RUN;
         }
-        return r.stdout().strip().equals("disarmed");
+        return r.stdout().strip().equals("disarmed") ? Disarmed.DISARMED : Disarmed.FIRED;
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * Runs a change's steps on a host, in order, stopping at the first that fails: consecutive steps
- * with no input and no effect go as one command ({@link StepBatch}), the others alone. Standard input
+ * with no effect and no input but a file's content go as one command ({@link StepBatch}), the
+ * others alone; so can the steps of consecutive changes ({@link #runTogether}). Standard input
  * is resolved only here: file content from the plan, a secret read from another host's file
  * through that host's connection (kept in memory, never written on the orchestrator), or a
  * file of the orchestrator.
@@ -101,11 +102,80 @@ public final class StepRunner {
      * the timeout is there for a hung command, and each step may still take the whole of it.
      */
     private void runBatch(Transport t, String host, Change change, StepBatch batch) throws IOException {
-        CommandResult r = t.run(batch.script(), timeout.multipliedBy(batch.steps().size()));
+        CommandResult r = t.run(StepBatch.SHELL, batch.script().getBytes(StandardCharsets.UTF_8),
+                timeout.multipliedBy(batch.steps().size()));
         java.util.Optional<StepBatch.Failure> f = batch.failure(r);
         if (f.isPresent()) {
             throw failed(host, change, f.get().step(), f.get().exit(), f.get().stderr());
         }
+    }
+
+    /** Whether every step of {@code c} can go in one script with other changes' steps (see {@link StepBatch#fits}). */
+    public static boolean fitsTogether(Change c) {
+        return !c.steps().isEmpty() && c.steps().stream().allMatch(StepBatch::fits);
+    }
+
+    /** A change run together with others failed: which one (its index), failing as it would alone. */
+    public static final class TogetherFailed extends IOException {
+        private final int change;
+
+        TogetherFailed(int change, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.change = change;
+        }
+
+        public int change() {
+            return change;
+        }
+    }
+
+    /**
+     * Runs changes that all {@link #fitsTogether} as one script, their steps in order, in one round
+     * trip. {@code ended} hears of each change that succeeded, by its index, as soon as the host
+     * begins the next one's first step (the script's markers arrive as it runs) or the script
+     * ended; it is called on the transport's thread. The first step that fails ends the script,
+     * and fails its change as it would alone.
+     */
+    public void runTogether(String host, java.util.List<Change> changes, java.util.function.IntConsumer ended)
+            throws TogetherFailed {
+        java.util.List<Step> steps = new java.util.ArrayList<>();
+        java.util.List<Integer> changeOf = new java.util.ArrayList<>();
+        for (int c = 0; c < changes.size(); c++) {
+            for (Step s : changes.get(c).steps()) {
+                steps.add(s);
+                changeOf.add(c);
+            }
+        }
+        StepBatch batch = new StepBatch(steps);
+        int[] next = {0};
+        java.util.function.IntConsumer endBefore = c -> {
+            synchronized (next) {
+                while (next[0] < c) {
+                    ended.accept(next[0]++);
+                }
+            }
+        };
+        CommandResult r;
+        try {
+            r = hosts.apply(host).run(StepBatch.SHELL, batch.script().getBytes(StandardCharsets.UTF_8),
+                    timeout.multipliedBy(steps.size()), line -> {
+                        int i = batch.began(line);
+                        if (i >= 0) {
+                            endBefore.accept(changeOf.get(i));
+                        }
+                    });
+        } catch (IOException e) {
+            synchronized (next) {
+                throw new TogetherFailed(next[0], e);
+            }
+        }
+        java.util.Optional<StepBatch.Failure> f = batch.failure(r);
+        if (f.isPresent()) {
+            int c = changeOf.get(f.get().index());
+            endBefore.accept(c);
+            throw new TogetherFailed(c, failed(host, changes.get(c), f.get().step(), f.get().exit(), f.get().stderr()));
+        }
+        endBefore.accept(changes.size());
     }
 
     /** Runs one step as its own command; returns the connection to carry on over (a new one after a cut). */

@@ -59,8 +59,11 @@ public record PfTableResource(String name, String path, List<Cidr> addresses) im
             return Optional.empty();
         }
         Action action = file.map(FileWrite.Outcome::action).orElse(Action.UPDATE);
+        // Only loading the table can cut uirig off (it may hold the addresses pf lets SSH in from):
+        // while pf has no rules loaded, nothing reads the file yet.
+        boolean loads = steps.stream().anyMatch(s -> s.argv().get(0).equals("pfctl"));
         return Optional.of(new Change(address(), action, reason, before, after, steps, file.map(FileWrite.Outcome::diff).orElse(""),
-                Guard.pf(List.of(path))));
+                loads ? Guard.pf(List.of(path)) : null));
     }
 
     @Override

@@ -32,8 +32,43 @@ public final class SshTransport implements Transport {
 
     @Override
     public CommandResult run(String command, InputStream stdin, Duration timeout) throws IOException {
+        return run(command, stdin, timeout, new ByteArrayOutputStream());
+    }
+
+    @Override
+    public CommandResult run(String command, byte[] stdin, Duration timeout, java.util.function.Consumer<String> errLine)
+            throws IOException {
+        return run(command, stdin == null ? null : new ByteArrayInputStream(stdin), timeout, new LineTee(errLine));
+    }
+
+    /** Standard error kept whole, and each line handed on as it completes (in MINA's I/O thread). */
+    private static final class LineTee extends ByteArrayOutputStream {
+        private final java.util.function.Consumer<String> errLine;
+        private int lineStart;
+
+        LineTee(java.util.function.Consumer<String> errLine) {
+            this.errLine = errLine;
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            super.write(b, off, len);
+            for (int i = count - len; i < count; i++) {
+                if (buf[i] == '\n') {
+                    errLine.accept(new String(buf, lineStart, i - lineStart, StandardCharsets.UTF_8));
+                    lineStart = i + 1;
+                }
+            }
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+
+    private CommandResult run(String command, InputStream stdin, Duration timeout, ByteArrayOutputStream err) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (ChannelExec channel = session.createExecChannel(become.wrap(command))) {
             channel.setOut(out);
             channel.setErr(err);

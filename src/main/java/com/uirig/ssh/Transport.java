@@ -17,6 +17,18 @@ public interface Transport extends AutoCloseable {
         return run(command, stdin == null ? null : new ByteArrayInputStream(stdin), timeout);
     }
 
+    /**
+     * As {@link #run(String, byte[], Duration)}, handing {@code errLine} each line of standard
+     * error (without its newline) as it arrives, so a caller can follow a long command: a transport that cannot hands
+     * them once the command ended.
+     */
+    default CommandResult run(String command, byte[] stdin, Duration timeout, java.util.function.Consumer<String> errLine)
+            throws IOException {
+        CommandResult r = run(command, stdin, timeout);
+        r.stderr().lines().forEach(errLine);
+        return r;
+    }
+
     default CommandResult run(String command, Duration timeout) throws IOException {
         return run(command, (InputStream) null, timeout);
     }

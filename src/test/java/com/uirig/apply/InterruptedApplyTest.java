@@ -16,9 +16,39 @@ import org.junit.jupiter.api.Test;
 
 /** After SIGINT or SIGTERM no new change starts; the running one finishes; nothing is verified. */
 class InterruptedApplyTest {
+    /** A change that runs as a command of its own (a long step; see {@link #changesSentTogetherAllFinishAndNoneAfterThemStarts}). */
     private static Change change(String name) {
         return new Change(com.uirig.plan.Address.parse("file[/etc/" + name + "]"), Action.UPDATE, "", Map.of(), Map.of(),
+                List.of(Step.longRunning("touch", "/etc/" + name)), "");
+    }
+
+    /** A change that can run in one script with others. */
+    private static Change quick(String name) {
+        return new Change(com.uirig.plan.Address.parse("file[/etc/" + name + "]"), Action.UPDATE, "", Map.of(), Map.of(),
                 List.of(Step.run("touch", "/etc/" + name)), "");
+    }
+
+    @Test
+    void changesSentTogetherAllFinishAndNoneAfterThemStarts() {
+        Interruption interruption = new Interruption();
+        StepRunnerTest.RecordingHost host = new StepRunnerTest.RecordingHost() {
+            @Override
+            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
+                    throws java.io.IOException {
+                interruption.request("INT");
+                return super.run(command, stdin, timeout);
+            }
+        };
+        List<Progress> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Applier applier = new Applier(List.of(), new java.util.HashMap<>(Map.of("server-a", host)), Duration.ofSeconds(5),
+                events::add, null, Duration.ofSeconds(60), interruption);
+        Plan plan = new Plan(List.of(new HostPlan("server-a", List.of(quick("a"), quick("b"), change("c")))));
+        Applier.HostResult r = applier.apply(plan, Map.of(), 1).get(0);
+        assertThat(host.commands).containsExactly("/bin/sh -s");
+        assertThat(new String(host.inputs.get(0), java.nio.charset.StandardCharsets.UTF_8)).contains("touch /etc/a", "touch /etc/b");
+        assertThat(r.changes()).extracting(Applier.ChangeResult::ok).containsExactly(true, true, false);
+        assertThat(r.changes().get(2).error()).isEqualTo("not started: the run was interrupted by SIGINT");
+        assertThat(events).extracting(e -> ((Progress.ChangeDone) e).index()).containsExactly(1, 2);
     }
 
     @Test

@@ -100,17 +100,19 @@ class StepRunnerTest {
     }
 
     @Test
-    void stepsRunInOrderAndStopAtTheFirstFailure() {
-        RecordingHost a = new RecordingHost();
+    void stepsRunInOrderWithTheirContentAndStopAtTheFirstFailure(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ShellHost a = new ShellHost(dir, com.uirig.model.Become.NONE);
+        Step failing = Step.run("sh", "-c", "echo boom >&2; false");
         Change change = new Change(com.uirig.plan.Address.parse("file[/x]"), Action.CREATE, "", Map.of(), Map.of(), List.of(
-                Step.withContent("hello\n", "dd", "of=/x.uirig-new", "status=none"), Step.run("false"),
-                Step.withContent("x", "dd", "of=/y")), "");
-        StepRunner runner = new StepRunner(Map.<String, Transport>of("server-a", a)::get, Duration.ofSeconds(5), new ConcurrentHashMap<>());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run("server-a", change))
+                Step.withContent("hello\n", "dd", "of=x", "status=none"), failing,
+                Step.withContent("x", "dd", "of=y", "status=none")), "");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner(a).run("server-a", change))
                 .isInstanceOf(StepRunner.StepFailed.class)
-                .hasMessage("server-a: file[/x]: 'false' exited 1: boom");
-        assertThat(a.commands).containsExactly("dd of=/x.uirig-new status=none", "false");
-        assertThat(new String(a.inputs.get(0), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+                .hasMessage("server-a: file[/x]: '" + failing.shellLine() + "' exited 1: boom");
+        assertThat(a.commands).containsExactly("/bin/sh -s");
+        assertThat(dir.resolve("x")).hasContent("hello\n");
+        assertThat(dir.resolve("y")).doesNotExist();
     }
 
     @Test
@@ -190,7 +192,10 @@ class StepRunnerTest {
             String wrapped = become.wrap(command);
             String line = become == com.uirig.model.Become.NONE ? wrapped : wrapped.substring((become.program() + " -n ").length());
             Process p = new ProcessBuilder("/bin/sh", "-c", line).directory(dir.toFile()).start();
-            p.getOutputStream().close();
+            byte[] in = inputs.get(inputs.size() - 1);
+            try (java.io.OutputStream stdinOfP = p.getOutputStream()) {
+                stdinOfP.write(in == null ? new byte[0] : in);
+            }
             java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     return p.getErrorStream().readAllBytes();
@@ -222,7 +227,8 @@ class StepRunnerTest {
         runner(a).run("server-a", change(Step.run("mkdir", "d"), Step.run("touch", "d/one"), Step.run("cd", "d"),
                 Step.run("sh", "-c", "echo 'printed; not a marker'; echo warned >&2"), Step.run("mv", "d/one", "d/two")));
         // The cd changed the directory of its own subshell only: the mv after it still ran in dir.
-        assertThat(a.commands).singleElement().asString().contains("( mkdir d ) </dev/null", "( touch d/one ) </dev/null");
+        assertThat(a.commands).containsExactly("/bin/sh -s");
+        assertThat(new String(a.inputs.get(0), StandardCharsets.UTF_8)).contains("( mkdir d ) </dev/null", "( touch d/one ) </dev/null");
         assertThat(a.timeouts).containsExactly(Duration.ofSeconds(25));
         assertThat(dir.resolve("d/two")).exists();
         assertThat(dir.resolve("d/one")).doesNotExist();
@@ -270,7 +276,7 @@ class StepRunnerTest {
     }
 
     @Test
-    void aStepWithInputOrAnEffectSplitsTheBatchAndItsInputStaysOutOfTheScripts() throws Exception {
+    void aSecretOrAnEffectSplitsTheBatchAndASecretStaysOutOfTheScripts() throws Exception {
         byte[] secret = "topsecret".getBytes(StandardCharsets.UTF_8);
         RecordingHost a = new RecordingHost() {
             @Override
@@ -284,18 +290,70 @@ class StepRunnerTest {
                 Step.withContent("file content\n", "dd", "of=/x"), Step.run("c"), Step.run("d"),
                 new Step(List.of("dd", "of=/k"), new Step.SecretFrom("server-a", "/k")), Step.run("e"),
                 Step.startingDaemons("service", "x", "start"), Step.run("f"), Step.run("g")));
-        assertThat(a.commands).hasSize(8);
-        assertThat(a.commands.get(0)).contains("( a )", "( b )");
-        assertThat(a.commands.get(1)).isEqualTo("dd of=/x");
-        assertThat(a.commands.get(2)).contains("( c )", "( d )");
-        assertThat(a.commands.get(3)).isEqualTo("od -An -v -tx1 /k");
-        assertThat(a.commands.get(4)).isEqualTo("dd of=/k");
-        assertThat(a.commands.get(5)).isEqualTo("e");
-        assertThat(a.commands.get(6)).isEqualTo(StepRunner.throughFiles(Step.startingDaemons("service", "x", "start")));
-        assertThat(a.commands.get(7)).contains("( f )", "( g )");
-        assertThat(a.inputs.get(1)).isEqualTo("file content\n".getBytes(StandardCharsets.UTF_8));
-        assertThat(a.inputs.get(4)).isEqualTo(secret);
+        assertThat(a.commands).containsExactly("/bin/sh -s", "od -An -v -tx1 /k", "dd of=/k", "e",
+                StepRunner.throughFiles(Step.startingDaemons("service", "x", "start")), "/bin/sh -s");
+        assertThat(new String(a.inputs.get(0), StandardCharsets.UTF_8))
+                .contains("( a )", "( b )", "printf '%s' 'file content\n' | ( dd of=/x )", "( c )", "( d )");
+        assertThat(a.inputs.get(2)).isEqualTo(secret);
+        assertThat(new String(a.inputs.get(5), StandardCharsets.UTF_8)).contains("( f )", "( g )");
         assertThat(a.commands).noneMatch(c -> c.contains("topsecret") || c.contains("file content"));
-        assertThat(a.inputs.get(0)).isNull();
+        assertThat(List.of(a.inputs.get(0), a.inputs.get(5))).noneMatch(i -> new String(i, StandardCharsets.UTF_8).contains("topsecret"));
+    }
+
+    @Test
+    void changesRunTogetherAsOneScriptThatWritesContentExactlyAndTellsOfEachChangeInOrder(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ShellHost a = new ShellHost(dir, com.uirig.model.Become.DOAS);
+        // Quotes, backslashes, printf's own escapes and conversions, no newline at the end.
+        String tricky = "it's a \\n 100% 'quoted' \"text\" $HOME `x` %s\\c\nünï\n\nlast";
+        List<Change> changes = List.of(change(Step.run("mkdir", "d"), Step.withContent(tricky, "dd", "of=d/one", "status=none")),
+                change(Step.withContent("", "dd", "of=d/empty", "status=none")), change(Step.run("mv", "d/one", "d/two")));
+        List<Integer> ended = new ArrayList<>();
+        runner(a).runTogether("server-a", changes, ended::add);
+        assertThat(a.commands).containsExactly("/bin/sh -s");
+        assertThat(a.timeouts).containsExactly(Duration.ofSeconds(20));
+        assertThat(ended).containsExactly(0, 1, 2);
+        assertThat(java.nio.file.Files.readString(dir.resolve("d/two"))).isEqualTo(tricky);
+        assertThat(dir.resolve("d/empty")).isEmptyFile();
+    }
+
+    @Test
+    void aChangeRunTogetherFailsAsAloneAndTheChangesAfterItDoNotRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ShellHost a = new ShellHost(dir, com.uirig.model.Become.NONE);
+        Step failing = Step.run("sh", "-c", "echo 'no such thing' >&2; exit 3");
+        List<Change> changes = List.of(change(Step.run("touch", "first")), change(Step.run("touch", "second"), failing),
+                change(Step.run("touch", "third")));
+        List<Integer> ended = new ArrayList<>();
+        StepRunner.TogetherFailed e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> runner(a).runTogether("server-a", changes, ended::add), StepRunner.TogetherFailed.class);
+        assertThat(e.change()).isEqualTo(1);
+        assertThat(e.getCause()).isInstanceOf(StepRunner.StepFailed.class)
+                .hasMessage("server-a: file[/x]: '" + failing.shellLine() + "' exited 3: no such thing");
+        assertThat(ended).containsExactly(0);
+        assertThat(dir.resolve("first")).exists();
+        assertThat(dir.resolve("second")).exists();
+        assertThat(dir.resolve("third")).doesNotExist();
+    }
+
+    @Test
+    void aScriptCutShortOnItsWayRunsNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String script = new StepBatch(List.of(Step.run("touch", "one"), Step.withContent("x\n", "dd", "of=two", "status=none"),
+                Step.run("touch", "three"))).script();
+        for (int cut : new int[] {script.indexOf("touch three") + "touch three".length() + 2, script.length() - 2}) {
+            Process p = new ProcessBuilder("/bin/sh", "-s").directory(dir.toFile()).start();
+            try (java.io.OutputStream in = p.getOutputStream()) {
+                in.write(script.substring(0, cut).getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(p.waitFor()).as("cut at %d", cut).isNotZero();
+            assertThat(dir.resolve("one")).as("cut at %d", cut).doesNotExist();
+        }
+    }
+
+    @Test
+    void contentWithANulOrLargerThanTheLimitGoesAlone() {
+        assertThat(StepBatch.fits(Step.withContent("a\0b", "dd", "of=/x"))).isFalse();
+        assertThat(StepBatch.fits(Step.withContent("a".repeat(StepBatch.MAX_CONTENT + 1), "dd", "of=/x"))).isFalse();
+        assertThat(StepBatch.fits(Step.withContent("a".repeat(StepBatch.MAX_CONTENT), "dd", "of=/x"))).isTrue();
+        assertThat(StepBatch.fits(Step.longRunning("pkg", "install"))).isFalse();
     }
 }
