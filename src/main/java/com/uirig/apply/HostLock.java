@@ -15,7 +15,6 @@ public final class HostLock {
     /** The pid of the process that holds the lock for its session (the one that ends to release it). */
     static final String HOLDER = PATH + ".holder";
     private static final String HOLDER_BODY = " /bin/sh -c 'echo $$ > " + HOLDER + "; echo locked; exec cat >/dev/null'";
-    private static final String HOLD = "lockf -s -t 0 " + PATH + HOLDER_BODY;
     /**
      * Takes the lock over from this run's own session that can no longer speak (its connection was
      * cut by enabling pf): ends that session's holder, then waits for lockf to let go.
@@ -31,8 +30,25 @@ public final class HostLock {
         }
     }
 
-    public static AutoCloseable acquire(String host, Transport t, Duration timeout) throws IOException {
-        return hold(HOLD, host, t, timeout);
+    /** The lock, and what a script run while it is held printed. */
+    public record Held(AutoCloseable lock, String output) {}
+
+    /**
+     * Takes the lock and, holding it, runs {@code script} (the probe): one command, one round trip.
+     * lockf runs a shell reading its script on standard input: it records its pid as the holder,
+     * runs {@code script}, prints a marker line with a nonce drawn here, and becomes a {@code cat}
+     * that holds the lock until uirig closes the channel (its pid stays the holder's).
+     */
+    public static Held acquireAndRun(String host, Transport t, String script, Duration timeout) throws IOException {
+        String ready = "@@uirig-held-" + java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8));
+        String input = "echo $$ > " + HOLDER + "\n" + script + "\nprintf '\\n%s\\n' " + ready + "\nexec cat >/dev/null\n";
+        try {
+            Transport.Held h = t.hold("lockf -s -t 0 " + PATH + " /bin/sh -s",
+                    input.getBytes(java.nio.charset.StandardCharsets.UTF_8), ready, timeout);
+            return new Held(h.release(), h.output());
+        } catch (HeldCommandFailed e) {
+            throw notTaken(host, e);
+        }
     }
 
     /**
@@ -48,10 +64,11 @@ public final class HostLock {
         try {
             return t.hold(command, timeout);
         } catch (HeldCommandFailed e) {
-            if (e.exit() == BUSY) {
-                throw new Busy(host);
-            }
-            throw new IOException(host + ": cannot take the lock " + PATH + ": " + e.getMessage(), e);
+            throw notTaken(host, e);
         }
+    }
+
+    private static IOException notTaken(String host, HeldCommandFailed e) {
+        return e.exit() == BUSY ? new Busy(host) : new IOException(host + ": cannot take the lock " + PATH + ": " + e.getMessage(), e);
     }
 }

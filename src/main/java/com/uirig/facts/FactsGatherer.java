@@ -115,7 +115,15 @@ public final class FactsGatherer {
     /** Reads one host's facts over an open connection, in one round trip. */
     public static Outcome read(Transport t, String host, Probe probe, Duration timeout) {
         try {
-            CommandResult r = t.run("/bin/sh -s", probe.script().getBytes(StandardCharsets.UTF_8), timeout);
+            return parse(host, probe, t.run("/bin/sh -s", probe.script().getBytes(StandardCharsets.UTF_8), timeout));
+        } catch (IOException e) {
+            return new Outcome(host, null, e.getMessage());
+        }
+    }
+
+    /** A host's facts from what {@code probe}'s script printed, however it was run. */
+    public static Outcome parse(String host, Probe probe, CommandResult r) {
+        try {
             var sections = probe.split(r.stdout());
             if (sections.isEmpty()) {
                 return new Outcome(host, null, host + ": the probe printed no facts (exit " + r.exit()
@@ -124,8 +132,6 @@ public final class FactsGatherer {
             probe.requireAll(sections);
             List<String> expected = probe.sectionNames().stream().filter(n -> !n.equals(Sections.LOCK)).toList();
             return new Outcome(host, FactsReader.read(host, sections, expected, probe.facts()), null);
-        } catch (IOException e) {
-            return new Outcome(host, null, e.getMessage());
         } catch (UnreadableOutput e) {
             return new Outcome(host, null, host + ": " + e.getMessage() + "; nothing is changed on it");
         } catch (RuntimeException e) {

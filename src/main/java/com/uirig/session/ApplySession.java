@@ -135,10 +135,16 @@ public final class ApplySession {
         try {
             Transport t = connector.connect(h.name(), h.ssh(), inventoryDir);
             connections.put(h.name(), t);
+            FactsGatherer.Outcome o;
             if (target) {
-                locks.put(h.name(), HostLock.acquire(h.name(), t, timeout));
+                // Locked and read in one command: the probe runs while the lock is held.
+                com.uirig.facts.Probe probe = ProbeSections.of(h, false);
+                HostLock.Held held = HostLock.acquireAndRun(h.name(), t, probe.script(), timeout);
+                locks.put(h.name(), held.lock());
+                o = FactsGatherer.parse(h.name(), probe, new com.uirig.ssh.CommandResult(0, held.output(), ""));
+            } else {
+                o = FactsGatherer.read(t, h.name(), ProbeSections.of(h, true), timeout);
             }
-            FactsGatherer.Outcome o = FactsGatherer.read(t, h.name(), ProbeSections.of(h, !target), timeout);
             if (target && o.ok() && !o.facts().pendingRollbacks().isEmpty()) {
                 rollbacks.put(h.name(), RollbackTakeOver.takeOver(h.name(), t, timeout));
                 o = FactsGatherer.read(t, h.name(), ProbeSections.of(h, false), timeout);

@@ -123,20 +123,38 @@ public final class SshTransport implements Transport {
 
     @Override
     public AutoCloseable hold(String command, Duration timeout) throws IOException {
+        return hold(command, new byte[0], null, timeout).release();
+    }
+
+    @Override
+    public Held hold(String command, byte[] input, String readyLine, Duration timeout) throws IOException {
         java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
-        java.io.PipedInputStream in = new java.io.PipedInputStream(feed);
+        // The input first, then a stream that ends only when the handle is closed.
+        InputStream in = new java.io.SequenceInputStream(new ByteArrayInputStream(input), new java.io.PipedInputStream(feed));
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ChannelExec channel = session.createExecChannel(become.wrap(command));
-        channel.setIn(in);
-        channel.setOut(new java.io.OutputStream() {
+        byte[] line = readyLine == null ? null : ("\n" + readyLine + "\n").getBytes(StandardCharsets.UTF_8);
+        int[] readyAt = {-1};
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
             @Override
-            public void write(int b) {
-                if (b == '\n') {
-                    ready.countDown();
+            public synchronized void write(byte[] b, int off, int len) {
+                super.write(b, off, len);
+                if (readyAt[0] < 0) {
+                    readyAt[0] = line == null ? indexOf(buf, count, new byte[] {'\n'}) : indexOf(buf, count, line);
+                    if (readyAt[0] >= 0) {
+                        ready.countDown();
+                    }
                 }
             }
-        });
+
+            @Override
+            public synchronized void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+        };
+        ChannelExec channel = session.createExecChannel(become.wrap(command));
+        channel.setIn(in);
+        channel.setOut(out);
         channel.setErr(err);
         channel.open().verify(timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -150,7 +168,7 @@ public final class SshTransport implements Transport {
                 }
                 if (System.nanoTime() > deadline) {
                     channel.close(true);
-                    throw new IOException(host + ": '" + command + "' did not start within " + timeout.toSeconds() + " s");
+                    throw new IOException(host + ": '" + command + "' was not ready within " + timeout.toSeconds() + " s");
                 }
             }
         } catch (InterruptedException e) {
@@ -158,11 +176,33 @@ public final class SshTransport implements Transport {
             channel.close(true);
             throw new IOException("interrupted", e);
         }
-        return () -> {
+        String before;
+        synchronized (out) {
+            before = readyLine == null ? "" : new String(out.toByteArray(), 0, readyAt[0], StandardCharsets.UTF_8);
+        }
+        return new Held(() -> {
             feed.close();
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
             channel.close(true);
-        };
+        }, before);
+    }
+
+    /** Where {@code what} first occurs in the first {@code count} bytes of {@code b} (a line at the very start counts), or -1. */
+    private static int indexOf(byte[] b, int count, byte[] what) {
+        boolean line = what.length > 1 && what[0] == '\n';
+        if (line && count >= what.length - 1 && java.util.Arrays.equals(b, 0, what.length - 1, what, 1, what.length)) {
+            return 0;
+        }
+        outer:
+        for (int i = 0; i + what.length <= count; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (b[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Override

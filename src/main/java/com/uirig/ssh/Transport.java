@@ -39,6 +39,18 @@ public interface Transport extends AutoCloseable {
      */
     AutoCloseable hold(String command, Duration timeout) throws IOException;
 
+    /** A held command's handle, and what it printed before it was ready. */
+    record Held(AutoCloseable release, String output) {}
+
+    /**
+     * As {@link #hold(String, Duration)}, sending {@code input} on the command's standard input
+     * first; ready once it printed the line {@code readyLine}, and its output before that line is
+     * returned: a command that holds something and reads the host while it does, in one round trip.
+     */
+    default Held hold(String command, byte[] input, String readyLine, Duration timeout) throws IOException {
+        throw new IOException("this transport cannot hold a command that reads input");
+    }
+
     @Override
     void close();
 
