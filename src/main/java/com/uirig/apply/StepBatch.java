@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Consecutive steps sent as one POSIX sh script, so that they cost one round trip instead of one
  * each. Only steps that need nothing of the runner are batched ({@link #fits}): no effect that
- * needs a command of its own, and as input at most a file's content that is not secret, which the
- * script carries itself. A secret or a file of the orchestrator is streamed to a command of its
- * own, never put in a script.
+ * needs a command of its own (a step that takes minutes or cuts the host's connections), and as
+ * input at most a file's content that is not secret, which the script carries itself. A secret or
+ * a file of the orchestrator is streamed to a command of its own, never put in a script.
  *
  * <p>The script is sent on standard input to {@code /bin/sh -s} (never in a command line, where
  * the host's process list would show it), inside one brace group: sh parses the whole group
@@ -51,12 +51,17 @@ final class StepBatch {
     }
 
     /**
-     * Whether a step can go in a batch: no effect that needs a command of its own, and no input
-     * but a file's content (without NUL, which no sh word can hold).
+     * Whether a step can go in a batch: no effect but starting daemons (whose output the script
+     * sends to files, see {@link #script}), and no input but a file's content (without NUL, which
+     * no sh word can hold).
      */
     static boolean fits(Step s) {
-        return s.effect() == Step.Effect.NONE && (s.input() instanceof Step.NoInput || s.input() instanceof Step.Content c
-                && c.text().indexOf('\0') < 0 && c.text().getBytes(StandardCharsets.UTF_8).length <= MAX_CONTENT);
+        return switch (s.effect()) {
+            case NONE -> s.input() instanceof Step.NoInput || s.input() instanceof Step.Content c
+                    && c.text().indexOf('\0') < 0 && c.text().getBytes(StandardCharsets.UTF_8).length <= MAX_CONTENT;
+            case STARTS_DAEMONS -> s.input() instanceof Step.NoInput;
+            case LONG, CUTS_SESSIONS -> false;
+        };
     }
 
     List<Step> steps() {
@@ -67,22 +72,38 @@ final class StepBatch {
      * The script. Each step runs its command line as it does alone, in a subshell: a step (a
      * {@code cd}, a {@code umask}) cannot change what the steps after it see, as none could when
      * each had a shell of its own. It reads its content through a pipe from {@link #printf}, or
-     * else /dev/null, as a step alone reads an empty channel.
+     * else /dev/null, as a step alone reads an empty channel. A step that starts daemons writes
+     * to files on the host (a file of its own for its error output, which the script then copies to its own): the daemons
+     * (spiped does not close what it inherits when it detaches) keep only that file open, not the
+     * SSH channel, which sshd ends only once its output is closed.
      */
     String script() {
+        boolean daemons = steps.stream().anyMatch(x -> x.effect() == Step.Effect.STARTS_DAEMONS);
         StringBuilder s = new StringBuilder();
         s.append("uirig_m=").append(Step.quote(marker)).append('\n');
-        s.append("uirig_failed() { printf '\\n%s failed %s %s\\n' \"$uirig_m\" \"$1\" \"$2\" >&2; exit \"$2\"; }\n");
+        if (daemons) {
+            s.append("uirig_o=$(mktemp /tmp/uirig.out.XXXXXX) || exit 1\n");
+        }
+        // A file per step: a daemon keeps writing to its own, never into a later step's error output.
+        String cleanUp = daemons ? "rm -f \"$uirig_o\" \"$uirig_o\".*; " : "";
+        s.append("uirig_failed() { ").append(cleanUp)
+                .append("printf '\\n%s failed %s %s\\n' \"$uirig_m\" \"$1\" \"$2\" >&2; exit \"$2\"; }\n");
         s.append("{\n");
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             s.append("printf '").append(i == 0 ? "" : "\\n").append("%s step ").append(i).append("\\n' \"$uirig_m\" >&2\n");
+            if (step.effect() == Step.Effect.STARTS_DAEMONS) {
+                String err = "\"$uirig_o." + i + "\"";
+                s.append("( ").append(step.commandLine()).append(" ) >/dev/null 2>").append(err).append(" </dev/null; uirig_r=$?; ")
+                        .append("cat ").append(err).append(" >&2; [ $uirig_r -eq 0 ] || uirig_failed ").append(i).append(" $uirig_r\n");
+                continue;
+            }
             String input = step.input() instanceof Step.Content c ? printf(c.text()) + " | " : "";
             // $? after || is the status of the command before it: the step's (a pipeline's is its last command's).
             s.append(input).append("( ").append(step.commandLine()).append(" )").append(input.isEmpty() ? " </dev/null" : "")
                     .append(" || uirig_failed ").append(i).append(" $?\n");
         }
-        s.append("}\n");
+        s.append(cleanUp.isEmpty() ? "" : cleanUp.substring(0, cleanUp.length() - 2) + "\n").append("}\n");
         return s.toString();
     }
 

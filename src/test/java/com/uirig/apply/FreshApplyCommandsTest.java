@@ -43,6 +43,6 @@ class FreshApplyCommandsTest {
         assertThat(a.changes()).hasSize(55);
         assertThat(steps).isEqualTo(230);
         assertThat(guarded).isEqualTo(5);
-        assertThat(commands).isEqualTo(24);
+        assertThat(commands).isEqualTo(14);
     }
 }

@@ -276,7 +276,7 @@ class StepRunnerTest {
     }
 
     @Test
-    void aSecretOrAnEffectSplitsTheBatchAndASecretStaysOutOfTheScripts() throws Exception {
+    void aSecretOrALongStepSplitsTheBatchAndASecretStaysOutOfTheScripts() throws Exception {
         byte[] secret = "topsecret".getBytes(StandardCharsets.UTF_8);
         RecordingHost a = new RecordingHost() {
             @Override
@@ -289,15 +289,37 @@ class StepRunnerTest {
         runner(a).run("server-a", change(Step.run("a"), Step.run("b"),
                 Step.withContent("file content\n", "dd", "of=/x"), Step.run("c"), Step.run("d"),
                 new Step(List.of("dd", "of=/k"), new Step.SecretFrom("server-a", "/k")), Step.run("e"),
-                Step.startingDaemons("service", "x", "start"), Step.run("f"), Step.run("g")));
-        assertThat(a.commands).containsExactly("/bin/sh -s", "od -An -v -tx1 /k", "dd of=/k", "e",
-                StepRunner.throughFiles(Step.startingDaemons("service", "x", "start")), "/bin/sh -s");
+                Step.startingDaemons("service", "x", "start"), Step.run("f"), Step.longRunning("pkg", "install"), Step.run("g")));
+        assertThat(a.commands).containsExactly("/bin/sh -s", "od -An -v -tx1 /k", "dd of=/k", "/bin/sh -s",
+                "pkg install", "g");
         assertThat(new String(a.inputs.get(0), StandardCharsets.UTF_8))
                 .contains("( a )", "( b )", "printf '%s' 'file content\n' | ( dd of=/x )", "( c )", "( d )");
         assertThat(a.inputs.get(2)).isEqualTo(secret);
-        assertThat(new String(a.inputs.get(5), StandardCharsets.UTF_8)).contains("( f )", "( g )");
+        assertThat(new String(a.inputs.get(3), StandardCharsets.UTF_8)).contains("( e )", "( service x start )", "( f )");
         assertThat(a.commands).noneMatch(c -> c.contains("topsecret") || c.contains("file content"));
-        assertThat(List.of(a.inputs.get(0), a.inputs.get(5))).noneMatch(i -> new String(i, StandardCharsets.UTF_8).contains("topsecret"));
+        assertThat(List.of(a.inputs.get(0), a.inputs.get(3))).noneMatch(i -> new String(i, StandardCharsets.UTF_8).contains("topsecret"));
+    }
+
+    @Test
+    void aDaemonStartedInABatchHoldsNeitherTheScriptsOutputNorItsErrorsAndAFailureShowsItsOwn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ShellHost a = new ShellHost(dir, com.uirig.model.Become.NONE);
+        // The host waits for the script's output to close, as sshd waits to end the channel.
+        long t0 = System.nanoTime();
+        runner(a).run("server-a", change(Step.run("touch", "before"),
+                Step.startingDaemons("sh", "-c", "(sleep 5; echo late >&2) & echo started >&2"), Step.run("touch", "after")));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+        assertThat(a.commands).containsExactly("/bin/sh -s");
+        assertThat(dir.resolve("after")).exists();
+        Step failing = Step.startingDaemons("sh", "-c", "echo 'no such service' >&2; exit 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner(a).run("server-a", change(
+                        Step.startingDaemons("sh", "-c", "(sleep 5; echo late >&2) &"), failing, Step.run("touch", "never"))))
+                .isInstanceOf(StepRunner.StepFailed.class)
+                .hasMessage("server-a: file[/x]: '" + failing.shellLine() + "' exited 1: no such service");
+        assertThat(dir.resolve("never")).doesNotExist();
+        try (var left = java.nio.file.Files.list(java.nio.file.Path.of("/tmp"))) {
+            assertThat(left.map(Object::toString).filter(f -> f.contains("uirig.out.")).toList()).as("temporary files").isEmpty();
+        }
     }
 
     @Test
