@@ -230,10 +230,12 @@ bench_n() {
     if [ "$rtt" -gt 0 ]; then
         local pairs=() line got
         for i in $(seq 1 "$n"); do pairs+=("0:${ports[$i]}"); done
+        rm -f "$work/proxy.out"
         python3 "$here/delay-proxy.py" "$rtt" "${pairs[@]}" > "$work/proxy.out" 2>&1 &
         proxy_pid=$!
+        line=
         for _ in $(seq 1 100); do
-            line=$(head -n 1 "$work/proxy.out")
+            line=$(head -n 1 "$work/proxy.out" 2>/dev/null || true)
             [[ $line == ready* ]] && break
             sleep 0.1
         done

@@ -11,6 +11,8 @@
 # memory (summed PSS, and the JVM's peak RSS) and the light hosts' own CPU time: median, min and
 # max of RUNS, printed as a table and written to light-hosts.json in the working directory.
 # LIGHT_CHECK_OPTS adds options to the measured checks (for example '--forks 100').
+# LIGHT_ROUND_TRIP=MS puts delay-proxy.py (MS round trip, see bench.sh) in front of every light
+# host, so that (wall at MS - wall at 0) / MS counts the round trips a check waits for.
 # Needs Java 17 and Maven (no Docker, no root); everything listens on 127.0.0.1 only.
 set -euo pipefail
 sizes=${1:-2,10,50,200,1000}
@@ -21,8 +23,14 @@ work=$(mktemp -d)
 uirig=$root/orchestrator/uirig
 out=$PWD
 server=
+proxy=
+rtt=${LIGHT_ROUND_TRIP:-0}
 
 cleanup() {
+    if [ -n "$proxy" ]; then
+        kill "$proxy" 2>/dev/null || true
+        wait "$proxy" 2>/dev/null || true
+    fi
     if [ -n "$server" ]; then
         kill "$server" 2>/dev/null || true
         wait "$server" 2>/dev/null || true
@@ -33,6 +41,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+[[ $rtt =~ ^[0-9]+$ ]] && [ "$rtt" -le 1000 ] || {
+    echo "light-hosts: LIGHT_ROUND_TRIP is 0 to 1000 ms: $rtt" >&2
+    exit 1
+}
 max=0
 for n in ${sizes//,/ }; do
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 9999 ] || {
@@ -83,6 +95,22 @@ for _ in $(seq 1 600); do
 done
 grep -q '^ready' "$work/server.log" || { echo "light-hosts: the light hosts did not start within 60 s" >&2; exit 1; }
 awk '{print $2}' "$work/hosts/ports" > "$work/ports"
+cp "$work/hosts/known_hosts" "$work/known_hosts"
+if [ "$rtt" -gt 0 ]; then
+    # The checks reach each light host through the proxy's port: the inventory and known_hosts name those.
+    python3 "$here/delay-proxy.py" "$rtt" $(sed 's/^/0:/' "$work/ports") > "$work/proxy.out" 2>&1 &
+    proxy=$!
+    for _ in $(seq 1 600); do
+        grep -q '^ready' "$work/proxy.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    grep -q '^ready' "$work/proxy.out" || { echo "light-hosts: the delay proxy did not start:" >&2; cat "$work/proxy.out" >&2; exit 1; }
+    head -n 1 "$work/proxy.out" | cut -d' ' -f2- | tr ' ' '\n' > "$work/proxy-ports"
+    paste -d' ' "$work/ports" "$work/proxy-ports" > "$work/port-map"
+    awk 'NR == FNR { to[$1] = $2; next } { split($1, a, ":"); print a[1] ":" to[a[2]] substr($0, length($1) + 1) }' \
+        "$work/port-map" "$work/hosts/known_hosts" > "$work/known_hosts"
+    cp "$work/proxy-ports" "$work/ports"
+fi
 export BENCH_HOST_PIDS=$server
 
 results=$work/results.txt
@@ -97,7 +125,7 @@ measure() {
 for n in ${sizes//,/ }; do
     inv=$work/inventory/light-$n
     inventory "$n" "$inv" "$work/ports"
-    head -n "$n" "$work/hosts/known_hosts" > "$inv/known_hosts"
+    head -n "$n" "$work/known_hosts" > "$inv/known_hosts"
     # Unmeasured: the saved facts alone must be in sync, and a first live check warms the light
     # hosts' JVM and writes uirig's class-data archive (the launcher does it on a first check).
     "$uirig" check "$inv" --facts "$work/facts" > "$work/last.log" 2>&1 \
@@ -117,14 +145,14 @@ PY
 )" >> "$results"
 done
 
-python3 - "$results" "$runs" "$out/light-hosts.json" "${LIGHT_CHECK_OPTS:-}" <<'PY'
+python3 - "$results" "$runs" "$out/light-hosts.json" "${LIGHT_CHECK_OPTS:-}" "$rtt" <<'PY'
 import json, os, platform, sys
 KEYS = ["wall_s", "cpu_s", "peak_pss_mb", "hosts_cpu_s", "peak_rss_mb"]
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 runs = int(sys.argv[2])
 mem = next((int(l.split()[1]) // 1024 for l in open('/proc/meminfo') if l.startswith('MemTotal')), None)
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
-result = {"runs": runs, "check_options": sys.argv[4],
+result = {"runs": runs, "check_options": sys.argv[4], "round_trip_ms": int(sys.argv[5]),
           "machine": {"cpus": os.cpu_count(), "cpu": cpu, "memory_mb": mem, "kernel": platform.release()},
           "goal": {"hosts": 1000, "wall_s_below": 30, "peak_rss_mb_below": 1024}, "sizes": {}}
 print("\nuirig check against N light hosts: median (min-max) of %d runs. Controller: wall time, CPU (user+system),"

@@ -220,9 +220,12 @@ public final class Applier {
                     done(from + k, (now - since[0]) / 1_000_000);
                     since[0] = now;
                 });
-            } catch (StepRunner.TogetherFailed e) {
-                failed(from + e.change(), (IOException) e.getCause(), (System.nanoTime() - since[0]) / 1_000_000);
-                for (int k = from + e.change() + 1; k < to; k++) {
+            } catch (StepRunner.TogetherFailed | RuntimeException e) {
+                // A RuntimeException fails the change that was running (each before it has its result), as alone.
+                boolean known = e instanceof StepRunner.TogetherFailed;
+                int at = known ? from + ((StepRunner.TogetherFailed) e).change() : results.size();
+                failed(at, known ? (Exception) e.getCause() : e, (System.nanoTime() - since[0]) / 1_000_000);
+                for (int k = at + 1; k < to; k++) {
                     notRun(k);
                 }
             }
@@ -305,21 +308,25 @@ public final class Applier {
         boolean late = false;
         if (!cutOff) {
             // Disarming over a new connection proves that one gets through: one round trip. When the
-            // change's last step cut the open connections, the one the runner carried on over was
-            // made after it ran: that one proves it.
+            // change's last step cut the open connections, the one the runner carried on over ran a
+            // command after the step had ended, which a connection the step cut could not: it proves
+            // it (and a new one is tried when it cannot).
             Rollback.Disarmed d = Rollback.Disarmed.NOT_RUN;
             Step last = c.steps().get(c.steps().size() - 1);
             Transport now = connections.get(host);
-            try {
-                if (failed == null && now != before && last.effect() == Step.Effect.CUTS_SESSIONS) {
+            if (failed == null && now != before && last.effect() == Step.Effect.CUTS_SESSIONS) {
+                try {
                     d = Rollback.disarm(now, armed, timeout);
-                } else {
-                    try (Transport fresh = reconnect.apply(host)) {
-                        d = Rollback.disarm(fresh, armed, timeout);
-                    }
+                } catch (RuntimeException | IOException e) {
+                    // a new connection may still get through
                 }
-            } catch (RuntimeException | IOException e) {
-                // unreachable: the rollback fires on the host
+            }
+            if (d == Rollback.Disarmed.NOT_RUN) {
+                try (Transport fresh = reconnect.apply(host)) {
+                    d = Rollback.disarm(fresh, armed, timeout);
+                } catch (RuntimeException | IOException e) {
+                    // unreachable: the rollback fires on the host
+                }
             }
             if (d == Rollback.Disarmed.DISARMED) {
                 if (failed != null) {

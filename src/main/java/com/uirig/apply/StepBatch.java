@@ -81,14 +81,15 @@ final class StepBatch {
         boolean daemons = steps.stream().anyMatch(x -> x.effect() == Step.Effect.STARTS_DAEMONS);
         StringBuilder s = new StringBuilder();
         s.append("uirig_m=").append(Step.quote(marker)).append('\n');
-        if (daemons) {
-            s.append("uirig_o=$(mktemp /tmp/uirig.out.XXXXXX) || exit 1\n");
-        }
-        // A file per step: a daemon keeps writing to its own, never into a later step's error output.
-        String cleanUp = daemons ? "rm -f \"$uirig_o\" \"$uirig_o\".*; " : "";
-        s.append("uirig_failed() { ").append(cleanUp)
-                .append("printf '\\n%s failed %s %s\\n' \"$uirig_m\" \"$1\" \"$2\" >&2; exit \"$2\"; }\n");
+        s.append("uirig_failed() { printf '\\n%s failed %s %s\\n' \"$uirig_m\" \"$1\" \"$2\" >&2; exit \"$2\"; }\n");
         s.append("{\n");
+        if (daemons) {
+            // A file per step: a daemon keeps writing to its own, never into a later step's error
+            // output. They go when the script exits, also by SIGHUP or SIGTERM (sh(1) trap: EXIT
+            // runs on exit, which those traps call).
+            s.append("uirig_o=$(mktemp /tmp/uirig.out.XXXXXX) || exit 1\n");
+            s.append("trap 'rm -f \"$uirig_o\" \"$uirig_o\".*' EXIT; trap 'exit 129' HUP; trap 'exit 143' TERM\n");
+        }
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             s.append("printf '").append(i == 0 ? "" : "\\n").append("%s step ").append(i).append("\\n' \"$uirig_m\" >&2\n");
@@ -103,7 +104,7 @@ final class StepBatch {
             s.append(input).append("( ").append(step.commandLine()).append(" )").append(input.isEmpty() ? " </dev/null" : "")
                     .append(" || uirig_failed ").append(i).append(" $?\n");
         }
-        s.append(cleanUp.isEmpty() ? "" : cleanUp.substring(0, cleanUp.length() - 2) + "\n").append("}\n");
+        s.append("}\n");
         return s.toString();
     }
 

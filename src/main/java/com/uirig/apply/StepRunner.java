@@ -133,8 +133,10 @@ public final class StepRunner {
      * Runs changes that all {@link #fitsTogether} as one script, their steps in order, in one round
      * trip. {@code ended} hears of each change that succeeded, by its index, as soon as the host
      * begins the next one's first step (the script's markers arrive as it runs) or the script
-     * ended; it is called on the transport's thread. The first step that fails ends the script,
-     * and fails its change as it would alone.
+     * ended. It is called on this thread: the command runs on another, whose transport only
+     * queues the markers it sees, so nothing of the caller runs in (or can stall) the transport's
+     * threads, and a marker that arrives once the command is over is not heard. The first step
+     * that fails ends the script, and fails its change as it would alone.
      */
     public void runTogether(String host, java.util.List<Change> changes, java.util.function.IntConsumer ended)
             throws TogetherFailed {
@@ -147,35 +149,51 @@ public final class StepRunner {
             }
         }
         StepBatch batch = new StepBatch(steps);
-        int[] next = {0};
-        java.util.function.IntConsumer endBefore = c -> {
-            synchronized (next) {
-                while (next[0] < c) {
-                    ended.accept(next[0]++);
-                }
-            }
-        };
+        java.util.concurrent.BlockingQueue<Integer> begun = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.FutureTask<CommandResult> task = new java.util.concurrent.FutureTask<>(() ->
+                hosts.apply(host).run(StepBatch.SHELL, batch.script().getBytes(StandardCharsets.UTF_8),
+                        timeout.multipliedBy(steps.size()), line -> {
+                            int i = batch.began(line);
+                            if (i >= 0) {
+                                begun.add(changeOf.get(i));
+                            }
+                        }));
+        Thread worker = new Thread(task, "uirig-steps-" + host);
+        worker.setDaemon(true);
+        worker.start();
+        int next = 0;
         CommandResult r;
         try {
-            r = hosts.apply(host).run(StepBatch.SHELL, batch.script().getBytes(StandardCharsets.UTF_8),
-                    timeout.multipliedBy(steps.size()), line -> {
-                        int i = batch.began(line);
-                        if (i >= 0) {
-                            endBefore.accept(changeOf.get(i));
-                        }
-                    });
-        } catch (IOException e) {
-            synchronized (next) {
-                throw new TogetherFailed(next[0], e);
+            while (true) {
+                Integer c = begun.poll(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+                for (; c != null; c = begun.poll()) {
+                    for (; next < c; next++) {
+                        ended.accept(next);
+                    }
+                }
+                if (task.isDone()) {
+                    break;
+                }
             }
+            // Markers queued before the command ended are all heard above; later ones are not.
+            r = task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new TogetherFailed(next, cause instanceof IOException io ? io
+                    : new StepFailed(host + ": " + changes.get(next).resource() + ": the script failed: " + cause.getMessage()));
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TogetherFailed(next, new StepFailed(host + ": " + changes.get(next).resource() + ": interrupted"));
         }
         java.util.Optional<StepBatch.Failure> f = batch.failure(r);
-        if (f.isPresent()) {
-            int c = changeOf.get(f.get().index());
-            endBefore.accept(c);
-            throw new TogetherFailed(c, failed(host, changes.get(c), f.get().step(), f.get().exit(), f.get().stderr()));
+        int last = f.map(x -> changeOf.get(x.index())).orElse(changes.size());
+        for (; next < last; next++) {
+            ended.accept(next);
         }
-        endBefore.accept(changes.size());
+        if (f.isPresent()) {
+            throw new TogetherFailed(last, failed(host, changes.get(last), f.get().step(), f.get().exit(), f.get().stderr()));
+        }
     }
 
     /** Runs one step as its own command; returns the connection to carry on over (a new one after a cut). */

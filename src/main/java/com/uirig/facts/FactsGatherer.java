@@ -118,6 +118,8 @@ public final class FactsGatherer {
             return parse(host, probe, t.run("/bin/sh -s", probe.script().getBytes(StandardCharsets.UTF_8), timeout));
         } catch (IOException e) {
             return new Outcome(host, null, e.getMessage());
+        } catch (RuntimeException e) {
+            return internalError(host);
         }
     }
 

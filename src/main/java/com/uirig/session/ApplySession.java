@@ -95,8 +95,32 @@ public final class ApplySession {
                 });
             }
         } finally {
+            closeAll();
+        }
+    }
+
+    /** Releases every lock and closes every connection, all hosts at once: each close waits for its host. */
+    private void closeAll() {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(settings.forks(), connections.size())));
+        try {
+            List<Future<?>> closing = new ArrayList<>();
+            connections.forEach((host, t) -> closing.add(pool.submit(() -> {
+                closeQuietly(locks.remove(host));
+                t.close();
+            })));
+            for (Future<?> f : closing) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // the connection goes with the process anyway
+                }
+            }
+        } finally {
             locks.values().forEach(ApplySession::closeQuietly);
-            connections.values().forEach(Transport::close);
+            pool.shutdownNow();
         }
     }
 
@@ -274,6 +298,9 @@ public final class ApplySession {
     }
 
     private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
         try {
             c.close();
         } catch (Exception e) {

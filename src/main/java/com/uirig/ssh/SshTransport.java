@@ -69,7 +69,7 @@ public final class SshTransport implements Transport {
 
     private CommandResult run(String command, InputStream stdin, Duration timeout, ByteArrayOutputStream err) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ChannelExec channel = session.createExecChannel(become.wrap(command))) {
+        try (ChannelExec channel = channel(command)) {
             channel.setOut(out);
             channel.setErr(err);
             // MINA pumps the stream into the channel in packets, as the host's window allows.
@@ -88,6 +88,15 @@ public final class SshTransport implements Transport {
             String stderr = err.toString(StandardCharsets.UTF_8);
             refusedByBecome(exit, out.size(), stderr);
             return new CommandResult(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8), stderr);
+        }
+    }
+
+    /** A new channel for {@code command}; MINA refuses one on a session that is closing (the host dropped it). */
+    private ChannelExec channel(String command) throws IOException {
+        try {
+            return session.createExecChannel(become.wrap(command));
+        } catch (IllegalStateException e) {
+            throw new IOException(host + ": cannot start a command on " + where() + ": the connection is closed or broken", e);
         }
     }
 
@@ -152,7 +161,7 @@ public final class SshTransport implements Transport {
                 write(new byte[] {(byte) b}, 0, 1);
             }
         };
-        ChannelExec channel = session.createExecChannel(become.wrap(command));
+        ChannelExec channel = channel(command);
         channel.setIn(in);
         channel.setOut(out);
         channel.setErr(err);
@@ -180,10 +189,11 @@ public final class SshTransport implements Transport {
         synchronized (out) {
             before = readyLine == null ? "" : new String(out.toByteArray(), 0, readyAt[0], StandardCharsets.UTF_8);
         }
+        // Released by the end of its input: the command reads it to its end, then ends. Not waited
+        // for: the connection's close that follows ends the channel either way.
         return new Held(() -> {
             feed.close();
-            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
-            channel.close(true);
+            channel.close(false);
         }, before);
     }
 

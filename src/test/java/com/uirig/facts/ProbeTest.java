@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.uirig.config.InventoryLoader;
 import com.uirig.model.DesiredHost;
+import com.uirig.ssh.CommandResult;
+import com.uirig.ssh.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -315,5 +317,24 @@ class ProbeTest {
         FactsGatherer.Outcome afterJls = FactsGatherer.read(answering(out -> out.substring(0, out.indexOf(" end jls 1@@\n") + 13)), a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
         assertThat(afterJls.error()).startsWith("server-a: the probe's output is truncated: it ends after section 'jls'; ")
                 .endsWith(" more never began ('sysctl' first) (the connection may have been cut); nothing is changed on it");
+
+        // A transport that fails in an unforeseen way is that host's reason too, never an exception.
+        Transport broken = new Transport() {
+            @Override
+            public CommandResult run(String command, java.io.InputStream stdin, java.time.Duration timeout) {
+                throw new IllegalStateException("Channel id=6 not registered because session is being closed");
+            }
+
+            @Override
+            public AutoCloseable hold(String command, java.time.Duration timeout) {
+                return () -> { };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        FactsGatherer.Outcome failed = FactsGatherer.read(broken, a.name(), com.uirig.plan.ProbeSections.of(a, true), t);
+        assertThat(failed.error()).isEqualTo("server-a: its facts could not be read (an error inside uirig); nothing is changed on it");
     }
 }
