@@ -27,6 +27,9 @@ set -euo pipefail
 sizes=${1:-2}
 runs=${2:-3}
 rtts=${3:-0}
+# BENCH_TOOLS: the tools measured after the fresh apply (default all five, in this order); the
+# drift comparison runs when ansible-check is among them.
+tools=${BENCH_TOOLS:-floor uirig-check uirig-apply ansible-check ansible-apply}
 mirror_rate=${BENCH_MIRROR_RATE:-0}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -76,6 +79,12 @@ for n in ${sizes//,/ }; do
         echo "bench: N must be 2..50 (every server needs a peer; the private addresses come from one /24): $n" >&2
         exit 1
     }
+done
+for tool in $tools; do
+    case $tool in
+        floor | uirig-check | uirig-apply | ansible-check | ansible-apply) ;;
+        *) echo "bench: unknown tool in BENCH_TOOLS: $tool" >&2; exit 1 ;;
+    esac
 done
 for rtt in ${rtts//,/ }; do
     [[ $rtt =~ ^[0-9]+$ ]] && [ "$rtt" -le 1000 ] || {
@@ -292,7 +301,7 @@ EOF
     echo "$n $rtt uirig-fresh-apply $(cat "$work/rows")" >> "$results"
 
     local tool
-    for tool in floor uirig-check uirig-apply ansible-check ansible-apply; do
+    for tool in $tools; do
         echo "== $n hosts, round trip $rtt ms: $tool x $runs" >&2
         : > "$work/rows"
         for _ in $(seq 1 "$runs"); do
@@ -314,7 +323,9 @@ print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c i
 PY
 )" >> "$results"
     done
-    drift_seen_by_both "$inv" "$tag-$n-1"
+    if [[ " $tools " == *" ansible-check "* ]]; then
+        drift_seen_by_both "$inv" "$tag-$n-1"
+    fi
     stop_proxy
     docker ps -aq --filter "name=$tag-$n-" | xargs -r docker rm -f >/dev/null
 }
