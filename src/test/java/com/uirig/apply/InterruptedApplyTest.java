@@ -28,17 +28,22 @@ class InterruptedApplyTest {
                 List.of(Step.run("touch", "/etc/" + name)), "");
     }
 
-    @Test
-    void changesSentTogetherAllFinishAndNoneAfterThemStarts() {
-        Interruption interruption = new Interruption();
-        StepRunnerTest.RecordingHost host = new StepRunnerTest.RecordingHost() {
+    /** A host on which {@code signal} arrives while the first command runs. */
+    private static StepRunnerTest.RecordingHost signalledWhileRunning(Interruption interruption, String signal) {
+        return new StepRunnerTest.RecordingHost() {
             @Override
             public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
                     throws java.io.IOException {
-                interruption.request("INT");
+                interruption.request(signal);
                 return super.run(command, stdin, timeout);
             }
         };
+    }
+
+    @Test
+    void changesSentTogetherAllFinishAndNoneAfterThemStarts() {
+        Interruption interruption = new Interruption();
+        StepRunnerTest.RecordingHost host = signalledWhileRunning(interruption, "INT");
         List<Progress> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         Applier applier = new Applier(List.of(), new java.util.HashMap<>(Map.of("server-a", host)), Duration.ofSeconds(5),
                 events::add, null, Duration.ofSeconds(60), interruption);
@@ -54,15 +59,7 @@ class InterruptedApplyTest {
     @Test
     void theRunningChangeFinishesAndNoOtherStarts() {
         Interruption interruption = new Interruption();
-        StepRunnerTest.RecordingHost host = new StepRunnerTest.RecordingHost() {
-            @Override
-            public synchronized CommandResult run(String command, java.io.InputStream stdin, Duration timeout)
-                    throws java.io.IOException {
-                // The signal arrives while the first change runs.
-                interruption.request("TERM");
-                return super.run(command, stdin, timeout);
-            }
-        };
+        StepRunnerTest.RecordingHost host = signalledWhileRunning(interruption, "TERM");
         Map<String, Transport> hosts = new java.util.HashMap<>(Map.of("server-a", host));
         Applier applier = new Applier(List.of(), hosts, Duration.ofSeconds(5), line -> { }, null, Duration.ofSeconds(60),
                 interruption);
