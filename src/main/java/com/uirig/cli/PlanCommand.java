@@ -3,6 +3,7 @@ package com.uirig.cli;
 import com.uirig.facts.FreshHost;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
+import com.uirig.plan.Kinds;
 import com.uirig.plan.Plan;
 import com.uirig.plan.Planner;
 import com.uirig.plan.ProbeSections;
@@ -62,7 +63,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         if (offline) {
             for (DesiredHost h : selection.get().inventory().hosts()) {
-                observed.put(h.name(), FreshHost.of(h, ProbeSections.of(h).facts()));
+                observed.put(h.name(), FreshHost.of(h.name(), Kinds.freshNics(h), ProbeSections.of(h).facts()));
             }
         } else {
             // Every host is read, not only the selected ones: shared keys are planned across hosts.

@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Where each part of a host's desired state was written, so checks after reading can point at it. */
-final class Origins {
+public final class Origins {
     private final Map<String, YamlValue> byKey = new HashMap<>();
     private YamlValue fallback;
 
-    void put(String key, YamlValue value) {
+    public void put(String key, YamlValue value) {
         if (value != null) {
             byKey.put(key, value);
             if (fallback == null) {
@@ -18,7 +18,7 @@ final class Origins {
     }
 
     /** Records a problem at the named part (or at the nearest known place). */
-    void error(String key, String message) {
+    public void error(String key, String message) {
         YamlValue v = byKey.get(key);
         if (v == null) {
             v = fallback;
@@ -29,7 +29,7 @@ final class Origins {
     }
 
     /** Records a warning about the named part in {@code warnings}, where the part was written. */
-    void warn(String key, String message, Problems.Sink warnings) {
+    public void warn(String key, String message, Problems.Sink warnings) {
         YamlValue v = byKey.getOrDefault(key, fallback);
         if (v != null) {
             warnings.add(v.location(), v.path(), "warning: " + message);
@@ -37,13 +37,13 @@ final class Origins {
     }
 
     /** Records a problem at a place outside the YAML (such as a line of a template). */
-    void errorAt(Location location, String message) {
+    public void errorAt(Location location, String message) {
         if (fallback != null) {
             fallback.sink().add(location, "", message);
         }
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return byKey.containsKey(key);
     }
 }

@@ -2,16 +2,12 @@ package com.uirig.config;
 
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
-import com.uirig.model.DesiredHost.Bridge;
-import com.uirig.model.DesiredHost.Epair;
 import com.uirig.model.DesiredHost.FileSpec;
 import com.uirig.model.DesiredHost.Jail;
-import com.uirig.model.DesiredHost.Nic;
 import com.uirig.model.DesiredHost.PfTable;
 import com.uirig.model.DesiredHost.PipeMode;
 import com.uirig.model.DesiredHost.RootSource;
 import com.uirig.model.DesiredHost.RunOnce;
-import com.uirig.model.DesiredHost.Side;
 import com.uirig.model.DesiredHost.SpipedKey;
 import com.uirig.model.DesiredHost.SpipedPipe;
 import com.uirig.model.Endpoint;
@@ -41,8 +37,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  */
 final class PlaybookReader {
     /** The built-in sections, then those of the registered kinds ({@link PlaybookSections}). */
-    static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("nics", "defaultrouter", "epairs", "bridges",
-            "rc_conf", "jail_defaults", "jails", "spiped_keys", "pf", "files", "packages", "run_once",
+    static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("rc_conf", "jail_defaults", "jails", "spiped_keys", "pf", "files", "packages", "run_once",
             "expectations"), PlaybookSections.keys().stream()).toList();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
@@ -69,33 +64,6 @@ final class PlaybookReader {
 
     /** Reads every section with values resolved in {@code scope}. */
     DesiredHost read(String host, DesiredHost.SshTarget ssh, Optional<String> peer) {
-        List<Nic> nics = new ArrayList<>();
-        for (var e : entries("nics").entrySet()) {
-            Nic nic = nic(e.getKey(), e.getValue());
-            if (nic != null) {
-                nics.add(nic);
-            }
-        }
-        Optional<Ipv4> router = Optional.empty();
-        if (sections.containsKey("defaultrouter")) {
-            YamlValue v = section("defaultrouter");
-            router = Optional.ofNullable(v.as(Ipv4::parse));
-            origins.put("defaultrouter", v);
-        }
-        List<Epair> epairs = new ArrayList<>();
-        for (var e : entries("epairs").entrySet()) {
-            Epair ep = epair(e.getKey(), e.getValue());
-            if (ep != null) {
-                epairs.add(ep);
-            }
-        }
-        List<Bridge> bridges = new ArrayList<>();
-        for (var e : entries("bridges").entrySet()) {
-            Bridge b = bridge(e.getKey(), e.getValue());
-            if (b != null) {
-                bridges.add(b);
-            }
-        }
         Map<String, String> rcConf = new LinkedHashMap<>();
         for (var e : entries("rc_conf").entrySet()) {
             if (!RC_KEY.matcher(e.getKey()).matches()) {
@@ -139,7 +107,7 @@ final class PlaybookReader {
                 expectations.add(x);
             }
         }
-        DesiredHost read = new DesiredHost(host, ssh, peer, nics, router, epairs, bridges, rcConf, jailDefaults, jails,
+        DesiredHost read = new DesiredHost(host, ssh, peer, rcConf, jailDefaults, jails,
                 keys, pf, files, packages, runOnce, expectations);
         return readKinds(read);
     }
@@ -167,10 +135,10 @@ final class PlaybookReader {
         Map<String, Object> specs = new LinkedHashMap<>();
         for (PlaybookSection<?> kind : PlaybookSections.all()) {
             Section s = sections.get(kind.key());
-            if (s == null || s.value().isNull()) {
+            if (s == null || (s.value().isNull() && kind.emptyMeansNone())) {
                 continue;
             }
-            Object spec = kind.read(s.value(), new PlaybookSection.Context(host, s.playbookDir()));
+            Object spec = kind.read(s.value(), new PlaybookSection.Context(host, s.playbookDir(), origins));
             if (spec != null) {
                 refuseRcConfOverrides(kind, spec, host);
                 specs.put(kind.key(), spec);
@@ -200,29 +168,6 @@ final class PlaybookReader {
         return v == null ? null : v.as(parser);
     }
 
-    private Nic nic(String name, YamlValue v) {
-        var f = v.fields(List.of("device", "inet", "options"), List.of("device", "inet"));
-        IfName ifName = nameOf(name, v);
-        IfName device = parse(f.get("device"), IfName::parse);
-        Cidr inet = parse(f.get("inet"), Cidr::parseInterface);
-        List<String> options = f.has("options") ? f.get("options").texts() : List.of();
-        if (ifName == null) {
-            return null;
-        }
-        origins.put("nic." + name, v);
-        origins.put("nic." + name + ".inet", f.get("inet"));
-        origins.put("nic." + name + ".options", f.get("options"));
-        for (String o : options) {
-            try {
-                DesiredHost.rcValue(o, "uirig gives NIC options to ifconfig as written, so boot and run time would differ");
-            } catch (IllegalArgumentException e) {
-                // Recorded; the NIC itself stays defined so its bridge does not report it missing.
-                f.get("options").error(e.getMessage());
-            }
-        }
-        return new Nic(device, ifName, inet, options);
-    }
-
     private IfName nameOf(String name, YamlValue v) {
         try {
             return IfName.parse(name);
@@ -230,79 +175,6 @@ final class PlaybookReader {
             v.error(e.getMessage());
             return null;
         }
-    }
-
-    private static Integer unit(YamlValue v, String kind) {
-        if (v == null) {
-            return null;
-        }
-        return v.as(text -> {
-            if (!text.matches(kind + "(0|[1-9][0-9]{0,3})")) {
-                throw new IllegalArgumentException("expected a device like " + kind + "0, found '" + text + "'");
-            }
-            return Integer.parseInt(text.substring(kind.length()));
-        });
-    }
-
-    private Epair epair(String label, YamlValue v) {
-        var f = v.fields(List.of("device", "a", "b", "up"), List.of("device", "a", "b"));
-        Integer unit = unit(f.get("device"), "epair");
-        IfName a = parse(f.get("a"), IfName::parse);
-        IfName b = parse(f.get("b"), IfName::parse);
-        List<Side> up = List.of();
-        if (f.has("up")) {
-            up = f.get("up").as(text -> switch (text) {
-                case "a" -> List.of(Side.A);
-                case "b" -> List.of(Side.B);
-                case "both" -> List.of(Side.A, Side.B);
-                case "none" -> List.<Side>of();
-                default -> throw new IllegalArgumentException("expected a, b, both or none, found '" + text + "'");
-            });
-        }
-        if (!NAME.matcher(label).matches()) {
-            v.error("invalid epair label '" + label + "'");
-            return null;
-        }
-        origins.put("epair." + label, v);
-        origins.put("epair." + label + ".a", f.get("a"));
-        origins.put("epair." + label + ".b", f.get("b"));
-        origins.put("epair." + label + ".device", f.get("device"));
-        // Ends with problems stay null so the valid end can still be checked; problems are recorded.
-        return new Epair(label, unit == null ? -1 : unit, a, b, up == null ? List.of() : up);
-    }
-
-    private Bridge bridge(String name, YamlValue v) {
-        var f = v.fields(List.of("device", "inet", "members"), List.of("device"));
-        IfName ifName = nameOf(name, v);
-        Integer unit = unit(f.get("device"), "bridge");
-        Optional<Cidr> inet = Optional.empty();
-        if (f.has("inet")) {
-            Cidr c = parse(f.get("inet"), Cidr::parseInterface);
-            inet = Optional.ofNullable(c);
-            origins.put("bridge." + name + ".inet", f.get("inet"));
-        }
-        List<IfName> members = new ArrayList<>();
-        if (f.has("members")) {
-            List<YamlValue> items = f.get("members").flatSequence();
-            for (int i = 0; i < items.size(); i++) {
-                IfName m = items.get(i).as(IfName::parse);
-                if (m == null) {
-                    continue;
-                }
-                if (members.contains(m)) {
-                    items.get(i).error("member '" + m + "' is listed twice");
-                    continue;
-                }
-                members.add(m);
-                origins.put("bridge." + name + ".member." + m, items.get(i));
-            }
-        }
-        if (ifName == null) {
-            return null;
-        }
-        origins.put("bridge." + name, v);
-        origins.put("bridge." + name + ".device", f.get("device"));
-        return new Bridge(unit == null ? -1 : unit, ifName, inet, members);
     }
 
     /**

@@ -29,6 +29,15 @@ public interface PlaybookSection<S> {
     S read(YamlValue section, Context context);
 
     /**
+     * Whether a section written without a value ({@code laggs:}) means the host has none, as for
+     * a map or a list, rather than a mistake, as for a single value ({@code defaultrouter:}),
+     * which {@link #read} then reports.
+     */
+    default boolean emptyMeansNone() {
+        return true;
+    }
+
+    /**
      * The interfaces the section makes on the host, each with its address if it has one: the
      * validator then accepts them as bridge members and a default router on one of their subnets
      * (not as a jail's VNET interfaces: a kind reads its interfaces on the host).
@@ -37,8 +46,50 @@ public interface PlaybookSection<S> {
         return List.of();
     }
 
-    /** An interface a section makes on the host. */
-    record Interface(IfName name, Optional<Cidr> inet) {}
+    /**
+     * An interface a section makes on the host: its name, its address if it has one, what it is
+     * ({@code role}: whether a jail can take it as a VNET interface) and who makes it, in words
+     * for messages ({@code NIC}, {@code epair LABEL}, {@code bridge}, {@code interface}).
+     */
+    record Interface(IfName name, Optional<Cidr> inet, Role role, String owner) {
+        /** An interface a kind makes and manages on the host (a lagg, a VLAN). */
+        public Interface(IfName name, Optional<Cidr> inet) {
+            this(name, inet, Role.MADE, "interface");
+        }
+    }
+
+    /** What an interface is, for the places it may go: a bridge takes NICs and epair ends, a jail takes them too. */
+    enum Role {
+        /** A physical NIC, renamed. */
+        NIC,
+        /** One end of an epair. */
+        EPAIR_END,
+        /** A bridge: neither a bridge member nor a jail's VNET interface. */
+        BRIDGE,
+        /** Made by a kind on the host (a lagg, a VLAN), which reads it there: not a jail's. */
+        MADE
+    }
+
+    /**
+     * The interfaces the section gives to something that takes each whole (a bridge's members):
+     * the validator refuses an interface given to two of them, or to one and a jail.
+     */
+    default List<InterfaceUse> interfaceUses(S spec) {
+        return List.of();
+    }
+
+    /** An interface given to {@code user} ({@code bridge NAME}), written at origin {@code at}. */
+    record InterfaceUse(IfName name, String user, String at) {}
+
+    /**
+     * Checks that need the whole host, after every section is read (a bridge's members may be
+     * interfaces of kinds registered after it). Problems are recorded at origins the section put
+     * while it was read ({@link Origins#error}).
+     */
+    default void check(S spec, DesiredHost host, Origins origins) {}
+
+    /** Records what is valid but likely not meant, as warnings at their origins. */
+    default void warn(S spec, Origins origins, Problems.Sink warnings) {}
 
     /**
      * The files the section writes on the host: the validator refuses a file that two sections,
@@ -68,6 +119,9 @@ public interface PlaybookSection<S> {
         public static final RcConf NONE = new RcConf(List.of(), java.util.Map.of());
     }
 
-    /** What a section may look at while it is read. */
-    record Context(DesiredHost host, Path playbookDir) {}
+    /**
+     * What a section may look at while it is read, and {@code origins}, where it records the
+     * places of what it read for its {@link #check}.
+     */
+    record Context(DesiredHost host, Path playbookDir, Origins origins) {}
 }

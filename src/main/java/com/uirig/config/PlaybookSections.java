@@ -33,6 +33,19 @@ public final class PlaybookSections {
         return host.kinds().get(section.key(), section.specType()).map(section::definedInterfaces).orElse(List.of());
     }
 
+    /** The interfaces the registered sections give to something that takes each whole (a bridge), in registration order. */
+    public static List<PlaybookSection.InterfaceUse> interfaceUses(com.uirig.model.DesiredHost host) {
+        List<PlaybookSection.InterfaceUse> out = new java.util.ArrayList<>();
+        for (PlaybookSection<?> s : ALL) {
+            out.addAll(usesOf(s, host));
+        }
+        return out;
+    }
+
+    private static <S> List<PlaybookSection.InterfaceUse> usesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
+        return host.kinds().get(section.key(), section.specType()).map(section::interfaceUses).orElse(List.of());
+    }
+
     /** The files each registered section writes on {@code host}, by the section's key, in registration order. */
     public static Map<String, List<PlaybookSection.WrittenFile>> writtenFiles(com.uirig.model.DesiredHost host) {
         Map<String, List<PlaybookSection.WrittenFile>> out = new LinkedHashMap<>();

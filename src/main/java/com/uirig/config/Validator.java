@@ -3,15 +3,11 @@ package com.uirig.config;
 import com.uirig.config.InventoryLoader.LoadedHost;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
-import com.uirig.model.DesiredHost.Bridge;
-import com.uirig.model.DesiredHost.Epair;
 import com.uirig.model.DesiredHost.Jail;
-import com.uirig.model.DesiredHost.Nic;
 import com.uirig.model.DesiredHost.PfTable;
 import com.uirig.model.DesiredHost.PipeMode;
 import com.uirig.model.DesiredHost.SpipedPipe;
 import com.uirig.model.IfName;
-import com.uirig.model.Ipv4;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,24 +32,30 @@ final class Validator {
         for (LoadedHost h : hosts) {
             checkHost(h.desired(), h.origins());
             checkWriters(h.desired(), h.origins());
+            // What each registered section checks against the whole host.
+            for (PlaybookSection<?> s : PlaybookSections.all()) {
+                checkSection(s, h.desired(), h.origins());
+            }
         }
         checkTunnels();
     }
 
-    /** Records what is valid but likely not meant: words of a NIC's options that ifconfig takes as addresses. */
+    private static <S> void checkSection(PlaybookSection<S> section, DesiredHost d, Origins o) {
+        d.kinds().get(section.key(), section.specType()).ifPresent(spec -> section.check(spec, d, o));
+    }
+
+    /** Records what is valid but likely not meant (the registered sections say what). */
     void warn(Problems warnings) {
         for (LoadedHost h : hosts) {
             Problems.Sink sink = warnings.forHost(h.desired().name());
-            for (Nic n : h.desired().nics()) {
-                List<String> addresses = com.uirig.model.IfconfigArgs.addresses(n.ifconfigArgs());
-                if (addresses.size() > 1) {
-                    h.origins().warn("nic." + n.name() + ".options", "ifconfig takes '" + String.join("', '",
-                            addresses.subList(1, addresses.size())) + "' as an address (after the NIC's own, a"
-                            + " destination or broadcast address), not as the value of an option: the option before"
-                            + " it takes no value", sink);
-                }
+            for (PlaybookSection<?> s : PlaybookSections.all()) {
+                warnSection(s, h.desired(), h.origins(), sink);
             }
         }
+    }
+
+    private static <S> void warnSection(PlaybookSection<S> section, DesiredHost d, Origins o, Problems.Sink sink) {
+        d.kinds().get(section.key(), section.specType()).ifPresent(spec -> section.warn(spec, o, sink));
     }
 
     /** One file uirig writes on a host: its host path, who writes it, and where that is written. */
@@ -96,61 +98,28 @@ final class Validator {
         }
     }
 
-    /** Who owns an interface name: a NIC, an epair (end) or a bridge. */
-    private record Owner(String kind, String key) {}
-
     private void checkHost(DesiredHost d, Origins o) {
-        Map<IfName, Owner> defined = new LinkedHashMap<>();
-        Map<String, String> devices = new HashMap<>();
-        for (Nic n : d.nics()) {
-            define(defined, n.name(), new Owner("NIC", "nic." + n.name()), o);
-            if (n.device() != null) {
-                device(devices, n.device().value(), "nic." + n.name(), o);
-            }
-        }
-        for (Epair e : d.epairs()) {
-            define(defined, e.a(), new Owner("epair " + e.label(), "epair." + e.label() + ".a"), o);
-            define(defined, e.b(), new Owner("epair " + e.label(), "epair." + e.label() + ".b"), o);
-            if (e.unit() >= 0) {
-                device(devices, e.device(), "epair." + e.label() + ".device", o);
-            }
-        }
-        for (Bridge b : d.bridges()) {
-            define(defined, b.name(), new Owner("bridge", "bridge." + b.name()), o);
-            if (b.unit() >= 0) {
-                device(devices, b.device(), "bridge." + b.name() + ".device", o);
-            }
-        }
-
-        // The registered kinds' interfaces (laggs, VLANs): each kind refuses names already taken itself.
-        for (PlaybookSection.Interface i : PlaybookSections.interfaces(d)) {
-            defined.putIfAbsent(i.name(), new Owner("interface", "interface." + i.name()));
-        }
+        // The interfaces the registered sections make (NICs, epairs, bridges, laggs, VLANs): each
+        // section refuses names already taken itself.
+        Map<IfName, PlaybookSection.Interface> defined = new LinkedHashMap<>();
+        PlaybookSections.interfaces(d).forEach(i -> defined.putIfAbsent(i.name(), i));
 
         // Each interface goes to one place: a bridge or a jail.
         Map<IfName, String> usedBy = new HashMap<>();
-        for (Bridge b : d.bridges()) {
-            for (IfName m : b.members()) {
-                String at = "bridge." + b.name() + ".member." + m;
-                Owner owner = defined.get(m);
-                if (owner == null) {
-                    o.error(at, "bridge member '" + m + "' is not defined (define it under nics or epairs)");
-                } else if (owner.kind().equals("bridge")) {
-                    o.error(at, "'" + m + "' is a bridge: a bridge cannot be a member of another bridge here");
-                } else {
-                    use(usedBy, m, "bridge " + b.name(), at, o);
-                }
+        for (PlaybookSection.InterfaceUse u : PlaybookSections.interfaceUses(d)) {
+            if (defined.containsKey(u.name()) && defined.get(u.name()).role() != PlaybookSection.Role.BRIDGE) {
+                use(usedBy, u.name(), u.user(), u.at(), o);
             }
         }
         for (Jail j : d.jails()) {
             for (IfName i : j.vnetInterfaces()) {
                 String at = "jail." + j.name() + ".vnet." + i;
-                Owner owner = defined.get(i);
+                PlaybookSection.Interface owner = defined.get(i);
                 if (owner == null) {
                     o.error(at, "VNET interface '" + i + "' of jail " + j.name() + " is not defined (define it under epairs or nics)");
-                } else if (owner.kind().equals("bridge")) {
+                } else if (owner.role() == PlaybookSection.Role.BRIDGE) {
                     o.error(at, "'" + i + "' is a bridge: give the jail an epair end instead");
-                } else if (owner.kind().equals("interface")) {
+                } else if (owner.role() == PlaybookSection.Role.MADE) {
                     // A kind reads its interface on the host (ifconfig NAME): moved into a jail, it would be made again.
                     o.error(at, "'" + i + "' is made by a kind (a lagg, a VLAN), which uirig manages on the host only:"
                             + " give the jail an epair end instead");
@@ -178,23 +147,6 @@ final class Validator {
         checkPf(d, o);
     }
 
-    private static void define(Map<IfName, Owner> defined, IfName name, Owner owner, Origins o) {
-        if (name == null) {
-            return;
-        }
-        Owner before = defined.putIfAbsent(name, owner);
-        if (before != null) {
-            o.error(owner.key(), "interface name '" + name + "' is defined twice (also by " + before.kind() + ")");
-        }
-    }
-
-    private static void device(Map<String, String> devices, String device, String key, Origins o) {
-        String before = devices.putIfAbsent(device, key);
-        if (before != null) {
-            o.error(key, "device '" + device + "' is used twice");
-        }
-    }
-
     private static void use(Map<IfName, String> usedBy, IfName name, String user, String at, Origins o) {
         String before = usedBy.putIfAbsent(name, user);
         if (before != null && !before.equals(user)) {
@@ -203,20 +155,13 @@ final class Validator {
         }
     }
 
-    /** Subnets must not overlap within one network stack; no address twice on one bridge. */
+    /**
+     * Subnets must not overlap within a jail's network stack (the host's sections refuse overlaps
+     * in the host's stack themselves).
+     */
     private static void checkAddresses(DesiredHost d, Origins o) {
         record Addr(String owner, Cidr cidr, String key) {}
-        List<Addr> host = new ArrayList<>();
-        for (Nic n : d.nics()) {
-            if (n.inet() != null) {
-                host.add(new Addr(n.name().value(), n.inet(), "nic." + n.name() + ".inet"));
-            }
-        }
-        for (Bridge b : d.bridges()) {
-            b.inet().ifPresent(c -> host.add(new Addr(b.name().value(), c, "bridge." + b.name() + ".inet")));
-        }
         List<List<Addr>> stacks = new ArrayList<>();
-        stacks.add(host);
         for (Jail j : d.jails()) {
             List<Addr> stack = new ArrayList<>();
             j.inet().forEach((i, c) -> stack.add(new Addr(i.value(), c, "jail." + j.name() + ".inet." + i)));
@@ -230,57 +175,6 @@ final class Validator {
                                 + " overlaps " + stack.get(k).cidr() + " on " + stack.get(k).owner()
                                 + " in the same network stack");
                     }
-                }
-            }
-        }
-        boolean allNicsValid = d.nics().stream().allMatch(n -> n.inet() != null);
-        // A kind's subnets count for the default router; their overlaps are the kind's to refuse.
-        List<Addr> routable = new ArrayList<>(host);
-        PlaybookSections.interfaces(d).forEach(i -> i.inet().ifPresent(c -> routable.add(new Addr(i.name().value(), c, ""))));
-        d.defaultRouter().filter(r -> allNicsValid).ifPresent(r -> {
-            if (routable.stream().noneMatch(a -> a.cidr().contains(r))) {
-                o.error("defaultrouter", "default router " + r + " is on none of the host's subnets ("
-                        + routable.stream().map(a -> a.cidr().networkText()).collect(Collectors.joining(", ")) + ")");
-            }
-        });
-
-        // Addresses reachable on each bridge's segment.
-        Map<IfName, Epair> epairOfEnd = new HashMap<>();
-        d.epairs().stream().filter(e -> e.a() != null && e.b() != null).forEach(e -> {
-            epairOfEnd.put(e.a(), e);
-            epairOfEnd.put(e.b(), e);
-        });
-        Map<IfName, Cidr> jailAddress = new HashMap<>();
-        Map<IfName, String> jailAddressKey = new HashMap<>();
-        d.jails().forEach(j -> j.inet().forEach((i, c) -> {
-            jailAddress.put(i, c);
-            jailAddressKey.put(i, "jail." + j.name() + ".inet." + i);
-        }));
-        for (Bridge b : d.bridges()) {
-            Map<Ipv4, String> seen = new LinkedHashMap<>();
-            b.inet().ifPresent(c -> seen.put(c.address(), "bridge " + b.name()));
-            for (IfName m : b.members()) {
-                Nic nic = d.nics().stream().filter(n -> n.name().equals(m)).findFirst().orElse(null);
-                Cidr c = null;
-                String key = null;
-                String owner = null;
-                if (nic != null) {
-                    c = nic.inet();
-                    key = "nic." + m + ".inet";
-                    owner = "NIC " + m;
-                } else if (epairOfEnd.containsKey(m)) {
-                    IfName far = epairOfEnd.get(m).other(m);
-                    c = jailAddress.get(far);
-                    key = jailAddressKey.get(far);
-                    owner = far.value();
-                }
-                if (c == null) {
-                    continue;
-                }
-                String before = seen.putIfAbsent(c.address(), owner);
-                if (before != null) {
-                    o.error(key, "address " + c.address() + " of " + owner + " is also used by " + before
-                            + " on bridge " + b.name());
                 }
             }
         }
@@ -364,17 +258,19 @@ final class Validator {
                 o.error("table." + t.name(), "table <" + t.name() + "> is not defined in " + file);
             }
         }
-        // A table that pf blocks on a NIC must not hold that NIC's own subnet.
+        // A table that pf blocks on an interface must not hold that interface's own subnet.
+        List<PlaybookSection.Interface> addressed = PlaybookSections.interfaces(d).stream().filter(i -> i.inet().isPresent()).toList();
         for (PfTable t : pf.tables()) {
             for (String iface : conf.interfacesBlocking(t.name())) {
-                for (Nic n : d.nics()) {
-                    if (!n.name().value().equals(iface) || n.inet() == null) {
+                for (PlaybookSection.Interface n : addressed) {
+                    if (!n.name().value().equals(iface)) {
                         continue;
                     }
+                    Cidr own = n.inet().get();
                     for (Cidr entry : t.addresses()) {
-                        if (entry.overlaps(n.inet())) {
+                        if (entry.overlaps(own)) {
                             o.error(PlaybookReader.tableEntry(t.name(), entry), "table <" + t.name() + "> holds " + entry.entryText()
-                                    + ", which covers " + n.name() + "'s own subnet " + n.inet().networkText()
+                                    + ", which covers " + n.name() + "'s own subnet " + own.networkText()
                                     + "; pf.conf blocks it on " + iface + ", so all traffic to the host would be dropped");
                         }
                     }

@@ -1,7 +1,7 @@
 package com.uirig.facts;
 
 import com.uirig.model.Cidr;
-import com.uirig.model.DesiredHost;
+import com.uirig.model.IfName;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,34 +23,34 @@ public final class FreshHost {
     private FreshHost() {}
 
     /**
-     * {@code desired} freshly installed, with each of {@code facts} (what the host's resource kinds
+     * {@code host} freshly installed with {@code nics} (their driver names), with each of {@code facts} (what the host's resource kinds
      * read: plan's ProbeSections gives them) as a fresh host has it.
      */
-    public static ObservedHost of(DesiredHost desired, java.util.List<Fact<?>> facts) {
+    public static ObservedHost of(String host, List<IfName> nics, List<Fact<?>> facts) {
         Map<String, Object> fresh = new LinkedHashMap<>();
         facts.forEach(f -> fresh.put(f.section(), f.fresh()));
-        return bare(desired).withFacts(fresh);
+        return bare(host, nics).withFacts(fresh);
     }
 
-    private static ObservedHost bare(DesiredHost desired) {
+    private static ObservedHost bare(String host, List<IfName> nics) {
         Map<String, ObservedHost.Iface> interfaces = new LinkedHashMap<>();
-        for (DesiredHost.Nic nic : desired.nics()) {
-            String device = nic.device().value();
+        for (IfName nic : nics) {
+            String device = nic.value();
             interfaces.put(device, new ObservedHost.Iface(device, Set.of("UP", "BROADCAST", "RUNNING", "SIMPLEX", "MULTICAST"),
                     List.of(), List.of(), Optional.empty(), List.of()));
         }
         interfaces.put("lo0", new ObservedHost.Iface("lo0", Set.of("UP", "LOOPBACK", "RUNNING", "MULTICAST"),
                 List.of("lo"), List.of(Cidr.parseInterface("127.0.0.1/8")), Optional.empty(), List.of()));
         Map<String, String> rcConf = new LinkedHashMap<>();
-        rcConf.put("hostname", desired.name());
-        desired.nics().stream().findFirst().ifPresent(n -> rcConf.put("ifconfig_" + n.device().rcName(), "DHCP"));
+        rcConf.put("hostname", host);
+        nics.stream().findFirst().ifPresent(n -> rcConf.put("ifconfig_" + n.rcName(), "DHCP"));
         rcConf.put("sshd_enable", "YES");
         rcConf.put("moused_nondefault_enable", "NO");
         rcConf.put("dumpdev", "AUTO");
         rcConf.put("zfs_enable", "YES");
-        return ObservedHost.of(desired.name())
+        return ObservedHost.of(host)
                 .with(HostState.INTERFACES, interfaces)
                 .with(HostState.RC_CONF, Map.of("/etc/rc.conf", rcConf))
-                .with(HostState.DEFAULT_ROUTE, desired.nics().isEmpty() ? Optional.empty() : Optional.of(DHCP_ROUTER));
+                .with(HostState.DEFAULT_ROUTE, nics.isEmpty() ? Optional.empty() : Optional.of(DHCP_ROUTER));
     }
 }

@@ -150,7 +150,7 @@ public final class LaggKind implements Kind<LaggKind.Spec> {
         private final Set<String> laggNames = new LinkedHashSet<>();
 
         Reading(DesiredHost host) {
-            for (DesiredHost.Nic n : host.nics()) {
+            for (NicsKind.Nic n : NicsKind.of(host)) {
                 if (n.name() != null) {
                     usedElsewhere.putIfAbsent(n.name().value(), "the name of NIC " + n.name());
                     if (n.inet() != null) {
@@ -161,14 +161,14 @@ public final class LaggKind implements Kind<LaggKind.Spec> {
                     usedElsewhere.putIfAbsent(n.device().value(), "the device of NIC " + n.name());
                 }
             }
-            for (DesiredHost.Epair e : host.epairs()) {
+            for (EpairsKind.Epair e : EpairsKind.of(host)) {
                 for (IfName end : Arrays.asList(e.a(), e.b())) {
                     if (end != null) {
                         usedElsewhere.putIfAbsent(end.value(), "an end of epair " + e.label());
                     }
                 }
             }
-            for (DesiredHost.Bridge b : host.bridges()) {
+            for (BridgesKind.Bridge b : BridgesKind.of(host)) {
                 usedElsewhere.putIfAbsent(b.name().value(), "bridge " + b.name());
                 b.inet().ifPresent(c -> addresses.put(b.name().value(), c));
             }

@@ -184,11 +184,9 @@ public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
      */
     private static String ownSubnet(DesiredHost host, Cidr destination) {
         Map<String, Cidr> addresses = new LinkedHashMap<>();
-        host.nics().stream().filter(n -> n.inet() != null).forEach(n -> addresses.put("NIC " + n.name(), n.inet()));
-        host.bridges().forEach(b -> b.inet().ifPresent(c -> addresses.put("bridge " + b.name(), c)));
-        // And the interfaces of the kinds registered before this one (a lagg, a VLAN).
+        // The NICs, bridges and the interfaces of the other kinds registered before this one (a lagg, a VLAN).
         com.uirig.config.PlaybookSections.interfaces(host)
-                .forEach(i -> i.inet().ifPresent(c -> addresses.put("interface " + i.name(), c)));
+                .forEach(i -> i.inet().ifPresent(c -> addresses.put(i.owner() + " " + i.name(), c)));
         for (var a : addresses.entrySet()) {
             Cidr own = a.getValue();
             if (destination.prefix() == own.prefix() && destination.network().equals(own.network())) {
@@ -217,14 +215,13 @@ public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
         if (r.iface().isPresent()) {
             IfName i = r.iface().get();
             graph.ownerOf(i).ifPresent(deps::add);
-            host.bridges().stream().filter(b -> b.name().equals(i)).forEach(b -> deps.add(Address.of("bridge", b.name().value())));
             return List.copyOf(deps);
         }
         Ipv4 gw = r.gateway().orElseThrow();
-        host.nics().stream().filter(n -> n.inet() != null && n.inet().contains(gw))
-                .forEach(n -> deps.add(Address.of("nic", n.name().value())));
-        host.bridges().stream().filter(b -> b.inet().filter(c -> c.contains(gw)).isPresent())
-                .forEach(b -> deps.add(Address.of("bridge", b.name().value())));
+        NicsKind.of(host).stream().filter(n -> n.inet() != null && n.inet().contains(gw))
+                .forEach(n -> deps.add(NicsKind.address(n.name())));
+        BridgesKind.of(host).stream().filter(b -> b.inet().filter(c -> c.contains(gw)).isPresent())
+                .forEach(b -> graph.ownerOf(b.name()).ifPresent(deps::add));
         if (deps.isEmpty()) {
             // Sorted: the graph's interface owners come in no fixed order.
             graph.interfaces().stream().sorted(java.util.Comparator.comparing(Address::toString)).forEach(deps::add);

@@ -9,9 +9,9 @@ import com.uirig.facts.Shown;
 import com.uirig.facts.UnreadableOutput;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
-import com.uirig.model.DesiredHost.Bridge;
-import com.uirig.model.DesiredHost.Epair;
-import com.uirig.model.DesiredHost.Nic;
+import com.uirig.kinds.BridgesKind.Bridge;
+import com.uirig.kinds.EpairsKind.Epair;
+import com.uirig.kinds.NicsKind.Nic;
 import com.uirig.model.IfName;
 import com.uirig.model.Ipv4;
 import com.uirig.model.Shell;
@@ -213,6 +213,9 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
      * whose resource the graph names when the VLAN's resource is built ({@link Graph#ownerOf}).
      */
     private static final class HostInterfaces {
+        /** The kinds whose interfaces are read above, each with what it may be to a VLAN. */
+        private static final java.util.Set<String> BUILT_IN_HERE = java.util.Set.of(NicsKind.KEY, EpairsKind.KEY, BridgesKind.KEY);
+
         private final DesiredHost host;
         /** Every name and device name in use, with what uses it. */
         private final Map<IfName, String> used = new LinkedHashMap<>();
@@ -224,7 +227,7 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
 
         HostInterfaces(DesiredHost host) {
             this.host = host;
-            for (Nic n : host.nics()) {
+            for (Nic n : NicsKind.of(host)) {
                 use(n.name(), "NIC " + n.name());
                 parents.put(n.name(), "NIC " + n.name());
                 if (n.device() != null) {
@@ -236,7 +239,7 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
                     subnets.put(n.inet(), n.name().value());
                 }
             }
-            for (Epair e : host.epairs()) {
+            for (Epair e : EpairsKind.of(host)) {
                 for (IfName end : Stream.of(e.a(), e.b()).filter(x -> x != null).toList()) {
                     use(end, "epair " + e.label());
                     notParents.put(end, "'" + end + "' is an end of epair " + e.label()
@@ -247,7 +250,7 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
                     use(IfName.parse(e.device() + "b"), "epair " + e.label() + "'s device");
                 }
             }
-            for (Bridge b : host.bridges()) {
+            for (Bridge b : BridgesKind.of(host)) {
                 if (b.name() != null) {
                     use(b.name(), "bridge " + b.name());
                     notParents.put(b.name(), "'" + b.name() + "' is a bridge: vlan(4) needs an Ethernet parent"
@@ -259,6 +262,9 @@ public final class VlanKind implements Kind<VlanKind.Spec> {
                 }
             }
             for (Kinds.Use<?> k : Kinds.of(host)) {
+                if (BUILT_IN_HERE.contains(k.kind().key())) {
+                    continue;
+                }
                 for (IfName i : interfacesOf(k).keySet()) {
                     use(i, k.kind().key() + " " + i);
                     parents.put(i, k.kind().key() + " " + i);

@@ -1,6 +1,5 @@
 package com.uirig.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,10 +14,6 @@ public record DesiredHost(
         String name,
         SshTarget ssh,
         Optional<String> peer,
-        List<Nic> nics,
-        Optional<Ipv4> defaultRouter,
-        List<Epair> epairs,
-        List<Bridge> bridges,
         Map<String, String> rcConf,
         Map<String, Object> jailDefaults,
         List<Jail> jails,
@@ -35,18 +30,17 @@ public record DesiredHost(
     }
 
     /** A host that uses none of the registered kinds. */
-    public DesiredHost(String name, SshTarget ssh, Optional<String> peer, List<Nic> nics, Optional<Ipv4> defaultRouter,
-                       List<Epair> epairs, List<Bridge> bridges, Map<String, String> rcConf,
+    public DesiredHost(String name, SshTarget ssh, Optional<String> peer, Map<String, String> rcConf,
                        Map<String, Object> jailDefaults, List<Jail> jails, List<SpipedKey> spipedKeys, Optional<Pf> pf,
                        List<FileSpec> files, List<String> packages, List<RunOnce> runOnce,
                        List<Expectation> expectations) {
-        this(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, jailDefaults, jails, spipedKeys, pf,
+        this(name, ssh, peer, rcConf, jailDefaults, jails, spipedKeys, pf,
                 files, packages, runOnce, expectations, KindSpecs.NONE);
     }
 
     /** The same host with {@code kinds}. */
     public DesiredHost withKinds(KindSpecs kinds) {
-        return new DesiredHost(name, ssh, peer, nics, defaultRouter, epairs, bridges, rcConf, jailDefaults, jails,
+        return new DesiredHost(name, ssh, peer, rcConf, jailDefaults, jails,
                 spipedKeys, pf, files, packages, runOnce, expectations, kinds);
     }
 
@@ -83,58 +77,6 @@ public record DesiredHost(
                             Optional<String> hostKey, Become become) {
         public SshTarget(String address, int port, String user, String identity, String knownHosts, Optional<String> hostKey) {
             this(address, port, user, identity, knownHosts, hostKey, Become.NONE);
-        }
-    }
-
-    /** A physical NIC renamed from its driver name and given an address. */
-    public record Nic(IfName device, IfName name, Cidr inet, List<String> options) {
-        public Nic {
-            options = List.copyOf(options);
-        }
-
-        /**
-         * The arguments of the NIC's one ifconfig command: its address, then its options, as in its
-         * rc.conf line {@code ifconfig_NAME="ADDRESS OPTIONS"}, which rc's network.subr (ifconfig_up)
-         * hands to ifconfig whole at boot; uirig runs the same command at run time.
-         */
-        public List<String> ifconfigArgs() {
-            List<String> words = new ArrayList<>();
-            words.add(inet.toString());
-            options.forEach(o -> words.addAll(List.of(o.trim().split("\\s+"))));
-            return words;
-        }
-    }
-
-    /** Which end of an epair. */
-    public enum Side { A, B }
-
-    /** A virtual cable: {@code epair<unit>} with both ends renamed; {@code up} lists the ends the host brings up. */
-    public record Epair(String label, int unit, IfName a, IfName b, List<Side> up) {
-        public Epair {
-            up = List.copyOf(up);
-        }
-
-        public String device() {
-            return "epair" + unit;
-        }
-
-        public IfName end(Side side) {
-            return side == Side.A ? a : b;
-        }
-
-        public IfName other(IfName end) {
-            return end.equals(a) ? b : a;
-        }
-    }
-
-    /** A virtual switch: {@code bridge<unit>} renamed, with an optional address and its members. */
-    public record Bridge(int unit, IfName name, Optional<Cidr> inet, List<IfName> members) {
-        public Bridge {
-            members = List.copyOf(members);
-        }
-
-        public String device() {
-            return "bridge" + unit;
         }
     }
 

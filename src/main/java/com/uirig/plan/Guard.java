@@ -32,7 +32,7 @@ public record Guard(List<String> files, List<String> commands) {
     }
 
     /** The default route as it was (none: deleted). */
-    static Guard route(String oldGateway) {
+    public static Guard route(String oldGateway) {
         return new Guard(List.of(), List.of(oldGateway == null ? "route delete default"
                 : "route change default " + Step.quote(oldGateway)));
     }

@@ -37,11 +37,17 @@ public interface Kind<S> extends PlaybookSection<S> {
         return Map.of();
     }
 
+    /** The physical NICs a freshly installed host has under their driver names (for {@code plan --offline}). */
+    default List<IfName> freshNics(S spec) {
+        return List.of();
+    }
+
     /**
-     * Whether the kind's resources come after every built-in resource in the default order (which
-     * decides among resources ready at the same time), rather than after {@code route[default]},
-     * where the kinds' resources stand. Only for kinds once built in there, so that plans keep
-     * their order while the built-in kinds move into kinds one by one (the crontab was last).
+     * Whether the kind's resources come after every resource uirig still builds itself in the
+     * default order (which decides among resources ready at the same time), rather than before
+     * them, where the kinds' resources stand in registration order. Only for kinds once built in
+     * there, so that plans keep their order while the built-in kinds move into kinds one by one
+     * (the crontab was last).
      */
     default boolean afterBuiltIns() {
         return false;

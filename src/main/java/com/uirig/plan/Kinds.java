@@ -37,6 +37,13 @@ public final class Kinds {
         }
     }
 
+    /** The physical NICs a fresh install of {@code host} has under their driver names, in the kinds' order. */
+    public static List<com.uirig.model.IfName> freshNics(DesiredHost host) {
+        List<com.uirig.model.IfName> out = new java.util.ArrayList<>();
+        forEach(host, (kind, spec) -> out.addAll(kind.freshNics(spec)));
+        return out;
+    }
+
     /** The fact a saved or fixture section holds, found among every registered kind. */
     public static Optional<com.uirig.facts.Fact<?>> factOf(String section) {
         return ALL.stream().map(k -> k.factOf(section)).flatMap(Optional::stream).findFirst();

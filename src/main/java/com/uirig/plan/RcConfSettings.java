@@ -1,13 +1,8 @@
 package com.uirig.plan;
 
 import com.uirig.model.DesiredHost;
-import com.uirig.model.DesiredHost.Bridge;
-import com.uirig.model.DesiredHost.Epair;
 import com.uirig.model.DesiredHost.Jail;
-import com.uirig.model.DesiredHost.Nic;
-import com.uirig.model.DesiredHost.Side;
 import com.uirig.model.DesiredHost.SpipedPipe;
-import com.uirig.model.IfName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,49 +15,24 @@ import java.util.Map;
 final class RcConfSettings {
     private RcConfSettings() {}
 
-    /** The host's /etc/rc.conf settings, in the order rc applies them. */
+    /**
+     * The host's /etc/rc.conf settings: each kind's, in the kinds' order, with {@code
+     * cloned_interfaces} (every kind's cloned interfaces, in that order: rc.d/netif creates them
+     * all before it configures any interface) before the settings of the first kind that clones;
+     * then the playbook's own rc_conf entries.
+     */
     static Map<String, String> host(DesiredHost d) {
         Map<String, String> s = new LinkedHashMap<>();
-        for (Nic n : d.nics()) {
-            s.put("ifconfig_" + n.device().rcName() + "_name", n.name().value());
-        }
-        for (Nic n : d.nics()) {
-            s.put("ifconfig_" + n.name().rcName(), String.join(" ", n.ifconfigArgs()));
-        }
-        d.defaultRouter().ifPresent(r -> s.put("defaultrouter", r.toString()));
-        List<String> cloned = new ArrayList<>();
-        d.bridges().forEach(b -> cloned.add(b.device()));
-        d.epairs().forEach(e -> cloned.add(e.device()));
         List<com.uirig.config.PlaybookSection.RcConf> kinds = new ArrayList<>();
         Kinds.forEach(d, (kind, spec) -> kinds.add(kind.rcConf(spec)));
+        List<String> cloned = new ArrayList<>();
         kinds.forEach(k -> cloned.addAll(k.cloned()));
-        if (!cloned.isEmpty()) {
-            s.put("cloned_interfaces", String.join(" ", cloned));
-        }
-        for (Bridge b : d.bridges()) {
-            s.put("ifconfig_" + b.device() + "_name", b.name().value());
-        }
-        for (Epair e : d.epairs()) {
-            s.put("ifconfig_" + e.device() + "a_name", e.a().value());
-            s.put("ifconfig_" + e.device() + "b_name", e.b().value());
-        }
-        for (Epair e : d.epairs()) {
-            for (Side side : e.up()) {
-                s.put("ifconfig_" + e.end(side).rcName(), "up");
+        for (var k : kinds) {
+            if (!k.cloned().isEmpty() && !s.containsKey("cloned_interfaces")) {
+                s.put("cloned_interfaces", String.join(" ", cloned));
             }
+            s.putAll(k.settings());
         }
-        for (Bridge b : d.bridges()) {
-            List<String> words = new ArrayList<>();
-            b.inet().ifPresent(c -> words.add(c.toString()));
-            for (IfName m : b.members()) {
-                words.add("addm");
-                words.add(m.value());
-            }
-            if (!words.isEmpty()) {
-                s.put("ifconfig_" + b.name().rcName(), String.join(" ", words));
-            }
-        }
-        kinds.forEach(k -> s.putAll(k.settings()));
         s.putAll(d.rcConf());
         return s;
     }

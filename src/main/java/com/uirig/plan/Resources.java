@@ -1,12 +1,8 @@
 package com.uirig.plan;
 
-import com.uirig.config.PlaybookSections;
 import com.uirig.model.DesiredHost;
-import com.uirig.model.DesiredHost.Bridge;
-import com.uirig.model.DesiredHost.Epair;
 import com.uirig.model.DesiredHost.FileSpec;
 import com.uirig.model.DesiredHost.Jail;
-import com.uirig.model.DesiredHost.Nic;
 import com.uirig.model.DesiredHost.PfTable;
 import com.uirig.model.IfName;
 import java.util.ArrayList;
@@ -33,48 +29,21 @@ public final class Resources {
 
     public static List<Resource> of(DesiredHost d) {
         List<Resource> out = new ArrayList<>();
-        Map<IfName, Address> ownerOf = new HashMap<>();
+        // Every interface the kinds make, and the resource that makes it: bridge members, vnet
+        // interfaces and the default route's subnet wait for them, and pf, which names them.
+        Map<IfName, Address> ownerOf = new LinkedHashMap<>();
         List<Address> interfaces = new ArrayList<>();
-        for (Nic n : d.nics()) {
-            NicResource r = new NicResource(n);
-            out.add(r);
-            ownerOf.put(n.name(), r.address());
-            interfaces.add(r.address());
-        }
-        for (Epair e : d.epairs()) {
-            EpairResource r = new EpairResource(e);
-            out.add(r);
-            ownerOf.put(e.a(), r.address());
-            ownerOf.put(e.b(), r.address());
-            interfaces.add(r.address());
-        }
-        // The registered kinds' interfaces can be bridge members and vnet interfaces: known before bridges.
         List<Kinds.Use<?>> kinds = Kinds.of(d);
         for (Kinds.Use<?> k : kinds) {
-            ownerOf.putAll(interfacesOf(k));
+            Map<IfName, Address> made = interfacesOf(k);
+            ownerOf.putAll(made);
+            made.values().stream().distinct().forEach(interfaces::add);
         }
-        for (Bridge b : d.bridges()) {
-            List<Address> deps = b.members().stream().map(ownerOf::get).filter(x -> x != null).distinct().toList();
-            BridgeResource r = new BridgeResource(b, deps);
-            out.add(r);
-            interfaces.add(r.address());
-        }
-        d.defaultRouter().ifPresent(gw -> {
-            // The route waits for the interfaces on the gateway's subnet: NICs, and the kinds' (a lagg, a VLAN).
-            List<Address> deps = new ArrayList<>(d.nics().stream().filter(n -> n.inet().contains(gw))
-                    .map(n -> new NicResource(n).address()).toList());
-            PlaybookSections.interfaces(d).stream().filter(i -> i.inet().filter(c -> c.contains(gw)).isPresent())
-                    .map(i -> ownerOf.get(i.name())).filter(a -> a != null && !deps.contains(a)).forEach(deps::add);
-            out.add(new RouteResource(gw, deps));
-        });
-        // The registered kinds' resources take this place in the default order (those that come after
-        // the built-in ones, Kind.afterBuiltIns, the end), but are built last (below), so that their
-        // Graph holds every built-in resource: a ZFS dataset must come before
-        // the jail and the run-once commands and files that write under its mountpoint.
+        // The registered kinds' resources come first in the default order, in registration order
+        // (those that come after the built-in ones, Kind.afterBuiltIns, at the end), but are built
+        // last (below), so that their Graph holds every built-in resource: a ZFS dataset must come
+        // before the jail and the run-once commands and files that write under its mountpoint.
         int kindsAt = out.size();
-        for (Kinds.Use<?> k : kinds) {
-            interfacesOf(k).values().stream().distinct().forEach(interfaces::add);
-        }
         out.add(new RcConfResource("host", RcConfResource.HOST_FILE, RcConfSettings.host(d), List.of()));
         for (FileSpec f : d.files()) {
             out.add(new FileResource("file", f.path(), f.content(), f.mode(), f.owner(), List.of()));

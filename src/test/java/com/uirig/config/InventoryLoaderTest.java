@@ -1,5 +1,7 @@
 package com.uirig.config;
 
+import com.uirig.kinds.DefaultRouterKind;
+import com.uirig.kinds.NicsKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.uirig.model.Cidr;
@@ -21,13 +23,14 @@ class InventoryLoaderTest {
         assertThat(a.ssh().user()).isEqualTo("admin");
         assertThat(a.ssh().become()).isEqualTo(com.uirig.model.Become.DOAS);
         assertThat(a.ssh().knownHosts()).endsWith("orchestrator/known_hosts");
-        assertThat(a.nics()).extracting(n -> n.name().value() + "=" + n.device() + " " + n.inet())
+        assertThat(NicsKind.of(a)).extracting(n -> n.name().value() + "=" + n.device() + " " + n.inet())
                 .containsExactly("xnic=em0 192.0.2.155/24", "inic=em1 192.168.56.110/24");
-        assertThat(a.nics().get(1).options()).containsExactly("vlanhwtag 2222");
-        assertThat(a.defaultRouter()).map(Object::toString).contains("192.0.2.1");
+        assertThat(NicsKind.of(a).get(1).options()).containsExactly("vlanhwtag 2222");
+        assertThat(a.kinds().get(DefaultRouterKind.KEY, DefaultRouterKind.Router.class)).map(r -> r.gateway().toString())
+                .contains("192.0.2.1");
 
         DesiredHost b = inv.host("server-b").orElseThrow();
-        assertThat(b.nics().get(0).inet()).isEqualTo(Cidr.parseInterface("192.0.2.165/24"));
+        assertThat(NicsKind.of(b).get(0).inet()).isEqualTo(Cidr.parseInterface("192.0.2.165/24"));
     }
 
     @Test

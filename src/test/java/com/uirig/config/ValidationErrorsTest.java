@@ -93,6 +93,34 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void aNameOrADeviceTakenByAnotherNetworkSectionIsRefusedWhereItIsWrittenAgain() {
+        // Bridges are read after the NICs: the bridge is reported.
+        InventoryCopy c = copy().edit(NET, "  ibridge:\n    device: bridge1", "  inic:    # the NIC's name\n    device: bridge1")
+                .edit(HOSTS, "inic_device: em1", "inic_device: bridge0");
+        assertThat(c.problems("prod")).contains(
+                c.at(NET, "device: bridge1") + ": bridges.inic: interface name 'inic' is defined twice (also by NIC)",
+                c.at(NET, "bridge0") + ": bridges.xbridge.device: device 'bridge0' is used twice");
+    }
+
+    @Test
+    void aDefaultRouterWithoutAnAddress() {
+        assertThat(copy().edit(NET, "defaultrouter: \"{{ gateway }}\"", "defaultrouter:").problems("prod"))
+                .singleElement().asString().endsWith(": defaultrouter: expected a value, found nothing");
+    }
+
+    @Test
+    void aDefaultRouterOnNoSubnetOfTheHost() {
+        InventoryCopy c = copy().edit(NET, "defaultrouter: \"{{ gateway }}\"", "defaultrouter: 10.9.9.9");
+        assertThat(c.problems("prod")).contains(c.at(NET, "10.9.9.9") + ": defaultrouter: default router 10.9.9.9 is on"
+                + " none of the host's subnets (192.0.2.0/24, 192.168.56.0/24, 10.0.2.0/24)");
+    }
+
+    @Test
+    void aDefaultRouterOnABridgesSubnetIsReachable() {
+        copy().edit(NET, "defaultrouter: \"{{ gateway }}\"", "defaultrouter: 10.0.2.254").load("prod");
+    }
+
+    @Test
     void epairEndGivenToTwoJails() {
         InventoryCopy c = copy().edit(JAILS, "vnet_interfaces: [ngx_b, ngx_node_a]", "vnet_interfaces: [ngx_b, ngx_node_a, pg_b]");
         assertThat(c.problems("prod")).containsExactly(c.at(JAILS, "pg_b]").replaceAll(":\\d+:\\d+$", "") + ":"

@@ -170,7 +170,7 @@ class FactFixturesTest {
         }
         Map<String, String> rcConf = section.equals(Sections.file("/etc/rc.conf")) ? Map.of("sshd_enable", "YES") : Map.of();
         return new DesiredHost("fixture", new DesiredHost.SshTarget("192.0.2.1", 22, "root", null, null, Optional.empty()),
-                Optional.empty(), List.of(), Optional.empty(), List.of(), List.of(), rcConf, Map.of(), jails,
+                Optional.empty(), rcConf, Map.of(), jails,
                 List.of(), pf, List.of(), List.of(), List.of(), List.of(), kinds);
     }
 

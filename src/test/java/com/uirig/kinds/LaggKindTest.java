@@ -164,7 +164,7 @@ class LaggKindTest {
     private static final String LACP = lagg("  lagg0: {laggproto: lacp, laggports: [em2, em3], inet: 10.0.3.1/24}\n");
 
     private static ObservedHost observed(DesiredHost h, String laggOutput, int exit) {
-        ObservedHost fresh = FreshHost.of(h, ProbeSections.of(h).facts());
+        ObservedHost fresh = FreshHost.of(h.name(), com.uirig.plan.Kinds.freshNics(h), ProbeSections.of(h).facts());
         return fresh.withFacts(Map.of("lagg/lagg0", LaggKind.parse("lagg0", exit, laggOutput)));
     }
 

@@ -114,8 +114,9 @@ class StaticRoutesKindTest {
                 .forEach(r -> deps.put(r.address().name(), r.dependsOn().stream().map(Object::toString).toList()));
         assertThat(deps).containsEntry("office", List.of("nic[inic]")).containsEntry("direct", List.of("nic[inic]"))
                 .containsEntry("lab", List.of("bridge[xbridge]")).containsEntry("sw", List.of("bridge[xbridge]"))
-                // A gateway on none of the subnets declared here may be on another kind's (a VLAN's).
-                .containsEntry("far", List.of("nic[inic]", "nic[xnic]"));
+                // A gateway on none of the subnets declared here may be on another kind's (a VLAN's):
+                // the route waits for every interface the host makes, bridges too.
+                .containsEntry("far", List.of("bridge[xbridge]", "nic[inic]", "nic[xnic]"));
     }
 
     @Test
@@ -172,7 +173,7 @@ class StaticRoutesKindTest {
     }
 
     private Change only(DesiredHost h, Map<String, Object> facts, String resource) {
-        ObservedHost o = FreshHost.of(h, ProbeSections.of(h).facts()).withFacts(facts);
+        ObservedHost o = FreshHost.of(h.name(), com.uirig.plan.Kinds.freshNics(h), ProbeSections.of(h).facts()).withFacts(facts);
         return Planner.plan(List.of(h), Map.of(h.name(), o)).hosts().get(0).changes().stream()
                 .filter(c -> c.resource().toString().equals(resource)).findFirst().orElse(null);
     }

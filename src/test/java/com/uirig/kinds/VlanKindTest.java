@@ -210,7 +210,7 @@ class VlanKindTest {
     private static Map<Address, Change> plan(Inventory inv, Map<String, String> vlanOutputs) {
         DesiredHost host = inv.hosts().get(0);
         var probe = ProbeSections.of(host);
-        ObservedHost fresh = FreshHost.of(host, probe.facts());
+        ObservedHost fresh = FreshHost.of(host.name(), com.uirig.plan.Kinds.freshNics(host), probe.facts());
         Map<String, Object> facts = new LinkedHashMap<>();
         vlanOutputs.forEach((name, out) -> facts.put("vlan/" + name, VlanKind.fact(IfName.parse(name))
                 .parse(out.startsWith("ifconfig:") ? 1 : 0, out)));

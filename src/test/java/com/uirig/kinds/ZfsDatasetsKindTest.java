@@ -296,7 +296,7 @@ class ZfsDatasetsKindTest {
         outputs.forEach((name, out) -> facts.put("zfs/" + name, out == null
                 ? ZfsDatasetsKind.parse(name, 1, "cannot open '" + name + "': dataset does not exist\n")
                 : ZfsDatasetsKind.parse(name, 0, out)));
-        return FreshHost.of(h, probe.facts()).withFacts(facts);
+        return FreshHost.of(h.name(), com.uirig.plan.Kinds.freshNics(h), probe.facts()).withFacts(facts);
     }
 
     private static List<Change> changes(Inventory inv, ObservedHost o) {
@@ -311,7 +311,7 @@ class ZfsDatasetsKindTest {
     @Test
     void aMissingDatasetIsCreatedWithItsPropertiesOnAnEmptyDirectory() throws IOException {
         Inventory inv = load(JAIL + SEED_DATASET);
-        List<Change> c = changes(inv, FreshHost.of(inv.hosts().get(0), ProbeSections.of(inv.hosts().get(0)).facts()));
+        List<Change> c = changes(inv, FreshHost.of(inv.hosts().get(0).name(), com.uirig.plan.Kinds.freshNics(inv.hosts().get(0)), ProbeSections.of(inv.hosts().get(0)).facts()));
         assertThat(c).hasSize(1);
         assertThat(commands(c.get(0))).containsExactly(
                 "/bin/sh -c 'test ! -d \"$1\" || test -z \"$(ls -A \"$1\")\" || { echo \"$1 is not empty: mounting $2 there"

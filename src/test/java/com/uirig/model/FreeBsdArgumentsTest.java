@@ -20,7 +20,7 @@ class FreeBsdArgumentsTest {
 
     @Test
     void aNicIsConfiguredByItsRcConfLineAsOneCommand() {
-        DesiredHost.Nic nic = new DesiredHost.Nic(IfName.parse("em1"), IfName.parse("inic"), Cidr.parseInterface("192.168.56.110/24"),
+        com.uirig.kinds.NicsKind.Nic nic = new com.uirig.kinds.NicsKind.Nic(IfName.parse("em1"), IfName.parse("inic"), Cidr.parseInterface("192.168.56.110/24"),
                 List.of("vlanhwtag 2222", "mtu  9000"));
         assertThat(nic.ifconfigArgs()).containsExactly("192.168.56.110/24", "vlanhwtag", "2222", "mtu", "9000");
     }

@@ -38,16 +38,16 @@ final class ConvergedHost {
             }
             inJails.put(j.name(), stack);
         }
-        d.nics().forEach(n -> host.put(n.name().value(), new Iface(n.name().value(), up, List.of(), List.of(n.inet()),
+        com.uirig.kinds.NicsKind.of(d).forEach(n -> host.put(n.name().value(), new Iface(n.name().value(), up, List.of(), List.of(n.inet()),
                 Optional.empty(), List.of())));
-        for (DesiredHost.Epair e : d.epairs()) {
+        for (com.uirig.kinds.EpairsKind.Epair e : com.uirig.kinds.EpairsKind.of(d)) {
             for (IfName end : List.of(e.a(), e.b())) {
                 if (!jailed.contains(end)) {
                     host.put(end.value(), new Iface(end.value(), up, List.of("epair"), List.of(), Optional.empty(), List.of()));
                 }
             }
         }
-        d.bridges().forEach(b -> host.put(b.name().value(), new Iface(b.name().value(), up, List.of("bridge"),
+        com.uirig.kinds.BridgesKind.of(d).forEach(b -> host.put(b.name().value(), new Iface(b.name().value(), up, List.of("bridge"),
                 b.inet().map(List::of).orElse(List.of()), Optional.empty(), b.members().stream().map(IfName::value).toList())));
 
         Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>();
@@ -98,7 +98,8 @@ final class ConvergedHost {
                 .with(HostState.RC_CONF, rc)
                 .with(HostState.FILES, files)
                 .with(HostState.PF, new ObservedHost.PfState(true, true, true, true, tables))
-                .with(HostState.DEFAULT_ROUTE, d.defaultRouter().map(Object::toString))
+                .with(HostState.DEFAULT_ROUTE, d.kinds().get(com.uirig.kinds.DefaultRouterKind.KEY,
+                        com.uirig.kinds.DefaultRouterKind.Router.class).map(r -> r.gateway().toString()))
                 .with(HostState.PACKAGES, packages)
                 .with(HostState.RUNNING_SERVICES, services)
                 .with(HostState.EXISTING_PATHS, existing)

@@ -40,7 +40,7 @@ public final class PlanTestSupport {
 
     /** {@code h} freshly installed, with the facts its kinds read as such a host has them (as plan --offline). */
     public static ObservedHost fresh(DesiredHost h) {
-        return FreshHost.of(h, ProbeSections.of(h).facts());
+        return FreshHost.of(h.name(), com.uirig.plan.Kinds.freshNics(h), ProbeSections.of(h).facts());
     }
 
     public static Map<String, ObservedHost> converged(Inventory inv) {

@@ -61,7 +61,7 @@ class ResourceFixturesTest {
                 assertThat(facts.unreadable()).as("%s: sections the parsers refuse", dir).isEmpty();
                 observed = facts.observed();
             } else {
-                observed = FreshHost.of(host, probe.facts());
+                observed = FreshHost.of(host.name(), com.uirig.plan.Kinds.freshNics(host), probe.facts());
             }
             Plan plan = Planner.plan(inv.hosts(), Map.of(host.name(), observed));
             Golden.assertMatches(dir.resolve("plan.txt"), PlanText.render(plan));

@@ -66,7 +66,7 @@ class StepAndDiffTest {
     @Test
     void aDependencyOnNoResourceIsAnErrorWhereTheGraphIsBuiltNotSatisfied() {
         Resource sysctl = new com.uirig.kinds.SysctlKind.SysctlResource("net.inet.ip.forwarding", "1");
-        Resource route = new RouteResource(com.uirig.model.Ipv4.parse("192.0.2.1"), java.util.List.of(Address.of("nic", "xnci")));
+        Resource route = new com.uirig.kinds.DefaultRouterKind.RouteResource(com.uirig.model.Ipv4.parse("192.0.2.1"), java.util.List.of(Address.of("nic", "xnci")));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Planner.ordered(java.util.List.of(sysctl, route)))
                 .hasMessage("route[default] depends on nic[xnci], which is no resource of the host");
     }
