@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.nodes.MappingNode;
 
 /**
  * Reads the playbook sections for one host into a {@link DesiredHost}. Every value is resolved
@@ -37,11 +36,10 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  */
 final class PlaybookReader {
     /** The built-in sections, then those of the registered kinds ({@link PlaybookSections}). */
-    static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("rc_conf", "jail_defaults", "jails", "spiped_keys", "pf", "files", "packages", "run_once",
+    static final List<String> SECTIONS = java.util.stream.Stream.concat(Stream.of("jail_defaults", "jails", "spiped_keys", "pf", "files", "packages", "run_once",
             "expectations"), PlaybookSections.keys().stream()).toList();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
-    private static final Pattern RC_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern PACKAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+@/-]*");
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
@@ -64,18 +62,6 @@ final class PlaybookReader {
 
     /** Reads every section with values resolved in {@code scope}. */
     DesiredHost read(String host, DesiredHost.SshTarget ssh, Optional<String> peer) {
-        Map<String, String> rcConf = new LinkedHashMap<>();
-        for (var e : entries("rc_conf").entrySet()) {
-            if (!RC_KEY.matcher(e.getKey()).matches()) {
-                e.getValue().error("invalid rc.conf variable name '" + e.getKey() + "'");
-                continue;
-            }
-            String value = rcValue(e.getValue());
-            if (value != null) {
-                rcConf.put(e.getKey(), value);
-                origins.put("rc_conf." + e.getKey(), e.getValue());
-            }
-        }
         Map<String, Object> jailDefaults = jailParameters(section("jail_defaults"));
         List<Jail> jails = new ArrayList<>();
         for (var e : entries("jails").entrySet()) {
@@ -107,27 +93,9 @@ final class PlaybookReader {
                 expectations.add(x);
             }
         }
-        DesiredHost read = new DesiredHost(host, ssh, peer, rcConf, jailDefaults, jails,
+        DesiredHost read = new DesiredHost(host, ssh, peer, jailDefaults, jails,
                 keys, pf, files, packages, runOnce, expectations);
         return readKinds(read);
-    }
-
-    /**
-     * An rc_conf entry may not set what a kind writes to rc.conf: rc_conf is applied last, so the
-     * host would boot with it instead of the kind's state. Reported at the rc_conf entry.
-     */
-    private <S> void refuseRcConfOverrides(PlaybookSection<S> kind, Object spec, DesiredHost host) {
-        PlaybookSection.RcConf rc = kind.rcConf(kind.specType().cast(spec));
-        java.util.Set<String> written = new java.util.LinkedHashSet<>(rc.settings().keySet());
-        if (!rc.cloned().isEmpty()) {
-            written.add("cloned_interfaces");
-        }
-        for (String variable : written) {
-            if (host.rcConf().containsKey(variable)) {
-                origins.error("rc_conf." + variable, "rc_conf sets " + variable + ", which the " + kind.key()
-                        + " section writes to rc.conf: remove it from rc_conf");
-            }
-        }
     }
 
     /** The registered kinds' sections, in registration order, each seeing the host as read so far. */
@@ -140,7 +108,6 @@ final class PlaybookReader {
             }
             Object spec = kind.read(s.value(), new PlaybookSection.Context(host, s.playbookDir(), origins));
             if (spec != null) {
-                refuseRcConfOverrides(kind, spec, host);
                 specs.put(kind.key(), spec);
                 origins.put(kind.key(), s.value());
                 host = host.withKinds(new KindSpecs(specs));
@@ -175,31 +142,6 @@ final class PlaybookReader {
             v.error(e.getMessage());
             return null;
         }
-    }
-
-    /**
-     * rc.conf values: YAML booleans become YES/NO as rc.conf spells them. A value for sh to
-     * evaluate at boot (a command substitution or a variable) must say so:
-     * {@code {value: "`/bin/cat /etc/x`", evaluate: true}}.
-     */
-    private static String rcValue(YamlValue v) {
-        YamlValue r = v.resolved();
-        if (r != null && r.node() instanceof MappingNode) {
-            var f = r.fields(List.of("value", "evaluate"), List.of("value", "evaluate"));
-            if (!f.has("value") || !f.has("evaluate") || f.get("evaluate").bool() == null) {
-                return null;
-            }
-            if (!f.get("evaluate").bool()) {
-                f.get("evaluate").error("'evaluate' can only be true: write a value that means itself without it");
-                return null;
-            }
-            return f.get("value").as(DesiredHost::evaluatedRcValue);
-        }
-        if (v.isBoolean()) {
-            Boolean b = v.bool();
-            return b == null ? null : (b ? "YES" : "NO");
-        }
-        return v.as(text -> DesiredHost.rcValue(text, "to have sh evaluate it at boot, write {value: ..., evaluate: true}"));
     }
 
     private Map<String, Object> jailParameters(YamlValue section) {

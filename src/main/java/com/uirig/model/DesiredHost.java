@@ -14,7 +14,6 @@ public record DesiredHost(
         String name,
         SshTarget ssh,
         Optional<String> peer,
-        Map<String, String> rcConf,
         Map<String, Object> jailDefaults,
         List<Jail> jails,
         List<SpipedKey> spipedKeys,
@@ -30,17 +29,17 @@ public record DesiredHost(
     }
 
     /** A host that uses none of the registered kinds. */
-    public DesiredHost(String name, SshTarget ssh, Optional<String> peer, Map<String, String> rcConf,
+    public DesiredHost(String name, SshTarget ssh, Optional<String> peer,
                        Map<String, Object> jailDefaults, List<Jail> jails, List<SpipedKey> spipedKeys, Optional<Pf> pf,
                        List<FileSpec> files, List<String> packages, List<RunOnce> runOnce,
                        List<Expectation> expectations) {
-        this(name, ssh, peer, rcConf, jailDefaults, jails, spipedKeys, pf,
+        this(name, ssh, peer, jailDefaults, jails, spipedKeys, pf,
                 files, packages, runOnce, expectations, KindSpecs.NONE);
     }
 
     /** The same host with {@code kinds}. */
     public DesiredHost withKinds(KindSpecs kinds) {
-        return new DesiredHost(name, ssh, peer, rcConf, jailDefaults, jails,
+        return new DesiredHost(name, ssh, peer, jailDefaults, jails,
                 spipedKeys, pf, files, packages, runOnce, expectations, kinds);
     }
 

@@ -18,8 +18,8 @@ final class RcConfSettings {
     /**
      * The host's /etc/rc.conf settings: each kind's, in the kinds' order, with {@code
      * cloned_interfaces} (every kind's cloned interfaces, in that order: rc.d/netif creates them
-     * all before it configures any interface) before the settings of the first kind that clones;
-     * then the playbook's own rc_conf entries.
+     * all before it configures any interface) before the settings of the first kind that clones.
+     * The playbook's own rc_conf entries ({@code kinds.RcConfKind}, registered last) come last.
      */
     static Map<String, String> host(DesiredHost d) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -33,7 +33,6 @@ final class RcConfSettings {
             }
             s.putAll(k.settings());
         }
-        s.putAll(d.rcConf());
         return s;
     }
 

@@ -103,6 +103,19 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void rcConfCannotSetWhatTheNetworkSectionsWrite() {
+        InventoryCopy c = copy().edit(NET, "  pf_enable: YES\n", "  pf_enable: YES\n  defaultrouter: 192.0.2.254\n"
+                + "  cloned_interfaces: bridge0\n");
+        assertThat(c.problems("prod")).containsExactly(
+                c.at(NET, "192.0.2.254") + ": rc_conf.defaultrouter: rc_conf sets defaultrouter, which the defaultrouter"
+                        + " section writes to rc.conf: remove it from rc_conf",
+                c.at(NET, "cloned_interfaces").replaceAll(":3$", ":22") + ": rc_conf.cloned_interfaces: rc_conf sets"
+                        + " cloned_interfaces, which the bridges section writes to rc.conf: remove it from rc_conf",
+                c.at(NET, "cloned_interfaces").replaceAll(":3$", ":22") + ": rc_conf.cloned_interfaces: rc_conf sets"
+                        + " cloned_interfaces, which the epairs section writes to rc.conf: remove it from rc_conf");
+    }
+
+    @Test
     void aDefaultRouterWithoutAnAddress() {
         assertThat(copy().edit(NET, "defaultrouter: \"{{ gateway }}\"", "defaultrouter:").problems("prod"))
                 .singleElement().asString().endsWith(": defaultrouter: expected a value, found nothing");
@@ -311,7 +324,7 @@ class ValidationErrorsTest {
         InventoryCopy c = copy().edit(NET, "  pf_enable: YES\n",
                 "  pf_enable: YES\n  hostname: {value: \"`/bin/cat /etc/hostname`\", evaluate: true}\n  ntpd_flags: \"-g\"\n");
         var host = c.load("prod").host("server-a").orElseThrow();
-        assertThat(host.rcConf()).containsEntry("hostname", "`/bin/cat /etc/hostname`").containsEntry("ntpd_flags", "-g");
+        assertThat(host.kinds().get(com.uirig.kinds.RcConfKind.KEY, com.uirig.kinds.RcConfKind.Settings.class).orElseThrow().values()).containsEntry("hostname", "`/bin/cat /etc/hostname`").containsEntry("ntpd_flags", "-g");
         String rc = com.uirig.render.HostFiles.of(host).stream().filter(f -> f.path().equals("/etc/rc.conf"))
                 .findFirst().orElseThrow().content().orElseThrow();
         assertThat(rc).contains("\nhostname=\"`/bin/cat /etc/hostname`\"\n");

@@ -153,7 +153,14 @@ class FactFixturesTest {
                 .as("only section sysctl takes arguments (%s %s)", section, arguments).isTrue();
         Map<String, String> sysctl = new LinkedHashMap<>();
         arguments.forEach(name -> sysctl.put(name, "1"));
-        KindSpecs kinds = sysctl.isEmpty() ? KindSpecs.NONE : new KindSpecs(Map.of(SysctlKind.KEY, new SysctlKind.Settings(sysctl)));
+        Map<String, Object> specs = new LinkedHashMap<>();
+        if (!sysctl.isEmpty()) {
+            specs.put(SysctlKind.KEY, new SysctlKind.Settings(sysctl));
+        }
+        if (section.equals(Sections.file("/etc/rc.conf"))) {
+            specs.put(com.uirig.kinds.RcConfKind.KEY, new com.uirig.kinds.RcConfKind.Settings(Map.of("sshd_enable", "YES")));
+        }
+        KindSpecs kinds = new KindSpecs(specs);
         List<Jail> jails = List.of();
         Matcher jail = JAIL_SECTION.matcher(section);
         if (jail.matches()) {
@@ -168,9 +175,8 @@ class FactFixturesTest {
             pf = Optional.of(new Pf("", "", List.of(new PfTable(name, false, Optional.of("/etc/pf." + name), List.of())),
                     Optional.empty()));
         }
-        Map<String, String> rcConf = section.equals(Sections.file("/etc/rc.conf")) ? Map.of("sshd_enable", "YES") : Map.of();
         return new DesiredHost("fixture", new DesiredHost.SshTarget("192.0.2.1", 22, "root", null, null, Optional.empty()),
-                Optional.empty(), rcConf, Map.of(), jails,
+                Optional.empty(), Map.of(), jails,
                 List.of(), pf, List.of(), List.of(), List.of(), List.of(), kinds);
     }
 

@@ -71,7 +71,7 @@ class ReportGoldenTest {
 
     /** {@code h} under another name: the report of a host it could not check shows only its name and error. */
     private static DesiredHost named(String name, DesiredHost h) {
-        return new DesiredHost(name, h.ssh(), h.peer(), h.rcConf(),
+        return new DesiredHost(name, h.ssh(), h.peer(),
                 h.jailDefaults(), h.jails(), h.spipedKeys(), h.pf(), h.files(), h.packages(), h.runOnce(),
                 h.expectations(), h.kinds());
     }
