@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * large is a located problem before anything runs. File contents travel in the plan (its diff
  * shows them), so they are bounded like input files; a base archive is only streamed.
  */
-final class FileLimits {
+public final class FileLimits {
     /** A file uirig writes (files:, templates, pf.conf), after templates are filled in: as an input file. */
     static final int MAX_CONTENT_BYTES = TextFile.MAX_BYTES;
     /** A base archive: FreeBSD's base.txz is under 200 MB; ten times that leaves room for custom ones. */
@@ -19,7 +19,7 @@ final class FileLimits {
     private FileLimits() {}
 
     /** {@code content}, or null after recording at {@code at} that it is larger than a file uirig writes. */
-    static String content(YamlValue at, String content) {
+    public static String content(YamlValue at, String content) {
         long bytes = utf8Length(content);
         if (bytes > MAX_CONTENT_BYTES) {
             at.error("the file's content is " + bytes + " bytes, over uirig's limit of " + MAX_CONTENT_BYTES / (1024 * 1024)
@@ -34,7 +34,7 @@ final class FileLimits {
      * is taken from the working directory, as at apply time), or null after recording at {@code at}
      * why it cannot be sent: missing, not a regular file, unreadable, or over the limit.
      */
-    static DesiredHost.BaseArchive baseArchive(YamlValue at, String written) {
+    public static DesiredHost.BaseArchive baseArchive(YamlValue at, String written) {
         String text = written.strip();
         Path file = (text.startsWith("~/") ? Path.of(System.getProperty("user.home"), text.substring(2)) : Path.of(text))
                 .toAbsolutePath().normalize();

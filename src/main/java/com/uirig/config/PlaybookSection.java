@@ -23,8 +23,8 @@ public interface PlaybookSection<S> {
     /**
      * Reads the section, resolved in the host's scope. Every problem is recorded at the value it is
      * about ({@link YamlValue#error}), so the user sees file, line and column; the result is then
-     * ignored. {@code host} is the host as read so far: every built-in section and the kinds
-     * registered before this one, for references such as a VLAN's parent interface.
+     * ignored. {@code host} is the host as read so far: the sections registered before this
+     * one, for references such as a VLAN's parent interface.
      */
     S read(YamlValue section, Context context);
 
@@ -35,6 +35,14 @@ public interface PlaybookSection<S> {
      */
     default boolean emptyMeansNone() {
         return true;
+    }
+
+    /**
+     * The spec of a host whose playbooks have no such section, or null when it then has none of
+     * the kind: a kind whose resources every host has (the host's rc.conf) gives an empty spec.
+     */
+    default S absent() {
+        return null;
     }
 
     /**
@@ -78,15 +86,25 @@ public interface PlaybookSection<S> {
         return List.of();
     }
 
-    /** An interface given to {@code user} ({@code bridge NAME}), written at origin {@code at}. */
-    record InterfaceUse(IfName name, String user, String at) {}
+    /**
+     * An interface given to {@code user} ({@code bridge NAME}, {@code jail NAME}), written at
+     * origin {@code at}; {@code takes} are the kinds of interface the user can take (a jail takes no
+     * bridge and no lagg, a bridge no bridge): only those count, the others are the section's to refuse.
+     */
+    record InterfaceUse(IfName name, String user, String at, java.util.Set<Role> takes) {}
 
     /**
      * Checks that need the whole host, after every section is read (a bridge's members may be
-     * interfaces of kinds registered after it). Problems are recorded at origins the section put
-     * while it was read ({@link Origins#error}).
+     * interfaces of kinds registered after it), or the other hosts of {@code inventory} (an
+     * encrypting tunnel needs its peer's decrypting end). Problems are recorded at origins the
+     * section put while it was read ({@link Origins#error}).
      */
-    default void check(S spec, DesiredHost host, Origins origins) {}
+    default void check(S spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {}
+
+    /** The jails the section defines, by name: an expectation may be tested from them. */
+    default List<String> jailNames(S spec) {
+        return List.of();
+    }
 
     /** Records what is valid but likely not meant, as warnings at their origins. */
     default void warn(S spec, Origins origins, Problems.Sink warnings) {}
@@ -95,12 +113,25 @@ public interface PlaybookSection<S> {
      * The files the section writes on the host: the validator refuses a file that two sections,
      * or two entries, would write.
      */
-    default List<WrittenFile> writtenFiles(S spec) {
+    default List<WrittenFile> writtenFiles(S spec, DesiredHost host) {
         return List.of();
     }
 
-    /** A file a section writes, and its writer in words for the validator's message ({@code the cron jobs}). */
-    record WrittenFile(String path, String writer) {}
+    /**
+     * A file a section writes, its writer in words for the validator's message ({@code the cron
+     * jobs}), the origin the problem is reported at (null: the section), and whether the playbook
+     * named the path itself (a {@code files} entry): such a file is reported where it meets a file
+     * a section makes for its own state (pf.conf, the crontab, a spiped key's copy).
+     */
+    record WrittenFile(String path, String writer, String at, boolean named) {
+        public WrittenFile(String path, String writer, String at) {
+            this(path, writer, at, false);
+        }
+
+        public WrittenFile(String path, String writer) {
+            this(path, writer, null, false);
+        }
+    }
 
     /**
      * The host's rc.conf settings that give the same state at boot. The reader refuses an

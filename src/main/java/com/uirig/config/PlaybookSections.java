@@ -46,6 +46,19 @@ public final class PlaybookSections {
         return host.kinds().get(section.key(), section.specType()).map(section::interfaceUses).orElse(List.of());
     }
 
+    /** The jails the registered sections define on {@code host}, by name. */
+    public static List<String> jailNames(com.uirig.model.DesiredHost host) {
+        List<String> out = new java.util.ArrayList<>();
+        for (PlaybookSection<?> s : ALL) {
+            out.addAll(jailNamesOf(s, host));
+        }
+        return out;
+    }
+
+    private static <S> List<String> jailNamesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
+        return host.kinds().get(section.key(), section.specType()).map(section::jailNames).orElse(List.of());
+    }
+
     /** The files each registered section writes on {@code host}, by the section's key, in registration order. */
     public static Map<String, List<PlaybookSection.WrittenFile>> writtenFiles(com.uirig.model.DesiredHost host) {
         Map<String, List<PlaybookSection.WrittenFile>> out = new LinkedHashMap<>();
@@ -56,7 +69,7 @@ public final class PlaybookSections {
     }
 
     private static <S> List<PlaybookSection.WrittenFile> writtenFilesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
-        return host.kinds().get(section.key(), section.specType()).map(section::writtenFiles).orElse(List.of());
+        return host.kinds().get(section.key(), section.specType()).map(spec -> section.writtenFiles(spec, host)).orElse(List.of());
     }
 
     public static List<String> keys() {

@@ -1,5 +1,6 @@
 package com.uirig.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -427,6 +428,21 @@ public final class YamlValue {
         }
         int quote = s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN ? 0 : 1;
         return new Location(file, start.getLine() + 1, start.getColumn() + 1 + quote + offset);
+    }
+
+    /**
+     * The text of the file {@code file} names (a template: {@code what} says which, for the
+     * message) with the host's variables filled in, or null after recording here why it cannot be
+     * read (where in the file, when that is known).
+     */
+    public String template(Path file, String what) {
+        String name = YamlFile.displayName(file);
+        try {
+            return expandFile(TextFile.read(file), name, scope(), sink());
+        } catch (TextFile.Unreadable e) {
+            error("cannot read " + what + " " + e.at(name) + ": " + e.getMessage());
+            return null;
+        }
     }
 
     /** Reads text and converts it; a parser's IllegalArgumentException becomes a problem here. */

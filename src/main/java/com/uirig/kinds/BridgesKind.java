@@ -145,7 +145,7 @@ public final class BridgesKind implements Kind<BridgesKind.Spec> {
      * every section is read: a member may be an interface of a kind registered later (a lagg).
      */
     @Override
-    public void check(Spec spec, DesiredHost host, Origins origins) {
+    public void check(Spec spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {
         Map<IfName, PlaybookSection.Interface> defined = Interfaces.defined(host);
         for (Bridge b : spec.bridges()) {
             for (IfName m : b.members()) {
@@ -169,7 +169,7 @@ public final class BridgesKind implements Kind<BridgesKind.Spec> {
         });
         Map<IfName, Cidr> jailAddress = new HashMap<>();
         Map<IfName, String> jailAddressKey = new HashMap<>();
-        host.jails().forEach(j -> j.inet().forEach((i, c) -> {
+        JailsKind.of(host).forEach(j -> j.inet().forEach((i, c) -> {
             jailAddress.put(i, c);
             jailAddressKey.put(i, "jail." + j.name() + ".inet." + i);
         }));
@@ -212,7 +212,8 @@ public final class BridgesKind implements Kind<BridgesKind.Spec> {
     public List<InterfaceUse> interfaceUses(Spec spec) {
         List<InterfaceUse> out = new ArrayList<>();
         for (Bridge b : spec.bridges()) {
-            b.members().forEach(m -> out.add(new InterfaceUse(m, "bridge " + b.name(), "bridge." + b.name() + ".member." + m)));
+            b.members().forEach(m -> out.add(new InterfaceUse(m, "bridge " + b.name(), "bridge." + b.name() + ".member." + m,
+                    java.util.Set.of(Role.NIC, Role.EPAIR_END, Role.MADE))));
         }
         return out;
     }

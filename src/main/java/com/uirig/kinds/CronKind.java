@@ -83,7 +83,7 @@ public final class CronKind implements Kind<CronKind.Jobs> {
 
     /** The crontab: no other section may write it (the validator says which). */
     @Override
-    public List<WrittenFile> writtenFiles(Jobs spec) {
+    public List<WrittenFile> writtenFiles(Jobs spec, DesiredHost host) {
         return spec.jobs().isEmpty() ? List.of() : List.of(new WrittenFile(PATH, "the cron jobs"));
     }
 
@@ -95,11 +95,6 @@ public final class CronKind implements Kind<CronKind.Jobs> {
         return List.of(new FileResource("cron", PATH, render(spec.jobs()), "0644", "root:wheel", List.of()));
     }
 
-    /** The crontab was the last built-in resource: it stays last in the default order. */
-    @Override
-    public boolean afterBuiltIns() {
-        return true;
-    }
 
     /** None of its own: the crontab is an owned file, whose section the probe reads for every file resource. */
     @Override

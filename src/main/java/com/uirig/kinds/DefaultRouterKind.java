@@ -64,7 +64,7 @@ public final class DefaultRouterKind implements Kind<DefaultRouterKind.Router> {
      * valid: a NIC's own problem is reported at the NIC.
      */
     @Override
-    public void check(Router spec, DesiredHost host, Origins origins) {
+    public void check(Router spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {
         if (NicsKind.of(host).stream().anyMatch(n -> n.inet() == null)) {
             return;
         }

@@ -6,8 +6,12 @@ import com.uirig.config.PlaybookSections;
 import com.uirig.config.YamlValue;
 import com.uirig.facts.Fact;
 import com.uirig.model.DesiredHost;
+import com.uirig.plan.Address;
 import com.uirig.plan.Kind;
+import com.uirig.plan.Kinds;
+import com.uirig.plan.RcConfResource;
 import com.uirig.plan.Resource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,13 +23,14 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 
 /**
- * The playbook's own host rc.conf settings, the {@code rc_conf} section ({@code jail_enable: YES}):
- * written with sysrc after every kind's (registered last, so they stand last in rc.conf), as part
- * of {@code rc_conf[host]}, the resource of the host's /etc/rc.conf that uirig builds from every
- * kind's settings.
+ * The host's /etc/rc.conf: {@code rc_conf[host]} sets, with sysrc, every section's settings (the
+ * boot-time twin of what they make at run time) and then the playbook's own, the {@code rc_conf}
+ * section ({@code jail_enable: YES}). Every host has it, with or without the section.
  */
 public final class RcConfKind implements Kind<RcConfKind.Settings> {
     public static final String KEY = "rc_conf";
+    /** The resource of the host's rc.conf. */
+    public static final Address HOST = Address.of("rc_conf", "host");
     /** sh(1) names a variable with a letter or '_', then letters, digits and '_'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -44,6 +49,11 @@ public final class RcConfKind implements Kind<RcConfKind.Settings> {
     @Override
     public Class<Settings> specType() {
         return Settings.class;
+    }
+
+    @Override
+    public Settings absent() {
+        return new Settings(Map.of());
     }
 
     @Override
@@ -93,7 +103,7 @@ public final class RcConfKind implements Kind<RcConfKind.Settings> {
      * last, so the host would boot with them instead of that section's state. Reported at the entry.
      */
     @Override
-    public void check(Settings spec, DesiredHost host, Origins origins) {
+    public void check(Settings spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {
         for (PlaybookSection<?> section : PlaybookSections.all()) {
             if (section.key().equals(KEY)) {
                 continue;
@@ -124,10 +134,40 @@ public final class RcConfKind implements Kind<RcConfKind.Settings> {
         return new RcConf(List.of(), spec.values());
     }
 
-    /** The settings are written by {@code rc_conf[host]}, with every kind's. */
+    @Override
+    public List<WrittenFile> writtenFiles(Settings spec, DesiredHost host) {
+        return List.of(new WrittenFile(RcConfResource.HOST_FILE, "the host's rc.conf settings"));
+    }
+
     @Override
     public List<Resource> resources(DesiredHost host, Settings spec, Graph graph) {
-        return List.of();
+        return List.of(new RcConfResource("host", RcConfResource.HOST_FILE, settings(host), List.of()));
+    }
+
+    /**
+     * The host's /etc/rc.conf settings: each other section's, in registration order, with {@code
+     * cloned_interfaces} (every section's cloned interfaces, in that order: rc.d/netif creates them
+     * all before it configures any interface) before the settings of the first that clones; then
+     * the playbook's own entries.
+     */
+    public static Map<String, String> settings(DesiredHost host) {
+        List<RcConf> sections = new ArrayList<>();
+        Kinds.forEach(host, (kind, spec) -> {
+            if (!kind.key().equals(KEY)) {
+                sections.add(kind.rcConf(spec));
+            }
+        });
+        List<String> cloned = new ArrayList<>();
+        sections.forEach(k -> cloned.addAll(k.cloned()));
+        Map<String, String> s = new LinkedHashMap<>();
+        for (RcConf k : sections) {
+            if (!k.cloned().isEmpty() && !s.containsKey("cloned_interfaces")) {
+                s.put("cloned_interfaces", String.join(" ", cloned));
+            }
+            s.putAll(k.settings());
+        }
+        host.kinds().get(KEY, Settings.class).ifPresent(own -> s.putAll(own.values()));
+        return s;
     }
 
     /** /etc/rc.conf is read as a file uirig owns. */

@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * Static IPv4 routes, as rc.d/routing adds them at boot: {@code static_routes="NAME ..."} and
  * {@code route_NAME="-net 10.30.0.0/16 192.168.56.1"} in rc.conf (libexec/rc/rc.d/routing
  * static_inet runs {@code route add} with each route_NAME's words), and the same {@code route add}
- * now; {@code route change} when the route goes another way. The default route is the built-in
- * {@code defaultrouter}. Routes the playbook does not name are left alone.
+ * now; {@code route change} when the route goes another way. The default route is
+ * {@code defaultrouter}'s ({@link DefaultRouterKind}). Routes the playbook does not name are left alone.
  */
 public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
     public static final String KEY = "static_routes";

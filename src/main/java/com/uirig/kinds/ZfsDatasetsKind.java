@@ -170,7 +170,7 @@ public final class ZfsDatasetsKind implements Kind<ZfsDatasetsKind.Spec> {
         Set<Address> dependsOn = new LinkedHashSet<>();
         Set<Address> before = new LinkedHashSet<>();
         Optional<String> inJail = Optional.empty();
-        for (DesiredHost.Jail j : host.jails()) {
+        for (DesiredHost.Jail j : JailsKind.of(host)) {
             Optional<String> clone = j.root() instanceof DesiredHost.ZfsClone z ? Optional.of(z.dataset()) : Optional.empty();
             if (clone.isPresent() && clone.get().equals(r.name())) {
                 r.at().error("'" + r.name() + "' is jail " + j.name() + "'s root (its zfs_clone): uirig makes it with zfs clone");
@@ -216,12 +216,12 @@ public final class ZfsDatasetsKind implements Kind<ZfsDatasetsKind.Spec> {
 
     /** The run-once command (host or jail) whose {@code creates} is exactly {@code path}, if any. */
     private static Optional<String> runOnceCreating(String path, DesiredHost host) {
-        for (DesiredHost.RunOnce o : host.runOnce()) {
+        for (DesiredHost.RunOnce o : RunOnceKind.of(host)) {
             if (o.creates().equals(path)) {
                 return Optional.of(o.name());
             }
         }
-        for (DesiredHost.Jail j : host.jails()) {
+        for (DesiredHost.Jail j : JailsKind.of(host)) {
             for (DesiredHost.RunOnce o : j.runOnce()) {
                 if (j.hostPath(o.creates()).equals(path)) {
                     return Optional.of(j.name() + "/" + o.name());
@@ -242,7 +242,7 @@ public final class ZfsDatasetsKind implements Kind<ZfsDatasetsKind.Spec> {
             if (declared != null) {
                 return mountsAt(declared, all, host).map(m -> m.startsWith("/") ? m + "/" + rest : m);
             }
-            for (DesiredHost.Jail j : host.jails()) {
+            for (DesiredHost.Jail j : JailsKind.of(host)) {
                 if (j.root() instanceof DesiredHost.ZfsClone z && z.dataset().equals(parent)) {
                     return Optional.of(j.path() + "/" + rest);
                 }

@@ -6,21 +6,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Everything the playbooks ask of one host, with every variable resolved and every value typed.
- * Built by the loader; read by the validator, the resource builder and the renderer.
- * {@code expectations} are tested by check and apply, never converged: they are no resources.
+ * Everything the playbooks ask of one host, with every variable resolved and every value typed:
+ * how to reach it, its peer, what each registered section asks ({@code kinds}, read back by each
+ * kind) and the expectations, which check and apply test but never converge: they are no
+ * resources. The records below are the sections' shared vocabulary (a jail's files and run-once
+ * commands are the host's kinds too).
  */
 public record DesiredHost(
         String name,
         SshTarget ssh,
         Optional<String> peer,
-        Map<String, Object> jailDefaults,
-        List<Jail> jails,
-        List<SpipedKey> spipedKeys,
-        Optional<Pf> pf,
-        List<FileSpec> files,
-        List<String> packages,
-        List<RunOnce> runOnce,
         List<Expectation> expectations,
         KindSpecs kinds) {
 
@@ -28,19 +23,14 @@ public record DesiredHost(
         expectations = List.copyOf(expectations);
     }
 
-    /** A host that uses none of the registered kinds. */
-    public DesiredHost(String name, SshTarget ssh, Optional<String> peer,
-                       Map<String, Object> jailDefaults, List<Jail> jails, List<SpipedKey> spipedKeys, Optional<Pf> pf,
-                       List<FileSpec> files, List<String> packages, List<RunOnce> runOnce,
-                       List<Expectation> expectations) {
-        this(name, ssh, peer, jailDefaults, jails, spipedKeys, pf,
-                files, packages, runOnce, expectations, KindSpecs.NONE);
-    }
-
     /** The same host with {@code kinds}. */
     public DesiredHost withKinds(KindSpecs kinds) {
-        return new DesiredHost(name, ssh, peer, jailDefaults, jails,
-                spipedKeys, pf, files, packages, runOnce, expectations, kinds);
+        return new DesiredHost(name, ssh, peer, expectations, kinds);
+    }
+
+    /** The same host with {@code expectations}. */
+    public DesiredHost withExpectations(List<Expectation> expectations) {
+        return new DesiredHost(name, ssh, peer, expectations, kinds);
     }
 
     private static final Pattern RC_VALUE_FORBIDDEN = Pattern.compile("[\"\\\\\\n]");

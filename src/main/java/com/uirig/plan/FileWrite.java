@@ -55,13 +55,13 @@ public final class FileWrite {
     }
 
     /** Creates an empty file with mode and owner set before any content is written to it. */
-    static Step createEmpty(String path, String mode, String owner) {
+    public static Step createEmpty(String path, String mode, String owner) {
         String[] ug = owner.split(":", 2);
         return Step.run("install", "-m", mode, "-o", ug[0], "-g", ug[1], "/dev/null", path);
     }
 
     /** Keeps the previous version (when there is one) and renames the new file into place. */
-    static List<Step> replace(String path, boolean exists) {
+    public static List<Step> replace(String path, boolean exists) {
         List<Step> steps = new ArrayList<>();
         if (exists) {
             steps.add(Step.run("cp", "-p", path, previous(path)));

@@ -24,6 +24,15 @@ public interface Kind<S> extends PlaybookSection<S> {
     List<Fact<?>> facts(DesiredHost host, S spec);
 
     /**
+     * The probe sections of the host state uirig parses itself ({@code facts.HostState}: packages,
+     * paths that exist, jail roots, services, tables) that the resources read, each section's name
+     * ({@code facts.Sections}) to its command. The files the resources own are read without this.
+     */
+    default Map<String, String> probes(DesiredHost host, S spec) {
+        return Map.of();
+    }
+
+    /**
      * The fact a section of this kind holds (for saved facts and the fact fixtures), or empty when
      * the section is not this kind's.
      */
@@ -43,20 +52,8 @@ public interface Kind<S> extends PlaybookSection<S> {
     }
 
     /**
-     * Whether the kind's resources come after every resource uirig still builds itself in the
-     * default order (which decides among resources ready at the same time), rather than before
-     * them, where the kinds' resources stand in registration order. Only for kinds once built in
-     * there, so that plans keep their order while the built-in kinds move into kinds one by one
-     * (the crontab was last).
-     */
-    default boolean afterBuiltIns() {
-        return false;
-    }
-
-
-    /**
-     * What a kind's resources may depend on: the resources already built for the host (every
-     * built-in kind and the kinds registered before this one) and which resource makes each interface.
+     * What a kind's resources may depend on: the resources the kinds registered before this one
+     * built for the host, and which resource makes each interface (of every kind).
      */
     record Graph(List<Resource> built, Map<IfName, Address> interfaceOwners) {
         /** The resource that creates or configures interface {@code name}, if the host declares it. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One piece of desired state on a host, named by an address such as {@code bridge[xbridge]}. The
- * built-in kinds are listed in {@link Resources}; the others come from registered {@link Kind}s.
+ * One piece of desired state on a host, named by an address such as {@code bridge[xbridge]}, made
+ * by a registered {@link Kind} ({@link Resources} builds them all).
  * It knows what it depends on and, given what the host has, the change that converges it.
  */
 public interface Resource {

@@ -74,7 +74,7 @@ class ExpansionLimitsTest {
         String text = Files.readString(c.path(PF));
         String dashes = "#" + "-".repeat(3 * 1024 * 1024) + "\n";
         Files.writeString(c.path(PF), text + "# {{ host.name }} {{ xnic }}\n".repeat(10_000) + dashes);
-        String conf = c.load("prod").host("server-a").orElseThrow().pf().orElseThrow().conf();
+        String conf = com.uirig.kinds.PfKind.of(c.load("prod").host("server-a").orElseThrow()).orElseThrow().conf();
         assertThat(conf.endsWith("# server-a 192.0.2.155/24\n" + dashes)).as("the template is filled in").isTrue();
         assertThat(conf.split("# server-a 192.0.2.155/24\n", -1)).hasSize(10_001);
     }

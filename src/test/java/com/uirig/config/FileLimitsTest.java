@@ -62,7 +62,7 @@ class FileLimitsTest {
         }
         InventoryCopy ok = new InventoryCopy(dir.resolve("ok")).edit(LAB, "base_archive: ~/freebsd/14.1-RELEASE/base.txz",
                 "base_archive: " + archive);
-        var root = ok.load("lab").host("server-a").orElseThrow().jails().get(0).root();
+        var root = com.uirig.kinds.JailsKind.of(ok.load("lab").host("server-a").orElseThrow()).get(0).root();
         assertThat(root).isEqualTo(new com.uirig.model.DesiredHost.BaseArchive(archive.toString(), archive.toString(),
                 FileLimits.MAX_ARCHIVE_BYTES));
     }

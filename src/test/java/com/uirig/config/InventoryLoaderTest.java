@@ -41,7 +41,7 @@ class InventoryLoaderTest {
         assertThat(table(a, "pgpeer")).containsExactly("192.168.56.41");
         assertThat(table(a, "nodepeer")).containsExactly("192.168.56.31");
         assertThat(table(b, "pgpeer")).containsExactly("192.168.56.40");
-        var n2p = a.jails().stream().filter(j -> j.name().equals("node_j")).findFirst().orElseThrow().pipes().get(0);
+        var n2p = com.uirig.kinds.JailsKind.of(a).stream().filter(j -> j.name().equals("node_j")).findFirst().orElseThrow().pipes().get(0);
         assertThat(n2p.mode()).isEqualTo(PipeMode.ENCRYPT);
         assertThat(n2p.source()).hasToString("[192.168.56.30]:5432");
         assertThat(n2p.target()).hasToString("[192.168.56.41]:5433");
@@ -52,19 +52,19 @@ class InventoryLoaderTest {
         DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
         assertThat(table(a, "email")).containsExactly("66.111.4.0/24");
         assertThat(table(a, "martians")).contains("10.0.0.0/8").doesNotContain("192.0.2.0/24");
-        assertThat(a.pf().orElseThrow().tables()).filteredOn(DesiredHost.PfTable::runtime)
+        assertThat(com.uirig.kinds.PfKind.of(a).orElseThrow().tables()).filteredOn(DesiredHost.PfTable::runtime)
                 .extracting(DesiredHost.PfTable::name).containsExactly("ratelimit");
     }
 
     @Test
     void jailsKeepBootOrderAndParameters() {
         DesiredHost a = InventoryLoader.load(Path.of("inventory/prod")).host("server-a").orElseThrow();
-        assertThat(a.jails()).extracting(DesiredHost.Jail::name).containsExactly("pg_j", "node_j", "nginx_j");
-        DesiredHost.Jail pg = a.jails().get(0);
+        assertThat(com.uirig.kinds.JailsKind.of(a)).extracting(DesiredHost.Jail::name).containsExactly("pg_j", "node_j", "nginx_j");
+        DesiredHost.Jail pg = com.uirig.kinds.JailsKind.of(a).get(0);
         assertThat(pg.path()).isEqualTo("/jails/pg_j");
         assertThat(pg.parameters()).containsEntry("sysvshm", "new");
         assertThat(pg.root()).isEqualTo(new DesiredHost.ZfsClone("zroot/jails/template@14.1-RELEASE", "zroot/jails/pg_j"));
-        assertThat(a.jailDefaults()).containsEntry("devfs_ruleset", 4).containsEntry("vnet", true)
+        assertThat(com.uirig.kinds.JailDefaultsKind.of(a)).containsEntry("devfs_ruleset", 4).containsEntry("vnet", true)
                 .containsEntry("exec.start", "/bin/sh /etc/rc");
     }
 
@@ -74,7 +74,7 @@ class InventoryLoaderTest {
         Path archive = copy.labBaseArchive();
         Inventory lab = copy.load("lab");
         DesiredHost a = lab.host("server-a").orElseThrow();
-        assertThat(a.jails().get(0).root()).isEqualTo(new DesiredHost.BaseArchive(archive.toString(), archive.toString(), 6));
+        assertThat(com.uirig.kinds.JailsKind.of(a).get(0).root()).isEqualTo(new DesiredHost.BaseArchive(archive.toString(), archive.toString(), 6));
         assertThat(table(a, "martians")).doesNotContain("192.168.0.0/16");
         // Extracting it streams the archive through SSH: a long step, with its own timeout.
         var plan = com.uirig.plan.Planner.plan(lab.hosts(), java.util.Map.of("server-a", com.uirig.plan.PlanTestSupport.fresh(a)));
@@ -84,7 +84,7 @@ class InventoryLoaderTest {
     }
 
     private static List<String> table(DesiredHost h, String name) {
-        return h.pf().orElseThrow().tables().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow()
+        return com.uirig.kinds.PfKind.of(h).orElseThrow().tables().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow()
                 .addresses().stream().map(Cidr::entryText).toList();
     }
 }

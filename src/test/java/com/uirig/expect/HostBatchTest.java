@@ -207,7 +207,6 @@ class HostBatchTest {
 
     private static DesiredHost host(String name, List<Expectation> expectations) {
         return new DesiredHost(name, new DesiredHost.SshTarget("192.0.2.1", 22, "root", null, null, Optional.empty()),
-                Optional.empty(), Map.of(), List.of(),
-                List.of(), Optional.empty(), List.of(), List.of(), List.of(), expectations);
+                Optional.empty(), expectations, com.uirig.model.KindSpecs.NONE);
     }
 }

@@ -160,24 +160,24 @@ class FactFixturesTest {
         if (section.equals(Sections.file("/etc/rc.conf"))) {
             specs.put(com.uirig.kinds.RcConfKind.KEY, new com.uirig.kinds.RcConfKind.Settings(Map.of("sshd_enable", "YES")));
         }
-        KindSpecs kinds = new KindSpecs(specs);
-        List<Jail> jails = List.of();
         Matcher jail = JAIL_SECTION.matcher(section);
         if (jail.matches()) {
             String name = jail.group(1);
-            jails = List.of(new Jail(name, "/jails/" + name, null, Map.of(), List.of(), name, Map.of(), Optional.empty(),
-                    List.of(), List.of(), List.of(), List.of(), List.of()));
+            specs.put(com.uirig.kinds.JailsKind.KEY, new com.uirig.kinds.JailsKind.Jails(List.of(new Jail(name, "/jails/" + name,
+                    null, Map.of(), List.of(), name, Map.of(), Optional.empty(), List.of(), List.of(), List.of(), List.of(),
+                    List.of()))));
         }
-        Optional<Pf> pf = Optional.empty();
         Matcher table = TABLE_SECTION.matcher(section);
         if (table.matches()) {
             String name = table.group(1);
-            pf = Optional.of(new Pf("", "", List.of(new PfTable(name, false, Optional.of("/etc/pf." + name), List.of())),
-                    Optional.empty()));
+            specs.put(com.uirig.kinds.PfKind.KEY, new Pf("", "", List.of(new PfTable(name, false, Optional.of("/etc/pf." + name),
+                    List.of())), Optional.empty()));
         }
+        // What every host has: its rc.conf and the packages kind (for pkg's bootstrap).
+        specs.putIfAbsent(com.uirig.kinds.RcConfKind.KEY, new com.uirig.kinds.RcConfKind().absent());
+        specs.put(com.uirig.kinds.PackagesKind.KEY, new com.uirig.kinds.PackagesKind().absent());
         return new DesiredHost("fixture", new DesiredHost.SshTarget("192.0.2.1", 22, "root", null, null, Optional.empty()),
-                Optional.empty(), Map.of(), jails,
-                List.of(), pf, List.of(), List.of(), List.of(), List.of(), kinds);
+                Optional.empty(), List.of(), new KindSpecs(specs));
     }
 
     private static String read(Path dir, String file) throws IOException {

@@ -28,7 +28,7 @@ final class ConvergedHost {
         Map<String, Iface> host = new LinkedHashMap<>();
         Map<String, Map<String, Iface>> inJails = new LinkedHashMap<>();
         Set<IfName> jailed = new HashSet<>();
-        for (Jail j : d.jails()) {
+        for (Jail j : com.uirig.kinds.JailsKind.of(d)) {
             Map<String, Iface> stack = new LinkedHashMap<>();
             for (IfName i : j.vnetInterfaces()) {
                 Cidr c = j.inet().get(i);
@@ -52,21 +52,26 @@ final class ConvergedHost {
 
         Map<String, ObservedHost.RunningJail> jails = new LinkedHashMap<>();
         Map<String, Map<String, String>> rc = new LinkedHashMap<>();
-        rc.put(RcConfResource.HOST_FILE, new LinkedHashMap<>(RcConfSettings.host(d)));
+        // Every rc.conf as its resource sets it (the host's and each jail's), and the jails' parameters as jail(8) set them.
+        Map<String, Map<String, String>> params = new LinkedHashMap<>();
+        for (Resource r : Resources.of(d)) {
+            if (r instanceof RcConfResource c) {
+                rc.put(c.file(), new LinkedHashMap<>(c.settings()));
+            } else if (r instanceof com.uirig.kinds.JailResource j) {
+                params.put(j.name(), j.parameters());
+            }
+        }
         Map<String, Set<String>> packages = new LinkedHashMap<>();
         Set<String> services = new HashSet<>();
         Set<String> roots = new HashSet<>();
         int jid = 1;
-        Map<String, String> keyPaths = new LinkedHashMap<>();
-        d.spipedKeys().forEach(k -> keyPaths.put(k.name(), k.path()));
-        for (Jail j : d.jails()) {
-            jails.put(j.name(), new ObservedHost.RunningJail(j.name(), jid++, j.path(), JailConf.effective(d, j)));
-            rc.put(j.hostPath("/etc/rc.conf"), new LinkedHashMap<>(RcConfSettings.jail(j, keyPaths)));
+        for (Jail j : com.uirig.kinds.JailsKind.of(d)) {
+            jails.put(j.name(), new ObservedHost.RunningJail(j.name(), jid++, j.path(), params.get(j.name())));
             packages.put(j.name(), Set.copyOf(j.packages()));
             j.services().forEach(s -> services.add(ObservedHost.serviceKey(j.name(), s)));
             roots.add(j.path());
         }
-        packages.put(ObservedHost.HOST, Set.copyOf(d.packages()));
+        packages.put(ObservedHost.HOST, Set.copyOf(com.uirig.kinds.PackagesKind.of(d)));
 
         Map<String, ObservedHost.FileState> files = new LinkedHashMap<>();
         for (Resource r : Resources.of(d)) {
@@ -80,7 +85,7 @@ final class ConvergedHost {
             }
         }
         Map<String, Set<String>> tables = new LinkedHashMap<>();
-        d.pf().ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
+        com.uirig.kinds.PfKind.of(d).ifPresent(pf -> pf.tables().stream().filter(t -> !t.runtime())
                 .forEach(t -> tables.put(t.name(), new java.util.TreeSet<>(t.addresses().stream().map(Cidr::entryText).toList()))));
         // Each kernel setting has its value (the kind's fact, by its section).
         Map<String, Object> kindFacts = new LinkedHashMap<>();
@@ -88,8 +93,8 @@ final class ConvergedHost {
                 .ifPresent(s -> kindFacts.put(SysctlKind.fact(s.values().keySet()).section(), s.values()));
         // pkg is bootstrapped and every run-once command has created what it creates.
         Set<String> existing = new HashSet<>(Set.of(PkgBootstrapResource.PKG));
-        d.runOnce().forEach(o -> existing.add(o.creates()));
-        d.jails().forEach(j -> j.runOnce().forEach(o -> existing.add(j.hostPath(o.creates()))));
+        com.uirig.kinds.RunOnceKind.of(d).forEach(o -> existing.add(o.creates()));
+        com.uirig.kinds.JailsKind.of(d).forEach(j -> j.runOnce().forEach(o -> existing.add(j.hostPath(o.creates()))));
         return ObservedHost.of(d.name())
                 .with(HostState.INTERFACES, host)
                 .with(HostState.JAIL_INTERFACES, inJails)

@@ -178,7 +178,7 @@ class DriftPlanTest {
                 List.of("pfctl", "-nf", "/var/db/uirig/pf.egress.conf"), List.of("pfctl", "-f", "/var/db/uirig/pf.egress.conf"));
         assertThat(window.steps()).allMatch(st -> st.effect() == Step.Effect.NONE);
         assertThat(((Step.Content) window.steps().get(0).input()).text())
-                .startsWith(PlanTestSupport.prod().host("server-a").orElseThrow().pf().orElseThrow().conf())
+                .startsWith(com.uirig.kinds.PfKind.of(PlanTestSupport.prod().host("server-a").orElseThrow()).orElseThrow().conf())
                 .endsWith("pass in  on xbridge from $xbridge_net\npass out on xnic\n");
         assertThat(changes(plan, "server-a").get(1).steps()).allMatch(st -> st.effect() == Step.Effect.LONG);
     }

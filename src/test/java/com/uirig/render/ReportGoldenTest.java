@@ -71,8 +71,6 @@ class ReportGoldenTest {
 
     /** {@code h} under another name: the report of a host it could not check shows only its name and error. */
     private static DesiredHost named(String name, DesiredHost h) {
-        return new DesiredHost(name, h.ssh(), h.peer(),
-                h.jailDefaults(), h.jails(), h.spipedKeys(), h.pf(), h.files(), h.packages(), h.runOnce(),
-                h.expectations(), h.kinds());
+        return new DesiredHost(name, h.ssh(), h.peer(), h.expectations(), h.kinds());
     }
 }

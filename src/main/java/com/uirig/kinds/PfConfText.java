@@ -1,4 +1,4 @@
-package com.uirig.config;
+package com.uirig.kinds;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

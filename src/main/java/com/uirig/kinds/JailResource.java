@@ -1,8 +1,14 @@
-package com.uirig.plan;
+package com.uirig.kinds;
 
 import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.IfName;
+import com.uirig.plan.Action;
+import com.uirig.plan.Address;
+import com.uirig.plan.Change;
+import com.uirig.plan.PlanContext;
+import com.uirig.plan.Resource;
+import com.uirig.plan.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

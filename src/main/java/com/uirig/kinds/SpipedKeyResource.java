@@ -1,8 +1,16 @@
-package com.uirig.plan;
+package com.uirig.kinds;
 
 import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
+import com.uirig.plan.Action;
+import com.uirig.plan.Address;
+import com.uirig.plan.Change;
+import com.uirig.plan.FileWrite;
+import com.uirig.plan.OwnedFile;
+import com.uirig.plan.PlanContext;
+import com.uirig.plan.Resource;
+import com.uirig.plan.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +39,12 @@ public record SpipedKeyResource(String name, String pathInJail, List<String> end
     /** The key files of {@code key} on a host: one per jail whose pipes use it. */
     public static List<String> endsOn(DesiredHost host, String key) {
         List<String> out = new ArrayList<>();
-        String inJail = host.spipedKeys().stream().filter(k -> k.name().equals(key)).map(DesiredHost.SpipedKey::path)
+        String inJail = SpipedKeysKind.of(host).stream().filter(k -> k.name().equals(key)).map(DesiredHost.SpipedKey::path)
                 .findFirst().orElse(null);
         if (inJail == null) {
             return out;
         }
-        for (DesiredHost.Jail j : host.jails()) {
+        for (DesiredHost.Jail j : JailsKind.of(host)) {
             if (j.pipes().stream().anyMatch(p -> p.key().equals(key))) {
                 out.add(j.hostPath(inJail));
             }

@@ -1,4 +1,4 @@
-package com.uirig.plan;
+package com.uirig.kinds;
 
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
@@ -16,8 +16,8 @@ final class JailConf {
 
     static String render(DesiredHost d) {
         StringBuilder out = new StringBuilder("# Managed by uirig: local changes are overwritten.\n");
-        d.jailDefaults().forEach((k, v) -> out.append(statement(k, v)).append('\n'));
-        for (Jail j : d.jails()) {
+        JailDefaultsKind.of(d).forEach((k, v) -> out.append(statement(k, v)).append('\n'));
+        for (Jail j : JailsKind.of(d)) {
             out.append('\n').append(j.name()).append(" {\n");
             j.parameters().forEach((k, v) -> out.append("  ").append(statement(k, v)).append('\n'));
             if (!j.vnetInterfaces().isEmpty()) {
@@ -48,7 +48,7 @@ final class JailConf {
     /** A jail's effective parameters as jls reports them (variables filled in), for comparison with a running jail. */
     static Map<String, String> effective(DesiredHost d, Jail j) {
         Map<String, String> out = new LinkedHashMap<>();
-        Map<String, Object> all = new LinkedHashMap<>(d.jailDefaults());
+        Map<String, Object> all = new LinkedHashMap<>(JailDefaultsKind.of(d));
         all.putAll(j.parameters());
         all.forEach((k, v) -> {
             if (k.startsWith("exec.") || k.startsWith("mount.") || k.equals("path") || v instanceof Boolean) {

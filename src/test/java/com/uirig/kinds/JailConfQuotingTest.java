@@ -1,4 +1,4 @@
-package com.uirig.plan;
+package com.uirig.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,7 +90,7 @@ class JailConfQuotingTest {
         String conf = JailConf.render(d);
         assertThat(conf).contains("  exec.poststart = \"echo \\\"started $name\\\" \\\\ \\$\\$\";\n")
                 .contains("  host.hostname = \"$name.example\";\n");
-        DesiredHost.Jail pg = d.jails().get(0);
+        DesiredHost.Jail pg = com.uirig.kinds.JailsKind.of(d).get(0);
         // jls reports the value jail(8) set: the jail's name filled in.
         assertThat(JailConf.effective(d, pg)).containsEntry("host.hostname", "pg_j.example")
                 .containsEntry("sysvshm", "new");

@@ -1,8 +1,14 @@
-package com.uirig.plan;
+package com.uirig.kinds;
 
 import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
+import com.uirig.plan.Action;
+import com.uirig.plan.Address;
+import com.uirig.plan.Change;
+import com.uirig.plan.PlanContext;
+import com.uirig.plan.Resource;
+import com.uirig.plan.Step;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
