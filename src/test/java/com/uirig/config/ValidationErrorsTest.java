@@ -232,6 +232,16 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void aTableBlockedOnABridgeMustNotHoldTheBridgesSubnet() {
+        // martians holds 10.0.0.0/8, which covers xbridge's 10.0.2.0/24.
+        InventoryCopy c = copy().edit(PF, "block all\n", "block in quick on xbridge from <martians>\nblock all\n");
+        String entry = c.at(HOSTS, "- 10.0.0.0/8");
+        assertThat(c.problems("prod")).singleElement().asString().startsWith(entry.replaceAll(":\\d+$", ":" + (colOf(entry) + 2))
+                + ": vars.martians[1]: table <martians> holds 10.0.0.0/8, which covers xbridge's own subnet 10.0.2.0/24;"
+                + " pf.conf blocks it on xbridge, so all traffic to the host would be dropped");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         InventoryCopy c = copy()
                 .edit(NET, "    device: bridge1\n", "    device: bridge1\n    colour: red\n")
