@@ -3,14 +3,19 @@
 #   usage: bash integration-tests/bench/light-hosts.sh [N[,N...]] [RUNS]   (defaults: 2,10,50,200,1000 and 3)
 # A light host is one port of one SSH server on 127.0.0.1 (com.uirig.bench.LightHosts, test code:
 # built by `mvn -DskipTests package` into target/test-classes, never into the jar) that answers
-# uirig's probe from a converged host's saved sections (com.uirig.bench.ConvergedSections). The
-# inventory is N copies of prod's server-a (h0001..hN, its playbooks, without the reachability
-# expectations, which need the real network), paired as peers; every check must find every host
-# in sync (exit 0), so each run is a whole check: connect, probe, parse, plan, report.
+# uirig's probe, and apply's lock and probe, from a converged host's saved sections
+# (com.uirig.bench.ConvergedSections). The inventory is N copies of prod's server-a (h0001..hN,
+# its playbooks, without the reachability expectations, which need the real network), paired as
+# peers; every check must find every host in sync (exit 0), so each run is a whole check:
+# connect, probe, parse, plan, report.
 # Figures (measure.py): wall time, the controller's CPU time (user + system), CPU per host, peak
 # memory (summed PSS, and the JVM's peak RSS) and the light hosts' own CPU time: median, min and
 # max of RUNS, printed as a table and written to light-hosts.json in the working directory.
 # LIGHT_CHECK_OPTS adds options to the measured checks (for example '--forks 100').
+# LIGHT_APPLY=yes also measures a no-op `uirig apply --yes` (the light hosts answer its lock and
+# probe too; its journal goes to the work directory) after each check, so both run in the same
+# conditions, each RUNS times; LIGHT_CHECK_OPTS applies to both. Its figures are printed and
+# written (under "apply") beside check's.
 # LIGHT_ROUND_TRIP=MS puts delay-proxy.py (MS round trip, see bench.sh) in front of every light
 # host, so that (wall at MS - wall at 0) / MS counts the round trips a check waits for.
 # Needs Java 17 and Maven (no Docker, no root); everything listens on 127.0.0.1 only.
@@ -25,6 +30,7 @@ out=$PWD
 server=
 proxy=
 rtt=${LIGHT_ROUND_TRIP:-0}
+apply=${LIGHT_APPLY:-}
 
 cleanup() {
     if [ -n "$proxy" ]; then
@@ -45,6 +51,10 @@ trap 'exit 143' TERM HUP
     echo "light-hosts: LIGHT_ROUND_TRIP is 0 to 1000 ms: $rtt" >&2
     exit 1
 }
+case $apply in
+    '' | yes) ;;
+    *) echo "light-hosts: LIGHT_APPLY is yes or unset: $apply" >&2; exit 1 ;;
+esac
 max=0
 for n in ${sizes//,/ }; do
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 9999 ] || {
@@ -116,7 +126,9 @@ export BENCH_HOST_PIDS=$server
 results=$work/results.txt
 : > "$results"
 measure() {
-    if ! python3 "$here/measure.py" "$work/last.log" --rss -- "$@" >> "$work/rows"; then
+    local rows=$1
+    shift
+    if ! python3 "$here/measure.py" "$work/last.log" --rss -- "$@" >> "$rows"; then
         echo "light-hosts: '$*' failed (every host must be in sync):" >&2
         tail -n 30 "$work/last.log" >&2
         exit 1
@@ -132,17 +144,32 @@ for n in ${sizes//,/ }; do
         || { echo "light-hosts: the saved facts are not in sync:" >&2; tail -n 30 "$work/last.log" >&2; exit 1; }
     "$uirig" check "$inv" > "$work/last.log" 2>&1 \
         || { echo "light-hosts: check against $n light hosts failed:" >&2; tail -n 30 "$work/last.log" >&2; exit 1; }
-    echo "== $n light hosts: uirig check x $runs" >&2
+    if [ -n "$apply" ]; then
+        # Unmeasured, as the first check: the saved facts must need no change.
+        "$uirig" apply "$inv" --yes --journal "$work/journal" > "$work/last.log" 2>&1 \
+            || { echo "light-hosts: a no-op apply against $n light hosts failed:" >&2; tail -n 30 "$work/last.log" >&2; exit 1; }
+        echo "== $n light hosts: uirig check and uirig apply --yes, in turn, x $runs" >&2
+    else
+        echo "== $n light hosts: uirig check x $runs" >&2
+    fi
     : > "$work/rows"
+    : > "$work/apply-rows"
     for _ in $(seq 1 "$runs"); do
-        measure "$uirig" check "$inv" ${LIGHT_CHECK_OPTS:-}
+        measure "$work/rows" "$uirig" check "$inv" ${LIGHT_CHECK_OPTS:-}
+        if [ -n "$apply" ]; then
+            measure "$work/apply-rows" "$uirig" apply "$inv" --yes --journal "$work/journal" ${LIGHT_CHECK_OPTS:-}
+        fi
     done
-    echo "$n $(python3 - "$work/rows" <<'PY'
+    for tool in check ${apply:+apply}; do
+        rows=$work/rows
+        [ "$tool" = apply ] && rows=$work/apply-rows
+        echo "$tool $n $(python3 - "$rows" <<'PY'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c in zip(*rows)))
 PY
 )" >> "$results"
+    done
 done
 
 python3 - "$results" "$runs" "$out/light-hosts.json" "${LIGHT_CHECK_OPTS:-}" "$rtt" <<'PY'
@@ -150,6 +177,8 @@ import json, os, platform, sys
 KEYS = ["wall_s", "cpu_s", "peak_pss_mb", "hosts_cpu_s", "peak_rss_mb"]
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 runs = int(sys.argv[2])
+applied = [r[1:] for r in rows if r[0] == "apply"]
+rows = [r[1:] for r in rows if r[0] == "check"]
 mem = next((int(l.split()[1]) // 1024 for l in open('/proc/meminfo') if l.startswith('MemTotal')), None)
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
 result = {"runs": runs, "check_options": sys.argv[4], "round_trip_ms": int(sys.argv[5]),
@@ -159,14 +188,24 @@ print("\nuirig check against N light hosts: median (min-max) of %d runs. Control
       " peak memory (summed PSS; peak RSS of the JVM). Light hosts' CPU: the stand-in server meanwhile." % runs)
 print("%5s %22s %22s %9s %22s %22s %22s" % ("hosts", "wall s", "CPU s", "CPU/host", "peak PSS MB", "peak RSS MB",
                                              "light hosts CPU s"))
-for r in rows:
-    n, v = r[0], list(map(float, r[1:]))
-    f = {k: {"median": v[3 * i], "min": v[3 * i + 1], "max": v[3 * i + 2]} for i, k in enumerate(KEYS)}
-    f["cpu_per_host_s"] = round(f["cpu_s"]["median"] / int(n), 4)
-    result["sizes"][n] = f
-    cells = {k: "%7.2f (%.2f-%.2f)" % (f[k]["median"], f[k]["min"], f[k]["max"]) for k in KEYS}
-    print("%5s %22s %22s %9.4f %22s %22s %22s" % (n, cells["wall_s"], cells["cpu_s"], f["cpu_per_host_s"],
-                                                  cells["peak_pss_mb"], cells["peak_rss_mb"], cells["hosts_cpu_s"]))
+
+
+def table(rows, into):
+    for r in rows:
+        n, v = r[0], list(map(float, r[1:]))
+        f = {k: {"median": v[3 * i], "min": v[3 * i + 1], "max": v[3 * i + 2]} for i, k in enumerate(KEYS)}
+        f["cpu_per_host_s"] = round(f["cpu_s"]["median"] / int(n), 4)
+        into[n] = f
+        cells = {k: "%7.2f (%.2f-%.2f)" % (f[k]["median"], f[k]["min"], f[k]["max"]) for k in KEYS}
+        print("%5s %22s %22s %9.4f %22s %22s %22s" % (n, cells["wall_s"], cells["cpu_s"], f["cpu_per_host_s"],
+                                                      cells["peak_pss_mb"], cells["peak_rss_mb"], cells["hosts_cpu_s"]))
+
+
+table(rows, result["sizes"])
+if applied:
+    print("uirig apply --yes (nothing to do), each run right after a check of the table above, same columns:")
+    result["apply"] = {}
+    table(applied, result["apply"])
 big = result["sizes"].get("1000")
 if big:
     ok_wall, ok_mem = big["wall_s"]["median"] < 30, big["peak_rss_mb"]["median"] < 1024

@@ -40,8 +40,10 @@ import org.apache.sshd.server.command.Command;
  * listens on one port per host, so the inventory and known_hosts have one entry per host as a
  * real fleet's do, and the port a connection arrived on says which host it is. It accepts only the
  * key it writes to {@code WORK/id_ed25519} and answers uirig's probe ({@code /bin/sh -s}, also
- * through doas or sudo) from the host's saved sections ({@code uirig facts --save} layout); any
- * other command fails with exit 127, as a command sh cannot find.
+ * through doas or sudo) from the host's saved sections ({@code uirig facts --save} layout), and
+ * so apply's lock and probe ({@code lockf -s -t 0 /var/run/uirig.lock /bin/sh -s}: the probe's
+ * answer, the marker line, then held until its input ends), all a no-op apply sends; any other
+ * command fails with exit 127, as a command sh cannot find.
  *
  * <p>usage: {@code LightHosts FACTS_DIR WORK_DIR [SECONDS]}: serves every host directory of
  * FACTS_DIR, writes {@code WORK_DIR/id_ed25519}, {@code known_hosts} and {@code ports} ("HOST PORT"
@@ -49,21 +51,40 @@ import org.apache.sshd.server.command.Command;
  */
 public final class LightHosts {
     private static final String PROBE = "/bin/sh -s";
+    /** apply's lock-and-probe command (HostLock.acquireAndRun): lockf runs a shell reading its script on stdin. */
+    private static final String LOCKED_PROBE = "lockf -s -t 0 /var/run/uirig.lock /bin/sh -s";
+    /** The line that ends that script: from it on, the shell is a cat that holds the lock until its input ends. */
+    private static final String HOLD = "exec cat >/dev/null";
 
     private final Map<Integer, String> hostByPort = new LinkedHashMap<>();
     private final Map<String, Map<String, Probe.Section>> saved = new LinkedHashMap<>();
-    /** Probe answers are written off MINA's I/O threads (a command must not block them). */
-    private final ExecutorService answers = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "light-host-answer");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * LIGHT_ANSWER_CHUNK=BYTES: answers go in chunks of that size, each flushed (an SSH packet
+     * each), as a host's commands print one after another; LIGHT_ANSWER_PAUSE_MS=MS waits that
+     * long after each chunk, so that an answer takes as long as a host's probe would. Default: the
+     * whole answer at once.
+     */
+    private static final int CHUNK = Integer.parseInt(System.getenv().getOrDefault("LIGHT_ANSWER_CHUNK", "0"));
+    private static final long PAUSE_MS = Long.parseLong(System.getenv().getOrDefault("LIGHT_ANSWER_PAUSE_MS", "0"));
+    /** Probe answers are written off MINA's I/O threads (a command must not block them); paused ones each on a thread of its own. */
+    private final ExecutorService answers = PAUSE_MS > 0 ? Executors.newCachedThreadPool(LightHosts::daemon)
+            : Executors.newFixedThreadPool(2, LightHosts::daemon);
+    /** Held commands wait for their input to end, each on a thread of its own (as many as are held). */
+    private final ExecutorService holds = Executors.newCachedThreadPool(LightHosts::daemon);
     private final Set<String> probeCommands = new HashSet<>();
+    private final Set<String> lockedProbeCommands = new HashSet<>();
 
     private LightHosts() {
         for (Become b : Become.values()) {
             probeCommands.add(b.wrap(PROBE));
+            lockedProbeCommands.add(b.wrap(LOCKED_PROBE));
         }
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "light-host-answer");
+        t.setDaemon(true);
+        return t;
     }
 
     /** An SSH server that can listen on more addresses than the one it starts on. */
@@ -143,7 +164,81 @@ public final class LightHosts {
 
         @Override
         public void start(ChannelSession channel, Environment env) {
-            answers.execute(this::run);
+            if (lockedProbeCommands.contains(command)) {
+                holds.execute(this::hold);
+            } else {
+                answers.execute(this::run);
+            }
+        }
+
+        /**
+         * apply's lock and probe: the script up to its last line, {@value #HOLD}, is read; the
+         * probe's answer, then the marker line the script's printf prints; then, as the cat that
+         * holds the lock, everything to the end of the input, and exit 0 (lockf's status is cat's).
+         */
+        private void hold() {
+            try {
+                // Read line by line up to the script's last one: what follows it is the held cat's input.
+                StringBuilder script = new StringBuilder();
+                String ready = null;
+                for (String line; (line = line(in)) != null; ) {
+                    script.append(line).append('\n');
+                    if (line.startsWith("printf '\\n%s\\n' @@uirig-held-")) {
+                        ready = line.substring(line.indexOf("@@uirig-held-"));
+                    }
+                    if (line.equals(HOLD)) {
+                        break;
+                    }
+                }
+                String text = script.toString();
+                ProbeAnswer a = ProbeAnswer.of(text, saved.get(host));
+                if (ready == null || !a.missing.isEmpty()) {
+                    err.write(("light host " + host + ": " + (ready == null ? "no marker line in the locked probe"
+                            : "no saved output for " + a.missing) + "\n").getBytes(StandardCharsets.UTF_8));
+                    err.flush();
+                    exit.onExit(1);
+                    return;
+                }
+                write(out, a.bytes());
+                out.write(("\n" + ready + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                in.transferTo(OutputStream.nullOutputStream());
+                exit.onExit(0);
+            } catch (IOException | RuntimeException e) {
+                exit.onExit(1, String.valueOf(e));
+            }
+        }
+
+        /** The answer as LIGHT_ANSWER_CHUNK and LIGHT_ANSWER_PAUSE_MS say (see {@link #CHUNK}). */
+        private static void write(OutputStream out, byte[] b) throws IOException {
+            if (CHUNK <= 0) {
+                out.write(b);
+                return;
+            }
+            for (int i = 0; i < b.length; i += CHUNK) {
+                out.write(b, i, Math.min(CHUNK, b.length - i));
+                out.flush();
+                if (PAUSE_MS > 0) {
+                    try {
+                        Thread.sleep(PAUSE_MS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+            }
+        }
+
+        /** One line of {@code in} without its newline (UTF-8), or null at the end of the input. */
+        private static String line(InputStream in) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (int c; (c = in.read()) >= 0; ) {
+                if (c == '\n') {
+                    return b.toString(StandardCharsets.UTF_8);
+                }
+                b.write(c);
+            }
+            return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
         }
 
         private void run() {
@@ -158,7 +253,7 @@ public final class LightHosts {
                 ByteArrayOutputStream script = new ByteArrayOutputStream();
                 in.transferTo(script);
                 ProbeAnswer a = ProbeAnswer.of(script.toString(StandardCharsets.UTF_8), saved.get(host));
-                out.write(a.bytes());
+                write(out, a.bytes());
                 out.flush();
                 if (!a.missing.isEmpty()) {
                     err.write(("light host " + host + ": no saved output for " + a.missing + "\n").getBytes(StandardCharsets.UTF_8));
