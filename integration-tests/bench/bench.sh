@@ -7,7 +7,8 @@
 # RTT is a network round trip in milliseconds between this machine and the hosts: above 0, every
 # tool reaches them through delay-proxy.py, which delays each byte by RTT/2 each way (0: loopback).
 # For each N and RTT it starts N simulated hosts (the integration-test image), applies the seed's
-# playbooks once with uirig (measured: the fresh apply), then measures RUNS times each:
+# playbooks once with uirig (measured: the fresh apply), then measures RUNS rounds, each tool
+# once per round in turn (a slow spell of the shared machine then falls on every tool alike):
 #   floor          OpenSSH (BatchMode) to every host in parallel, each running uirig's own probe
 #   uirig-check    uirig check (everything in sync)
 #   uirig-apply    uirig apply --yes (everything in sync)
@@ -300,11 +301,14 @@ EOF
     measure "$uirig" apply "$inv" --yes --journal "$work/journal" --forks "$n" --timeout 120
     echo "$n $rtt uirig-fresh-apply $(cat "$work/rows")" >> "$results"
 
-    local tool
+    local tool run
     for tool in $tools; do
-        echo "== $n hosts, round trip $rtt ms: $tool x $runs" >&2
-        : > "$work/rows"
-        for _ in $(seq 1 "$runs"); do
+        : > "$work/rows-$tool"
+    done
+    for run in $(seq 1 "$runs"); do
+        for tool in $tools; do
+            echo "== $n hosts, round trip $rtt ms: $tool, round $run of $runs" >&2
+            : > "$work/rows"
             case $tool in
                 floor) measure bash -c "$(declare -p n reach work; declare -f floor); floor" ;;
                 uirig-check) measure "$uirig" check "$inv" --forks "$n" --timeout 120 ;;
@@ -315,8 +319,11 @@ EOF
                     close_ansible_masters
                     ansible_in_sync ;;
             esac
+            cat "$work/rows" >> "$work/rows-$tool"
         done
-        echo "$n $rtt $tool $(python3 - "$work/rows" <<'PY'
+    done
+    for tool in $tools; do
+        echo "$n $rtt $tool $(python3 - "$work/rows-$tool" <<'PY'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 print(" ".join("%.3f %.3f %.3f" % (statistics.median(c), min(c), max(c)) for c in zip(*rows)))
