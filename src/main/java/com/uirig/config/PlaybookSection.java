@@ -46,9 +46,9 @@ public interface PlaybookSection<S> {
     }
 
     /**
-     * The interfaces the section makes on the host, each with its address if it has one: the
-     * validator then accepts them as bridge members and a default router on one of their subnets
-     * (not as a jail's VNET interfaces: a kind reads its interfaces on the host).
+     * The interfaces the section makes on the host, each with its address if it has one and its
+     * {@link Role}: bridges and jails take them as members and VNET interfaces as their roles
+     * allow, and a default router may be on one of their subnets.
      */
     default List<Interface> definedInterfaces(S spec) {
         return List.of();
@@ -119,23 +119,33 @@ public interface PlaybookSection<S> {
 
     /**
      * A file a section writes, its writer in words for the validator's message ({@code the cron
-     * jobs}), the origin the problem is reported at (null: the section), and whether the playbook
-     * named the path itself (a {@code files} entry): such a file is reported where it meets a file
-     * a section makes for its own state (pf.conf, the crontab, a spiped key's copy).
+     * jobs}), the origin the problem is reported at (null: the section), and what the file is to
+     * the section: of two writers of one path the later is reported, in the order of {@link
+     * Source}, then of registration.
      */
-    record WrittenFile(String path, String writer, String at, boolean named) {
+    record WrittenFile(String path, String writer, String at, Source source) {
         public WrittenFile(String path, String writer, String at) {
-            this(path, writer, at, false);
+            this(path, writer, at, Source.STATE);
         }
 
         public WrittenFile(String path, String writer) {
-            this(path, writer, null, false);
+            this(path, writer, null, Source.STATE);
         }
     }
 
+    /** What a written file is to its section. */
+    enum Source {
+        /** The section's own state at a path FreeBSD fixes (rc.conf, pf.conf, jail.conf, the crontab). */
+        STATE,
+        /** The section's data at a path the playbook chooses (a table's file, a spiped key's copy). */
+        DATA,
+        /** A file the playbook names whole (a files entry, on the host or in a jail). */
+        NAMED
+    }
+
     /**
-     * The host's rc.conf settings that give the same state at boot. The reader refuses an
-     * {@code rc_conf} entry that would override one of them (or {@code cloned_interfaces}, when
+     * The host's rc.conf settings that give the same state at boot. An {@code rc_conf} entry that
+     * would override one of them is refused (or {@code cloned_interfaces}, when
      * the kind adds to it): the boot would then differ from what apply made.
      */
     default RcConf rcConf(S spec) {

@@ -54,15 +54,15 @@ final class Validator {
     /**
      * Every file uirig writes has exactly one writer (a playbook file on the host or in a jail, a
      * pf table's file, pf.conf, jail.conf, an rc.conf, the crontab, a spiped key's copy in a jail),
-     * reported at the later writer.
+     * reported at the later one ({@link PlaybookSection.Source}: state, data, then named files).
      */
     private static void checkWriters(DesiredHost d, Origins o) {
         Map<String, PlaybookSection.WrittenFile> first = new HashMap<>();
-        // The sections' own files first, then the files the playbook names: those are reported.
-        for (boolean named : new boolean[] {false, true}) {
+        // The sections' state first, then their data, then the files the playbook names.
+        for (PlaybookSection.Source source : PlaybookSection.Source.values()) {
             PlaybookSections.writtenFiles(d).forEach((key, files) -> {
                 for (PlaybookSection.WrittenFile w : files) {
-                    if (w.named() != named) {
+                    if (w.source() != source) {
                         continue;
                     }
                     PlaybookSection.WrittenFile before = first.putIfAbsent(w.path(), w);

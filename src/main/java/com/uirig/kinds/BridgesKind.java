@@ -3,7 +3,6 @@ package com.uirig.kinds;
 import com.uirig.config.Origins;
 import com.uirig.config.PlaybookSection;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.Cidr;
@@ -147,6 +146,13 @@ public final class BridgesKind implements Kind<BridgesKind.Spec> {
     @Override
     public void check(Spec spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {
         Map<IfName, PlaybookSection.Interface> defined = Interfaces.defined(host);
+        // Epairs are read after the bridges: a bridge named like an end of one is reported here, at the bridge.
+        for (EpairsKind.Epair e : EpairsKind.of(host)) {
+            for (IfName end : java.util.Arrays.asList(e.a(), e.b())) {
+                spec.bridges().stream().filter(b -> b.name().equals(end)).forEach(b -> origins.error("bridge." + b.name(),
+                        Interfaces.definedTwice(b.name(), "epair " + e.label())));
+            }
+        }
         for (Bridge b : spec.bridges()) {
             for (IfName m : b.members()) {
                 String at = "bridge." + b.name() + ".member." + m;
@@ -263,17 +269,6 @@ public final class BridgesKind implements Kind<BridgesKind.Spec> {
     public List<Resource> resources(DesiredHost host, Spec spec, Graph graph) {
         return spec.bridges().stream().<Resource>map(b -> new BridgeResource(b,
                 b.members().stream().map(graph::ownerOf).flatMap(Optional::stream).distinct().toList())).toList();
-    }
-
-    /** Bridges and their members are read from {@code ifconfig -a}, which every probe runs. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Spec spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 
     /** A virtual switch: {@code bridgeN} created and renamed, its address, exactly its members, up. */

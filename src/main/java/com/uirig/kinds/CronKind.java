@@ -1,7 +1,6 @@
 package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.model.CronSchedule;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.FileResource;
@@ -9,7 +8,6 @@ import com.uirig.plan.Kind;
 import com.uirig.plan.Resource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -93,18 +91,6 @@ public final class CronKind implements Kind<CronKind.Jobs> {
             return List.of();
         }
         return List.of(new FileResource("cron", PATH, render(spec.jobs()), "0644", "root:wheel", List.of()));
-    }
-
-
-    /** None of its own: the crontab is an owned file, whose section the probe reads for every file resource. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Jobs spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 
     /** The file, in crontab(5)'s system format (with a user field), as cron reads /etc/cron.d. */

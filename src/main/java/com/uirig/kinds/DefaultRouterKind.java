@@ -4,7 +4,6 @@ import com.uirig.config.Origins;
 import com.uirig.config.PlaybookSection;
 import com.uirig.config.PlaybookSections;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.Cidr;
@@ -91,17 +90,6 @@ public final class DefaultRouterKind implements Kind<DefaultRouterKind.Router> {
                 .filter(i -> i.inet().filter(c -> c.contains(spec.gateway())).isPresent())
                 .map(i -> graph.ownerOf(i.name())).flatMap(Optional::stream).distinct().toList();
         return List.of(new RouteResource(spec.gateway(), deps));
-    }
-
-    /** The route is read with {@code route -n get default}, which every probe runs. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Router spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 
     /** The host's default route. */

@@ -2,7 +2,6 @@ package com.uirig.kinds;
 
 import com.uirig.config.PlaybookSection;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.IfName;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Virtual cables, the playbook's {@code epairs} section, epair(4): {@code ifconfig epairN create}
@@ -27,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class EpairsKind implements Kind<EpairsKind.Spec> {
     public static final String KEY = "epairs";
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     /** Which end of an epair. */
     public enum Side { A, B }
@@ -75,8 +72,10 @@ public final class EpairsKind implements Kind<EpairsKind.Spec> {
 
     @Override
     public Spec read(YamlValue section, Context context) {
-        // Names and devices must not repeat those of the NICs and bridges (read before) or of another epair.
-        Map<IfName, PlaybookSection.Interface> defined = Interfaces.defined(context.host());
+        // Names and devices must not repeat those of the NICs or of another epair (a bridge named
+        // like an end is reported at the bridge: BridgesKind.check).
+        Map<IfName, PlaybookSection.Interface> defined = new LinkedHashMap<>();
+        NicsKind.interfaces(context.host()).forEach(i -> defined.putIfAbsent(i.name(), i));
         Map<String, Boolean> devices = new LinkedHashMap<>();
         NicsKind.of(context.host()).stream().filter(n -> n.device() != null).forEach(n -> devices.put(n.device().value(), true));
         BridgesKind.of(context.host()).stream().filter(b -> b.unit() >= 0).forEach(b -> devices.put(b.device(), true));
@@ -120,7 +119,7 @@ public final class EpairsKind implements Kind<EpairsKind.Spec> {
                 default -> throw new IllegalArgumentException("expected a, b, both or none, found '" + text + "'");
             });
         }
-        if (!LABEL.matcher(label).matches()) {
+        if (!Readers.NAME.matcher(label).matches()) {
             v.error("invalid epair label '" + label + "'");
             return null;
         }
@@ -191,17 +190,6 @@ public final class EpairsKind implements Kind<EpairsKind.Spec> {
     @Override
     public List<Resource> resources(DesiredHost host, Spec spec, Graph graph) {
         return spec.epairs().stream().<Resource>map(EpairResource::new).toList();
-    }
-
-    /** The ends are read from {@code ifconfig -a} on the host and in each running jail, which every probe runs. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Spec spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 
     /** A virtual cable: {@code epairN} created, both ends renamed, the host's ends up. */

@@ -1,14 +1,12 @@
 package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.FileSpec;
 import com.uirig.plan.FileResource;
 import com.uirig.plan.Kind;
 import com.uirig.plan.Resource;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Files uirig owns on the host, the playbook's {@code files} section: each written whole, with
@@ -39,6 +37,12 @@ public final class FilesKind implements Kind<FilesKind.Files> {
         return Files.class;
     }
 
+    /** Written without entries, the section is a mistake (as it always was), not "none". */
+    @Override
+    public boolean emptyMeansNone() {
+        return false;
+    }
+
     @Override
     public Files read(YamlValue section, Context context) {
         return new Files(Readers.files(section, context.playbookDir(), "", context.origins()));
@@ -46,7 +50,7 @@ public final class FilesKind implements Kind<FilesKind.Files> {
 
     @Override
     public List<WrittenFile> writtenFiles(Files spec, DesiredHost host) {
-        return spec.files().stream().map(f -> new WrittenFile(f.path(), "files: " + f.path(), Readers.fileOrigin("", f.path()), true))
+        return spec.files().stream().map(f -> new WrittenFile(f.path(), "files: " + f.path(), Readers.fileOrigin("", f.path()), Source.NAMED))
                 .toList();
     }
 
@@ -54,16 +58,5 @@ public final class FilesKind implements Kind<FilesKind.Files> {
     public List<Resource> resources(DesiredHost host, Files spec, Graph graph) {
         return spec.files().stream().<Resource>map(f -> new FileResource("file", f.path(), f.content(), f.mode(), f.owner(),
                 List.of())).toList();
-    }
-
-    /** Owned files are read by the probe as files (their mode, owner and content). */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Files spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

@@ -1,7 +1,6 @@
 package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.JailParam;
 import com.uirig.plan.Kind;
@@ -10,7 +9,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The jail(8) parameters every jail shares, the playbook's {@code jail_defaults} section: written
@@ -40,6 +38,12 @@ public final class JailDefaultsKind implements Kind<JailDefaultsKind.Defaults> {
     @Override
     public Class<Defaults> specType() {
         return Defaults.class;
+    }
+
+    /** Written without entries, the section is a mistake (as it always was), not "none". */
+    @Override
+    public boolean emptyMeansNone() {
+        return false;
     }
 
     @Override
@@ -93,15 +97,5 @@ public final class JailDefaultsKind implements Kind<JailDefaultsKind.Defaults> {
     @Override
     public List<Resource> resources(DesiredHost host, Defaults spec, Graph graph) {
         return List.of();
-    }
-
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Defaults spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

@@ -4,7 +4,6 @@ import com.uirig.config.FileLimits;
 import com.uirig.config.Origins;
 import com.uirig.config.PlaybookSection;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.Sections;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
@@ -385,10 +384,13 @@ public final class JailsKind implements Kind<JailsKind.Jails> {
             out.add(new WrittenFile(JailConf.PATH, "jail.conf", "jail." + spec.jails().get(0).name()));
         }
         for (Jail j : spec.jails()) {
+            if (j.path().isEmpty()) {
+                continue; // a jail without a path is reported as such; its files would seem the host's
+            }
             out.add(new WrittenFile(j.hostPath("/etc/rc.conf"), "jail " + j.name()
                     + "'s rc.conf (written from its settings: hostname, inet, services)", "jail." + j.name()));
             j.files().forEach(f -> out.add(new WrittenFile(j.hostPath(f.path()), "jail " + j.name() + "'s files: " + f.path(),
-                    Readers.fileOrigin(j.name(), f.path()), true)));
+                    Readers.fileOrigin(j.name(), f.path()), Source.NAMED)));
         }
         return out;
     }
@@ -549,16 +551,5 @@ public final class JailsKind implements Kind<JailsKind.Jails> {
             }
         }
         return p;
-    }
-
-    /** Running jails and their interfaces are read with jls and ifconfig, which every probe runs. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Jails spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

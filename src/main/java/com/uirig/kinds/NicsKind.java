@@ -3,7 +3,6 @@ package com.uirig.kinds;
 import com.uirig.config.Origins;
 import com.uirig.config.Problems;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.HostState;
 import com.uirig.facts.ObservedHost;
 import com.uirig.model.Cidr;
@@ -142,6 +141,11 @@ public final class NicsKind implements Kind<NicsKind.Spec> {
         return spec.nics().stream().map(n -> new Interface(n.name(), Optional.ofNullable(n.inet()), Role.NIC, "NIC")).toList();
     }
 
+    /** The interfaces {@code host}'s NICs define. */
+    static List<Interface> interfaces(DesiredHost host) {
+        return host.kinds().get(KEY, Spec.class).map(s -> new NicsKind().definedInterfaces(s)).orElse(List.of());
+    }
+
     @Override
     public Map<IfName, Address> interfaces(Spec spec) {
         Map<IfName, Address> out = new LinkedHashMap<>();
@@ -183,17 +187,6 @@ public final class NicsKind implements Kind<NicsKind.Spec> {
     @Override
     public List<Resource> resources(DesiredHost host, Spec spec, Graph graph) {
         return spec.nics().stream().<Resource>map(NicResource::new).toList();
-    }
-
-    /** The NICs are read from {@code ifconfig -a}, which every probe runs. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Spec spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 
     /** A physical NIC renamed from its driver name (em0 to xnic) and given its address. */

@@ -1,7 +1,6 @@
 package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.Sections;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Address;
@@ -103,15 +102,5 @@ public final class PackagesKind implements Kind<PackagesKind.Packages> {
             out.put(Sections.exists(PkgBootstrapResource.PKG), "test -e " + PkgBootstrapResource.PKG);
         }
         return out;
-    }
-
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Packages spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

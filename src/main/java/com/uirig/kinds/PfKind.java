@@ -7,7 +7,6 @@ import com.uirig.config.PlaybookSection;
 import com.uirig.config.PlaybookSections;
 import com.uirig.config.YamlFile;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.Sections;
 import com.uirig.model.Cidr;
 import com.uirig.model.DesiredHost;
@@ -84,10 +83,8 @@ public final class PfKind implements Kind<Pf> {
         }
         Path template = context.playbookDir().resolve(templatePath).normalize();
         String conf = confValue.template(template, "pf.conf template");
-        if (conf == null) {
-            return null;
-        }
-        conf = FileLimits.content(confValue, conf);
+        // The egress window is checked too when the template has problems: every problem at once.
+        conf = conf == null ? null : FileLimits.content(confValue, conf);
         origins.put(KEY, section);
         origins.put("pf.conf", confValue);
         Optional<String> egress = Optional.empty();
@@ -212,7 +209,8 @@ public final class PfKind implements Kind<Pf> {
     @Override
     public List<WrittenFile> writtenFiles(Pf pf, DesiredHost host) {
         List<WrittenFile> out = new ArrayList<>(List.of(new WrittenFile(PfResource.PF_CONF, "pf.conf", "pf.conf")));
-        pf.tables().forEach(t -> t.file().ifPresent(f -> out.add(new WrittenFile(f, "table <" + t.name() + ">", "table." + t.name()))));
+        pf.tables().forEach(t -> t.file().ifPresent(f -> out.add(new WrittenFile(f, "table <" + t.name() + ">", "table." + t.name(),
+                Source.DATA))));
         return out;
     }
 
@@ -235,6 +233,13 @@ public final class PfKind implements Kind<Pf> {
         }
         List<PackagesResource> packageSets = graph.built().stream().filter(r -> r instanceof PackagesResource)
                 .map(r -> (PackagesResource) r).toList();
+        // pf must wait for every package set (its default block would stop pkg): they must be built before it.
+        List<Address> sets = new ArrayList<>();
+        PackagesKind.hostPackages(host).ifPresent(sets::add);
+        JailsKind.of(host).stream().filter(j -> !j.packages().isEmpty()).forEach(j -> sets.add(Address.of("packages", j.name())));
+        if (!packageSets.stream().map(Resource::address).toList().equals(sets)) {
+            throw new IllegalStateException("pf is registered before the package sets it waits for: " + sets);
+        }
         List<Address> afterInterfaces = new ArrayList<>(tables);
         afterInterfaces.addAll(graph.interfaces());
         if (pf.egressWindow().isPresent() && !packageSets.isEmpty()) {
@@ -255,16 +260,5 @@ public final class PfKind implements Kind<Pf> {
         pf.tables().stream().filter(t -> !t.runtime())
                 .forEach(t -> out.put(Sections.table(t.name()), "pfctl -t " + Shell.quote(t.name()) + " -T show"));
         return out;
-    }
-
-    /** pf's state (module, running, rules, what uirig loaded) is read by every probe: rollbacks need it. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Pf pf) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

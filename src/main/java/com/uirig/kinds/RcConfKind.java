@@ -4,7 +4,6 @@ import com.uirig.config.Origins;
 import com.uirig.config.PlaybookSection;
 import com.uirig.config.PlaybookSections;
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.model.DesiredHost;
 import com.uirig.plan.Address;
 import com.uirig.plan.Kind;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -104,17 +102,20 @@ public final class RcConfKind implements Kind<RcConfKind.Settings> {
      */
     @Override
     public void check(Settings spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {
+        Map<String, List<String>> writers = new LinkedHashMap<>();
         for (PlaybookSection<?> section : PlaybookSections.all()) {
             if (section.key().equals(KEY)) {
                 continue;
             }
             for (String variable : written(section, host)) {
                 if (spec.values().containsKey(variable)) {
-                    origins.error(KEY + "." + variable, "rc_conf sets " + variable + ", which the " + section.key()
-                            + " section writes to rc.conf: remove it from rc_conf");
+                    writers.computeIfAbsent(variable, v -> new ArrayList<>()).add(section.key());
                 }
             }
         }
+        writers.forEach((variable, sections) -> origins.error(KEY + "." + variable, "rc_conf sets " + variable
+                + ", which the " + String.join(" and ", sections) + " section" + (sections.size() > 1 ? "s write" : " writes")
+                + " to rc.conf: remove it from rc_conf"));
     }
 
     /** The variables {@code section} writes to the host's rc.conf ({@code cloned_interfaces} when it clones). */
@@ -171,13 +172,4 @@ public final class RcConfKind implements Kind<RcConfKind.Settings> {
     }
 
     /** /etc/rc.conf is read as a file uirig owns. */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Settings spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
-    }
 }

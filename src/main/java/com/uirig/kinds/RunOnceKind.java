@@ -1,7 +1,6 @@
 package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.facts.Sections;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.RunOnce;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Commands run once on the host, the playbook's {@code run_once} section, each guarded by the
@@ -65,15 +63,5 @@ public final class RunOnceKind implements Kind<RunOnceKind.Commands> {
         Map<String, String> out = new LinkedHashMap<>();
         spec.commands().forEach(o -> out.put(Sections.exists(o.creates()), "test -e " + Shell.quote(o.creates())));
         return out;
-    }
-
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Commands spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

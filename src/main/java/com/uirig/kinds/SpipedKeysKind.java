@@ -1,7 +1,6 @@
 package com.uirig.kinds;
 
 import com.uirig.config.YamlValue;
-import com.uirig.facts.Fact;
 import com.uirig.model.DesiredHost;
 import com.uirig.model.DesiredHost.Jail;
 import com.uirig.model.DesiredHost.SpipedKey;
@@ -73,9 +72,12 @@ public final class SpipedKeysKind implements Kind<SpipedKeysKind.Keys> {
     public List<WrittenFile> writtenFiles(Keys spec, DesiredHost host) {
         List<WrittenFile> out = new ArrayList<>();
         for (Jail j : JailsKind.of(host)) {
+            if (j.path().isEmpty()) {
+                continue; // a jail without a path is reported as such
+            }
             spec.keys().stream().filter(k -> j.pipes().stream().anyMatch(p -> p.key().equals(k.name())))
                     .forEach(k -> out.add(new WrittenFile(j.hostPath(k.path()), "spiped key " + k.name() + " in jail " + j.name(),
-                            "spiped_key." + k.name())));
+                            "spiped_key." + k.name(), Source.DATA)));
         }
         return out;
     }
@@ -94,16 +96,5 @@ public final class SpipedKeysKind implements Kind<SpipedKeysKind.Keys> {
             out.add(new SpipedKeyResource(k.name(), k.path(), ends, deps));
         }
         return out;
-    }
-
-    /** Key files are read by the probe as secrets (mode, owner and hash only). */
-    @Override
-    public List<Fact<?>> facts(DesiredHost host, Keys spec) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<Fact<?>> factOf(String section) {
-        return Optional.empty();
     }
 }

@@ -223,7 +223,7 @@ public final class StaticRoutesKind implements Kind<StaticRoutesKind.Routes> {
         BridgesKind.of(host).stream().filter(b -> b.inet().filter(c -> c.contains(gw)).isPresent())
                 .forEach(b -> graph.ownerOf(b.name()).ifPresent(deps::add));
         if (deps.isEmpty()) {
-            // Sorted: the graph's interface owners come in no fixed order.
+            // Sorted by address, as plans and goldens have always listed them.
             graph.interfaces().stream().sorted(java.util.Comparator.comparing(Address::toString)).forEach(deps::add);
         }
         return List.copyOf(deps);

@@ -20,8 +20,10 @@ public interface Kind<S> extends PlaybookSection<S> {
     /** The resources that converge {@code spec} on {@code host}; {@code graph} holds what they may depend on. */
     List<Resource> resources(DesiredHost host, S spec, Graph graph);
 
-    /** The facts the resources read; the probe runs their commands. */
-    List<Fact<?>> facts(DesiredHost host, S spec);
+    /** The facts the resources read; the probe runs their commands (none: what every probe reads suffices). */
+    default List<Fact<?>> facts(DesiredHost host, S spec) {
+        return List.of();
+    }
 
     /**
      * The probe sections of the host state uirig parses itself ({@code facts.HostState}: packages,
@@ -36,7 +38,9 @@ public interface Kind<S> extends PlaybookSection<S> {
      * The fact a section of this kind holds (for saved facts and the fact fixtures), or empty when
      * the section is not this kind's.
      */
-    Optional<Fact<?>> factOf(String section);
+    default Optional<Fact<?>> factOf(String section) {
+        return Optional.empty();
+    }
 
     /**
      * The interfaces the kind creates, and the resource that creates each: bridges take them as

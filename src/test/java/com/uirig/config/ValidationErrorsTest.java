@@ -110,9 +110,21 @@ class ValidationErrorsTest {
                 c.at(NET, "192.0.2.254") + ": rc_conf.defaultrouter: rc_conf sets defaultrouter, which the defaultrouter"
                         + " section writes to rc.conf: remove it from rc_conf",
                 c.at(NET, "cloned_interfaces").replaceAll(":3$", ":22") + ": rc_conf.cloned_interfaces: rc_conf sets"
-                        + " cloned_interfaces, which the bridges section writes to rc.conf: remove it from rc_conf",
-                c.at(NET, "cloned_interfaces").replaceAll(":3$", ":22") + ": rc_conf.cloned_interfaces: rc_conf sets"
-                        + " cloned_interfaces, which the epairs section writes to rc.conf: remove it from rc_conf");
+                        + " cloned_interfaces, which the bridges and epairs sections write to rc.conf: remove it from rc_conf");
+    }
+
+    @Test
+    void aBridgeNamedLikeAnEpairEndIsReportedAtTheBridge() {
+        InventoryCopy c = copy().edit(NET, "  ipg:      {device: epair6, a: ipg_a,      b: ipg_b,      up: a}",
+                "  ipg:      {device: epair6, a: ipg_a,      b: ipg_b,      up: a}\n  extra:    {device: epair7, a: xbridge, b: xtr_b}");
+        assertThat(c.problems("prod")).contains(c.at(NET, "device: bridge0").replaceAll(":\\d+$", ":5")
+                + ": bridges.xbridge: interface name 'xbridge' is defined twice (also by epair extra)");
+    }
+
+    @Test
+    void filesOrJailDefaultsWithoutEntriesAreMistakes() {
+        assertThat(copy().edit(FW, "pf:\n", "files:\npf:\n").problems("prod"))
+                .singleElement().asString().endsWith(": files: expected a mapping, found nothing");
     }
 
     @Test
