@@ -63,8 +63,16 @@ stop_proxy() {
 cleanup() {
     stop_proxy
     docker ps -aq --filter "name=$tag-" | xargs -r docker rm -f >/dev/null 2>&1 || true
-    docker network rm "$net" >/dev/null 2>&1 || true
-    docker network rm "$inet" >/dev/null 2>&1 || true
+    # A network whose last containers are still going refuses to go: try for a while (after 50
+    # hosts the simulated internet's network was once left behind, holding its subnet).
+    local n
+    for n in "$net" "$inet"; do
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            docker network inspect "$n" >/dev/null 2>&1 || break
+            docker network rm "$n" >/dev/null 2>&1 && break
+            sleep 1
+        done
+    done
     if [ -n "$rule_added" ]; then
         while iptables -C "${bridge_rule[@]}" 2>/dev/null; do iptables -D "${bridge_rule[@]}"; done
     fi
