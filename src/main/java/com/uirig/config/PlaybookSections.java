@@ -1,9 +1,13 @@
 package com.uirig.config;
 
+import com.uirig.model.DesiredHost;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The registered playbook sections, in registration order: one line per kind in
@@ -20,56 +24,41 @@ public final class PlaybookSections {
         return ALL;
     }
 
-    /** The interfaces the registered sections make on {@code host}, in registration order. */
-    public static List<PlaybookSection.Interface> interfaces(com.uirig.model.DesiredHost host) {
-        List<PlaybookSection.Interface> out = new java.util.ArrayList<>();
+    /** Calls {@code action} with each section {@code host} has and its spec, in registration order. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void forEach(DesiredHost host, BiConsumer<PlaybookSection<Object>, Object> action) {
         for (PlaybookSection<?> s : ALL) {
-            out.addAll(interfacesOf(s, host));
+            host.kinds().get(s.key(), s.specType()).ifPresent(spec -> action.accept((PlaybookSection) s, spec));
         }
+    }
+
+    /** What {@code query} gives for each section {@code host} has, in registration order. */
+    private static <T> List<T> collect(DesiredHost host, BiFunction<PlaybookSection<Object>, Object, List<T>> query) {
+        List<T> out = new ArrayList<>();
+        forEach(host, (section, spec) -> out.addAll(query.apply(section, spec)));
         return out;
     }
 
-    private static <S> List<PlaybookSection.Interface> interfacesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
-        return host.kinds().get(section.key(), section.specType()).map(section::definedInterfaces).orElse(List.of());
+    /** The interfaces the registered sections make on {@code host}. */
+    public static List<PlaybookSection.Interface> interfaces(DesiredHost host) {
+        return collect(host, PlaybookSection::definedInterfaces);
     }
 
-    /** The interfaces the registered sections give to something that takes each whole (a bridge), in registration order. */
-    public static List<PlaybookSection.InterfaceUse> interfaceUses(com.uirig.model.DesiredHost host) {
-        List<PlaybookSection.InterfaceUse> out = new java.util.ArrayList<>();
-        for (PlaybookSection<?> s : ALL) {
-            out.addAll(usesOf(s, host));
-        }
-        return out;
-    }
-
-    private static <S> List<PlaybookSection.InterfaceUse> usesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
-        return host.kinds().get(section.key(), section.specType()).map(section::interfaceUses).orElse(List.of());
+    /** The interfaces the registered sections give to something that takes each whole (a bridge, a jail). */
+    public static List<PlaybookSection.InterfaceUse> interfaceUses(DesiredHost host) {
+        return collect(host, PlaybookSection::interfaceUses);
     }
 
     /** The jails the registered sections define on {@code host}, by name. */
-    public static List<String> jailNames(com.uirig.model.DesiredHost host) {
-        List<String> out = new java.util.ArrayList<>();
-        for (PlaybookSection<?> s : ALL) {
-            out.addAll(jailNamesOf(s, host));
-        }
-        return out;
-    }
-
-    private static <S> List<String> jailNamesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
-        return host.kinds().get(section.key(), section.specType()).map(section::jailNames).orElse(List.of());
+    public static List<String> jailNames(DesiredHost host) {
+        return collect(host, PlaybookSection::jailNames);
     }
 
     /** The files each registered section writes on {@code host}, by the section's key, in registration order. */
-    public static Map<String, List<PlaybookSection.WrittenFile>> writtenFiles(com.uirig.model.DesiredHost host) {
+    public static Map<String, List<PlaybookSection.WrittenFile>> writtenFiles(DesiredHost host) {
         Map<String, List<PlaybookSection.WrittenFile>> out = new LinkedHashMap<>();
-        for (PlaybookSection<?> s : ALL) {
-            out.put(s.key(), writtenFilesOf(s, host));
-        }
+        forEach(host, (section, spec) -> out.put(section.key(), section.writtenFiles(spec, host)));
         return out;
-    }
-
-    private static <S> List<PlaybookSection.WrittenFile> writtenFilesOf(PlaybookSection<S> section, com.uirig.model.DesiredHost host) {
-        return host.kinds().get(section.key(), section.specType()).map(spec -> section.writtenFiles(spec, host)).orElse(List.of());
     }
 
     public static List<String> keys() {

@@ -27,28 +27,16 @@ final class Validator {
         for (LoadedHost h : hosts) {
             checkInterfaceUses(h.desired(), h.origins());
             checkWriters(h.desired(), h.origins());
-            for (PlaybookSection<?> s : PlaybookSections.all()) {
-                checkSection(s, h.desired(), inventory, h.origins());
-            }
+            PlaybookSections.forEach(h.desired(), (section, spec) -> section.check(spec, h.desired(), inventory, h.origins()));
         }
-    }
-
-    private static <S> void checkSection(PlaybookSection<S> section, DesiredHost d, List<DesiredHost> inventory, Origins o) {
-        d.kinds().get(section.key(), section.specType()).ifPresent(spec -> section.check(spec, d, inventory, o));
     }
 
     /** Records what is valid but likely not meant (the registered sections say what). */
     void warn(Problems warnings) {
         for (LoadedHost h : hosts) {
             Problems.Sink sink = warnings.forHost(h.desired().name());
-            for (PlaybookSection<?> s : PlaybookSections.all()) {
-                warnSection(s, h.desired(), h.origins(), sink);
-            }
+            PlaybookSections.forEach(h.desired(), (section, spec) -> section.warn(spec, h.origins(), sink));
         }
-    }
-
-    private static <S> void warnSection(PlaybookSection<S> section, DesiredHost d, Origins o, Problems.Sink sink) {
-        d.kinds().get(section.key(), section.specType()).ifPresent(spec -> section.warn(spec, o, sink));
     }
 
     /**

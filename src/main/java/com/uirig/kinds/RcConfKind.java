@@ -1,7 +1,6 @@
 package com.uirig.kinds;
 
 import com.uirig.config.Origins;
-import com.uirig.config.PlaybookSection;
 import com.uirig.config.PlaybookSections;
 import com.uirig.config.YamlValue;
 import com.uirig.model.DesiredHost;
@@ -103,31 +102,21 @@ public final class RcConfKind implements Kind<RcConfKind.Settings> {
     @Override
     public void check(Settings spec, DesiredHost host, List<DesiredHost> inventory, Origins origins) {
         Map<String, List<String>> writers = new LinkedHashMap<>();
-        for (PlaybookSection<?> section : PlaybookSections.all()) {
+        PlaybookSections.forEach(host, (section, other) -> {
             if (section.key().equals(KEY)) {
-                continue;
+                return;
             }
-            for (String variable : written(section, host)) {
-                if (spec.values().containsKey(variable)) {
-                    writers.computeIfAbsent(variable, v -> new ArrayList<>()).add(section.key());
-                }
+            RcConf rc = section.rcConf(other);
+            Set<String> written = new LinkedHashSet<>(rc.settings().keySet());
+            if (!rc.cloned().isEmpty()) {
+                written.add("cloned_interfaces");
             }
-        }
+            written.stream().filter(spec.values()::containsKey)
+                    .forEach(variable -> writers.computeIfAbsent(variable, v -> new ArrayList<>()).add(section.key()));
+        });
         writers.forEach((variable, sections) -> origins.error(KEY + "." + variable, "rc_conf sets " + variable
                 + ", which the " + String.join(" and ", sections) + " section" + (sections.size() > 1 ? "s write" : " writes")
                 + " to rc.conf: remove it from rc_conf"));
-    }
-
-    /** The variables {@code section} writes to the host's rc.conf ({@code cloned_interfaces} when it clones). */
-    private static <S> Set<String> written(PlaybookSection<S> section, DesiredHost host) {
-        Set<String> out = new LinkedHashSet<>();
-        host.kinds().get(section.key(), section.specType()).map(section::rcConf).ifPresent(rc -> {
-            out.addAll(rc.settings().keySet());
-            if (!rc.cloned().isEmpty()) {
-                out.add("cloned_interfaces");
-            }
-        });
-        return out;
     }
 
     @Override
